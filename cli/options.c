@@ -1,0 +1,324 @@
+/*
+ * options.c - the option table (see options.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "options.h"
+
+enum option_kind {
+	OPT_KIND_FLAG,		/* no value, or a boolean value */
+	OPT_KIND_INT,
+	OPT_KIND_NUMBER,	/* decimal, may have a fraction */
+	OPT_KIND_ADDRESS,
+	OPT_KIND_PORT,
+	OPT_KIND_WORD,
+};
+
+struct option_ctx {
+	struct run_config *cfg;
+	struct tool_settings *tool;
+	const char *value;
+	long long integer;
+	double number;
+	struct ip_addr address;
+};
+
+struct option_def {
+	const char *name;
+	enum option_kind kind;
+	const char *help;
+	int (*apply)(struct option_ctx *ctx, char *msg, size_t size);
+};
+
+static int set_tolerance_usecs(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->cfg->tolerance_usecs = c->integer;
+	return 0;
+}
+
+static int set_tolerance_percent(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->cfg->tolerance_percent = c->number;
+	return 0;
+}
+
+static int set_local_ip(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->cfg->plan.local_ip = c->address;
+	return 0;
+}
+
+static int set_remote_ip(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->cfg->plan.remote_ip = c->address;
+	return 0;
+}
+
+static int set_bind_port(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->cfg->plan.bind_port = (uint16_t)c->integer;
+	return 0;
+}
+
+static int set_connect_port(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->cfg->plan.connect_port = (uint16_t)c->integer;
+	return 0;
+}
+
+static int set_mtu(struct option_ctx *c, char *msg, size_t size)
+{
+	if (c->integer < 1280 || c->integer > 65535) {
+		snprintf(msg, size, "--mtu=%lld is outside 1280..65535",
+			 c->integer);
+		return -1;
+	}
+	c->cfg->plan.mtu = (int)c->integer;
+	return 0;
+}
+
+/* The address plans packetdrill's runner uses for each family. */
+static int set_ip_version(struct option_ctx *c, char *msg, size_t size)
+{
+	struct net_plan *plan = &c->cfg->plan;
+
+	if (!strcmp(c->value, "ipv4")) {
+		plan->ip_version = IP_VERSION_4;
+	} else if (!strcmp(c->value, "ipv4-mapped-ipv6")) {
+		plan->ip_version = IP_VERSION_4_MAPPED_6;
+	} else if (!strcmp(c->value, "ipv6")) {
+		plan->ip_version = IP_VERSION_6;
+		ip_addr_parse("fd3d:a0b:17d6::1", &plan->local_ip);
+		ip_addr_parse("fd3d:fa7b:d17d::1", &plan->remote_ip);
+		plan->prefix_len = 48;
+	} else {
+		snprintf(msg, size, "--ip_version takes ipv4, ipv4-mapped-ipv6 "
+			 "or ipv6, not '%s'", c->value);
+		return -1;
+	}
+	if (plan->ip_version != IP_VERSION_6 &&
+	    plan->local_ip.family != AF_INET) {
+		ip_addr_parse("192.168.0.1", &plan->local_ip);
+		ip_addr_parse("192.0.2.1", &plan->remote_ip);
+		plan->prefix_len = 16;
+	}
+	return 0;
+}
+
+static int set_strict_segments(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->cfg->strict_segments = c->integer != 0;
+	return 0;
+}
+
+static int set_verbose(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->tool->verbose = c->integer != 0;
+	return 0;
+}
+
+static int set_dry_run(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->tool->dry_run = c->integer != 0;
+	return 0;
+}
+
+static const struct option_def option_table[] = {
+	{ "tolerance_usecs", OPT_KIND_INT,
+	  "allowed timing error in microseconds (default 4000)",
+	  set_tolerance_usecs },
+	{ "tolerance_percent", OPT_KIND_NUMBER,
+	  "allowed timing error as a percentage of the interval since the "
+	  "previous event, when larger (default 12.5)", set_tolerance_percent },
+	{ "ip_version", OPT_KIND_WORD,
+	  "ipv4 (default), ipv4-mapped-ipv6 or ipv6", set_ip_version },
+	{ "local_ip", OPT_KIND_ADDRESS,
+	  "address of the stack under test (default 192.168.0.1)",
+	  set_local_ip },
+	{ "remote_ip", OPT_KIND_ADDRESS,
+	  "address of the simulated peer (default 192.0.2.1)", set_remote_ip },
+	{ "bind_port", OPT_KIND_PORT, "port `...` binds to (default 8080)",
+	  set_bind_port },
+	{ "connect_port", OPT_KIND_PORT,
+	  "port `...` connects to (default 8080)", set_connect_port },
+	{ "mtu", OPT_KIND_INT, "MTU of tun0 (default 1500)", set_mtu },
+	{ "strict_segments", OPT_KIND_FLAG,
+	  "do not accept a TSO/GSO super-packet for several expected segments",
+	  set_strict_segments },
+	{ "verbose", OPT_KIND_FLAG, "trace every event as it runs (also -v)",
+	  set_verbose },
+	{ "dry_run", OPT_KIND_FLAG, "parse and check the scripts, run nothing",
+	  set_dry_run },
+};
+
+#define OPTION_COUNT (sizeof(option_table) / sizeof(option_table[0]))
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[64];
+
+	if (lb >= 64)
+		return 64;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static const struct option_def *option_find(const char *name)
+{
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		if (!strcmp(option_table[i].name, name))
+			return &option_table[i];
+	return NULL;
+}
+
+static void unknown_option(const char *name, char *msg, size_t size)
+{
+	const char *best = NULL;
+	size_t best_distance = 3;
+
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		size_t d = edit_distance(name, option_table[i].name);
+
+		if (d < best_distance) {
+			best_distance = d;
+			best = option_table[i].name;
+		}
+	}
+	if (best)
+		snprintf(msg, size, "unknown option --%s (did you mean --%s?)",
+			 name, best);
+	else
+		snprintf(msg, size, "unknown option --%s", name);
+}
+
+static int parse_value(const struct option_def *def, struct option_ctx *ctx,
+		       char *msg, size_t size)
+{
+	const char *v = ctx->value;
+	char *end = NULL;
+
+	switch (def->kind) {
+	case OPT_KIND_FLAG:
+		ctx->integer = 1;
+		if (!v)
+			return 0;
+		if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"))
+			return 0;
+		ctx->integer = 0;
+		if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no"))
+			return 0;
+		snprintf(msg, size, "--%s takes no value or true/false, not '%s'",
+			 def->name, v);
+		return -1;
+	case OPT_KIND_INT:
+	case OPT_KIND_PORT:
+		if (!v)
+			break;
+		errno = 0;
+		ctx->integer = strtoll(v, &end, 10);
+		if (errno || *end || end == v || ctx->integer < 0 ||
+		    (def->kind == OPT_KIND_PORT && ctx->integer > 65535)) {
+			snprintf(msg, size, "--%s needs a %s, not '%s'", def->name,
+				 def->kind == OPT_KIND_PORT ? "port number" :
+				 "non-negative integer", v);
+			return -1;
+		}
+		return 0;
+	case OPT_KIND_NUMBER:
+		if (!v)
+			break;
+		errno = 0;
+		ctx->number = strtod(v, &end);
+		if (errno || *end || end == v || ctx->number < 0) {
+			snprintf(msg, size, "--%s needs a non-negative number, "
+				 "not '%s'", def->name, v);
+			return -1;
+		}
+		return 0;
+	case OPT_KIND_ADDRESS:
+		if (!v)
+			break;
+		if (ip_addr_parse(v, &ctx->address) < 0) {
+			snprintf(msg, size, "--%s: '%s' is not an IPv4 or IPv6 "
+				 "address", def->name, v);
+			return -1;
+		}
+		return 0;
+	case OPT_KIND_WORD:
+		if (!v)
+			break;
+		return 0;
+	}
+	snprintf(msg, size, "--%s needs a value (--%s=...)", def->name,
+		 def->name);
+	return -1;
+}
+
+int option_apply(const char *name, const char *value, struct run_config *cfg,
+		 struct tool_settings *tool, char *msg, size_t msg_size)
+{
+	const struct option_def *def = option_find(name);
+	struct option_ctx ctx = { .cfg = cfg, .tool = tool, .value = value };
+
+	if (!def) {
+		unknown_option(name, msg, msg_size);
+		return -1;
+	}
+	if (parse_value(def, &ctx, msg, msg_size) < 0)
+		return -1;
+	return def->apply(&ctx, msg, msg_size);
+}
+
+void options_print_help(FILE *out)
+{
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const struct option_def *d = &option_table[i];
+		char left[40];
+
+		snprintf(left, sizeof(left), "--%s%s", d->name,
+			 d->kind == OPT_KIND_FLAG ? "" : "=VALUE");
+		fprintf(out, "  %-28s %s\n", left, d->help);
+	}
+}

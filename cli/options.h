@@ -1,0 +1,38 @@
+/*
+ * options.h - tcpcheck's options, from the command line and from script
+ * headers.
+ *
+ * One table serves both: `--tolerance_usecs=10000` means the same on the
+ * command line and as a script's header line.  A script's header options
+ * are applied first and the command line's after them, so the command
+ * line wins, as in packetdrill.
+ */
+#ifndef TCPCHECK_OPTIONS_H
+#define TCPCHECK_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "run.h"
+
+/* Settings that belong to the tool, not to one run. */
+struct tool_settings {
+	bool verbose;
+	bool dry_run;
+};
+
+struct option_value {
+	char *name;		/* without leading dashes */
+	char *value;		/* NULL if none was given */
+};
+
+/* Apply one option to cfg/tool.  Returns 0, or -1 with a message in msg
+ * (including a did-you-mean suggestion for unknown names).
+ */
+int option_apply(const char *name, const char *value, struct run_config *cfg,
+		 struct tool_settings *tool, char *msg, size_t msg_size);
+
+/* Print the option reference for --help. */
+void options_print_help(FILE *out);
+
+#endif /* TCPCHECK_OPTIONS_H */

@@ -1,0 +1,31 @@
+/*
+ * clock.c - monotonic time and absolute-deadline sleeps (see clock.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <time.h>
+
+#include "clock.h"
+
+int64_t clock_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int clock_sleep_until(int64_t deadline_ns)
+{
+	struct timespec ts = {
+		.tv_sec = deadline_ns / 1000000000,
+		.tv_nsec = deadline_ns % 1000000000,
+	};
+	int rc;
+
+	if (deadline_ns <= 0)
+		return 0;
+	rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	return rc == 0 ? 0 : (rc == EINTR ? -1 : 0);
+}

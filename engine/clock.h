@@ -1,0 +1,19 @@
+/*
+ * clock.h - the engine's time base.
+ *
+ * All live times are CLOCK_MONOTONIC nanoseconds: immune to wall-clock
+ * steps, and the clock the kernel's own packet timers follow.
+ */
+#ifndef TCPCHECK_CLOCK_H
+#define TCPCHECK_CLOCK_H
+
+#include <stdint.h>
+
+int64_t clock_now_ns(void);
+
+/* Sleep until the absolute monotonic time deadline_ns (no drift: the
+ * deadline is absolute).  Returns early with -1 if a signal arrives.
+ */
+int clock_sleep_until(int64_t deadline_ns);
+
+#endif /* TCPCHECK_CLOCK_H */

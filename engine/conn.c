@@ -1,0 +1,177 @@
+/*
+ * conn.c - connection table and sequence mapping (see conn.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "conn.h"
+
+/* Passive opens get remote ports from here up, well away from the
+ * kernel's own ephemeral range (32768-60999) so they never collide with
+ * a port the stack picks for an active open.
+ */
+#define FIRST_REMOTE_PORT 61001
+
+void conn_table_init(struct conn_table *table)
+{
+	memset(table, 0, sizeof(*table));
+	table->current = -1;
+	table->next_remote_port = FIRST_REMOTE_PORT;
+}
+
+static struct conn *conn_find(struct conn_table *table, uint16_t local_port,
+			      uint16_t remote_port)
+{
+	for (int i = 0; i < table->count; i++) {
+		struct conn *c = &table->items[i];
+
+		if (c->local_port == local_port && c->remote_port == remote_port) {
+			table->current = i;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static struct conn *conn_add(struct conn_table *table,
+			     const struct net_plan *plan, uint16_t local_port,
+			     uint16_t remote_port)
+{
+	struct conn *c;
+
+	if (table->count == CONN_MAX)
+		return NULL;
+	c = &table->items[table->count];
+	memset(c, 0, sizeof(*c));
+	c->local_ip = plan->local_ip;
+	c->remote_ip = plan->remote_ip;
+	c->local_port = local_port;
+	c->remote_port = remote_port;
+	table->current = table->count++;
+	return c;
+}
+
+static struct conn *conn_current(struct conn_table *table)
+{
+	return table->current >= 0 ? &table->items[table->current] : NULL;
+}
+
+struct conn *conn_for_inbound(struct conn_table *table,
+			      const struct net_plan *plan,
+			      const struct tcp_packet_spec *spec,
+			      const struct tcp_view *view)
+{
+	bool pure_syn = (view->flags & TCP_SYN) && !(view->flags & TCP_ACK);
+	struct conn *cur = conn_current(table);
+	uint16_t local_port, remote_port;
+	struct conn *c;
+
+	/* Written on the line (`< 40001>8080 ...`): source is the peer. */
+	if (spec->src.has_port || spec->dst.has_port) {
+		remote_port = spec->src.has_port ? spec->src.port :
+			(cur ? cur->remote_port : table->next_remote_port++);
+		local_port = spec->dst.has_port ? spec->dst.port :
+			(cur ? cur->local_port : plan->bind_port);
+		c = conn_find(table, local_port, remote_port);
+		if (!c)
+			c = conn_add(table, plan, local_port, remote_port);
+		if (c && pure_syn)
+			c->saw_remote_syn = true;
+		return c;
+	}
+	if (pure_syn) {
+		/* Our SYN crossing the kernel's: simultaneous open. */
+		if (cur && cur->saw_local_syn && !cur->saw_remote_syn) {
+			cur->saw_remote_syn = true;
+			return cur;
+		}
+		c = conn_add(table, plan, plan->bind_port,
+			     table->next_remote_port++);
+		if (c)
+			c->saw_remote_syn = true;
+		return c;
+	}
+	if (cur)
+		return cur;
+	return conn_add(table, plan, plan->bind_port, table->next_remote_port++);
+}
+
+struct conn *conn_for_outbound(struct conn_table *table,
+			       const struct net_plan *plan,
+			       const struct tcp_segment *seg)
+{
+	struct conn *c = conn_find(table, seg->src_port, seg->dst_port);
+
+	if (c)
+		return c;
+	if ((seg->flags & TCP_SYN) && !(seg->flags & TCP_ACK)) {
+		c = conn_add(table, plan, seg->src_port, seg->dst_port);
+		if (c) {
+			c->local_ip = seg->src;
+			c->remote_ip = seg->dst;
+		}
+		return c;
+	}
+	return conn_current(table);
+}
+
+void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
+			 const struct tcp_view *expected)
+{
+	if ((live->flags & TCP_SYN) && !conn->local_isn_known) {
+		conn->local_seq_offset = live->seq - expected->seq;
+		conn->local_isn_known = true;
+		conn->saw_local_syn = true;
+	}
+	if (conn->ts_offset_known)
+		return;
+	for (int i = 0; i < live->option_count; i++) {
+		if (live->options[i].kind != TCPOPT_KIND_TIMESTAMP)
+			continue;
+		for (int j = 0; j < expected->option_count; j++) {
+			if (expected->options[j].kind != TCPOPT_KIND_TIMESTAMP)
+				continue;
+			conn->ts_val_offset = live->options[i].u.ts.val -
+				expected->options[j].u.ts.val;
+			conn->ts_offset_known = true;
+			return;
+		}
+	}
+}
+
+/* SACK blocks in a segment name the other side's sequence space. */
+static void shift_options(struct tcp_view *view, uint32_t sack_shift,
+			  uint32_t ts_val_shift, uint32_t ts_ecr_shift)
+{
+	for (int i = 0; i < view->option_count; i++) {
+		struct tcp_opt_item *o = &view->options[i];
+
+		if (o->kind == TCPOPT_KIND_SACK) {
+			for (int b = 0; b < o->u.sack.count; b++) {
+				o->u.sack.blocks[b].left += sack_shift;
+				o->u.sack.blocks[b].right += sack_shift;
+			}
+		} else if (o->kind == TCPOPT_KIND_TIMESTAMP) {
+			o->u.ts.val += ts_val_shift;
+			o->u.ts.ecr += ts_ecr_shift;
+		}
+	}
+}
+
+void conn_inbound_to_live(const struct conn *conn, struct tcp_view *view)
+{
+	view->seq += conn->remote_seq_offset;
+	view->ack += conn->local_seq_offset;
+	/* The peer echoes the kernel's TS val, which runs on its own clock. */
+	shift_options(view, conn->local_seq_offset, 0,
+		      conn->ts_offset_known ? conn->ts_val_offset : 0);
+}
+
+void conn_outbound_to_script(const struct conn *conn, struct tcp_view *view)
+{
+	view->seq -= conn->local_seq_offset;
+	view->ack -= conn->remote_seq_offset;
+	shift_options(view, -conn->remote_seq_offset,
+		      conn->ts_offset_known ? -conn->ts_val_offset : 0, 0);
+}

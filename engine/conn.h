@@ -1,0 +1,78 @@
+/*
+ * conn.h - connections and the mapping between script and live numbers.
+ *
+ * A script writes sequence numbers relative to each side's initial
+ * sequence number (ISN): the kernel's SYN is `0:0(0)` whatever ISN it
+ * picked.  Each connection learns the kernel's ISN from its first SYN and
+ * keeps the offsets that translate every seq, ack, SACK block and TCP
+ * timestamp between the script's space and the wire.  The peer's side is
+ * ours to choose; we keep its numbers as written (offset 0), so traces
+ * show the script's own values on the wire.
+ *
+ * All arithmetic is modulo 2^32, as TCP's is.
+ */
+#ifndef TCPCHECK_CONN_H
+#define TCPCHECK_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plan.h"
+#include "tcp_view.h"
+
+struct conn {
+	struct ip_addr local_ip;	/* the stack under test */
+	struct ip_addr remote_ip;	/* the simulated peer */
+	uint16_t local_port;
+	uint16_t remote_port;
+	bool local_isn_known;
+	uint32_t local_seq_offset;	/* live = script + offset */
+	uint32_t remote_seq_offset;	/* live = script + offset */
+	bool ts_offset_known;
+	uint32_t ts_val_offset;		/* kernel TS val: live = script + offset */
+	bool saw_local_syn;		/* the kernel sent a SYN (active open) */
+	bool saw_remote_syn;		/* we injected a SYN */
+};
+
+#define CONN_MAX 64
+
+struct conn_table {
+	struct conn items[CONN_MAX];
+	int count;
+	int current;			/* index of the last used, -1 if none */
+	uint16_t next_remote_port;	/* for passive opens without a port */
+};
+
+void conn_table_init(struct conn_table *table);
+
+/* The connection an inbound script packet belongs to, created if needed
+ * (a SYN starts a new passive connection unless it crosses our own SYN:
+ * simultaneous open).  Returns NULL when the table is full.
+ */
+struct conn *conn_for_inbound(struct conn_table *table,
+			      const struct net_plan *plan,
+			      const struct tcp_packet_spec *spec,
+			      const struct tcp_view *view);
+
+/* The connection a live outbound segment belongs to, by its ports; a SYN
+ * on new ports starts a new active connection.  Falls back to the
+ * current connection so that a packet on unexpected ports is still
+ * reported against what the script expected.
+ */
+struct conn *conn_for_outbound(struct conn_table *table,
+			       const struct net_plan *plan,
+			       const struct tcp_segment *seg);
+
+/* Learn the kernel's ISN and timestamp clock from an outbound segment,
+ * given what the script expected of it.
+ */
+void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
+			 const struct tcp_view *expected);
+
+/* Translate an inbound view from script to live numbers, in place. */
+void conn_inbound_to_live(const struct conn *conn, struct tcp_view *view);
+
+/* Translate an outbound view from live to script numbers, in place. */
+void conn_outbound_to_script(const struct conn *conn, struct tcp_view *view);
+
+#endif /* TCPCHECK_CONN_H */

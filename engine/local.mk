@@ -1,0 +1,13 @@
+# engine/local.mk - the runtime: namespace, packet path, matcher, runner.
+# The packet codec and the system-call layer keep their own fragments.
+ENGINE_SOURCES += engine/error.h engine/error.c engine/plan.h engine/plan.c \
+	engine/packet_path.h engine/clock.h engine/clock.c \
+	engine/abort.h engine/abort.c engine/netns.h engine/netns.c \
+	engine/tun.h engine/tun.c engine/tcp_view.h engine/tcp_view.c \
+	engine/conn.h engine/conn.c engine/matcher.h engine/matcher.c \
+	engine/worker.h engine/worker.c engine/shell.h engine/shell.c \
+	engine/check.h engine/check.c engine/run.h engine/run.c \
+	engine/session.h engine/session.c
+
+include $(srcdir)/engine/packet.mk
+include $(srcdir)/engine/syscall.mk

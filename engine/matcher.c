@@ -1,0 +1,141 @@
+/*
+ * matcher.c - field-by-field comparison of TCP views (see matcher.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "matcher.h"
+
+static int diff_u32(struct error *err, const char *field, uint32_t want,
+		    uint32_t got)
+{
+	if (want == got)
+		return 0;
+	error_append(err, "\n  %s: expected %u, got %u", field, want, got);
+	return 1;
+}
+
+static int compare_flags(const struct tcp_view *e, const struct tcp_view *a,
+			 struct error *err)
+{
+	char want[16], got[16];
+
+	if (e->flags == a->flags)
+		return 0;
+	tcp_flags_format(e->flags, want, sizeof(want));
+	tcp_flags_format(a->flags, got, sizeof(got));
+	error_append(err, "\n  flags: expected %s, got %s", want, got);
+	return 1;
+}
+
+static const char *ecn_text(enum ip_ecn ecn)
+{
+	switch (ecn) {
+	case ECN_UNSPECIFIED:
+		return "unspecified";
+	case ECN_NOECN:
+		return "noecn";
+	case ECN_ECT0:
+		return "ect0";
+	case ECN_ECT1:
+		return "ect1";
+	case ECN_ECT01:
+		return "ect01";
+	case ECN_CE:
+		return "ce";
+	}
+	return "?";
+}
+
+static int compare_ecn(const struct tcp_view *e, const struct tcp_view *a,
+		       struct error *err)
+{
+	if (e->ecn == ECN_UNSPECIFIED || e->ecn == a->ecn)
+		return 0;
+	if (e->ecn == ECN_ECT01 && (a->ecn == ECN_ECT0 || a->ecn == ECN_ECT1))
+		return 0;
+	error_append(err, "\n  ecn: expected %s, got %s", ecn_text(e->ecn),
+		     ecn_text(a->ecn));
+	return 1;
+}
+
+/* Compare one option item; the kinds are equal. */
+static int compare_option(const struct tcp_opt_item *e,
+			  const struct tcp_opt_item *a, bool check_ts_val,
+			  struct error *err)
+{
+	char want[160], got[160];
+	bool same;
+
+	switch (e->kind) {
+	case TCPOPT_KIND_MSS:
+		return diff_u32(err, "mss", e->u.mss, a->u.mss);
+	case TCPOPT_KIND_WSCALE:
+		return diff_u32(err, "wscale", e->u.wscale, a->u.wscale);
+	case TCPOPT_KIND_TIMESTAMP:
+		return (check_ts_val ?
+			diff_u32(err, "TS val", e->u.ts.val, a->u.ts.val) : 0) +
+			diff_u32(err, "TS ecr", e->u.ts.ecr, a->u.ts.ecr);
+	default:
+		tcp_option_format(e, want, sizeof(want));
+		tcp_option_format(a, got, sizeof(got));
+		same = !strcmp(want, got);
+		if (!same)
+			error_append(err, "\n  option: expected %s, got %s", want,
+				     got);
+		return same ? 0 : 1;
+	}
+}
+
+static int compare_options(const struct tcp_view *e, const struct tcp_view *a,
+			   struct error *err)
+{
+	char want[1024], got[1024];
+	int diffs = 0;
+
+	if (e->options_form == TCP_OPTIONS_ANY)
+		return 0;
+	tcp_view_format_options(e, want, sizeof(want));
+	tcp_view_format_options(a, got, sizeof(got));
+	if (e->option_count != a->option_count) {
+		error_append(err, "\n  options: expected %s, got %s",
+			     want[0] ? want : "none", got[0] ? got : "none");
+		return 1;
+	}
+	for (int i = 0; i < e->option_count; i++) {
+		const struct tcp_opt_item *eo = &e->options[i];
+		const struct tcp_opt_item *ao = &a->options[i];
+
+		if (eo->kind != ao->kind) {
+			tcp_option_format(eo, want, sizeof(want));
+			tcp_option_format(ao, got, sizeof(got));
+			error_append(err, "\n  option %d: expected %s, got %s",
+				     i + 1, want, got);
+			diffs++;
+			continue;
+		}
+		diffs += compare_option(eo, ao, e->check_ts_val, err);
+	}
+	return diffs;
+}
+
+int match_tcp(const struct tcp_view *expected, const struct tcp_view *actual,
+	      struct error *err)
+{
+	int diffs = 0;
+
+	diffs += compare_flags(expected, actual, err);
+	diffs += diff_u32(err, "seq", expected->seq, actual->seq);
+	diffs += diff_u32(err, "payload length", expected->len, actual->len);
+	if (expected->has_ack)
+		diffs += diff_u32(err, "ack", expected->ack, actual->ack);
+	if (expected->has_win)
+		diffs += diff_u32(err, "win", expected->win, actual->win);
+	if (expected->has_urg)
+		diffs += diff_u32(err, "urg", expected->urg, actual->urg);
+	diffs += compare_ecn(expected, actual, err);
+	diffs += compare_options(expected, actual, err);
+	return diffs;
+}

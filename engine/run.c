@@ -1,0 +1,788 @@
+/*
+ * run.c - the interpreter loop (see run.h).
+ *
+ * Timing model (packetdrill's, so existing scripts keep their meaning):
+ * script time 0 is the moment after the init command; an absolute time
+ * is measured from there; a relative time (+x) from the moment the
+ * previous event finished, except that consecutive inbound packets are
+ * anchored to each other's scheduled times so that processing overhead
+ * does not accumulate; `start...end` system calls run on the worker
+ * thread while later events proceed, and must return at `end`.  The
+ * allowed error of each event is the larger of --tolerance_usecs and
+ * --tolerance_percent of the interval since the previous event.
+ *
+ * The main thread never blocks anywhere but in runner_wait(), which
+ * watches the abort pipe, the worker's completion and the packet path
+ * together, so a completion or Ctrl-C is noticed at once whatever the
+ * script is doing.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+#include "abort.h"
+#include "clock.h"
+#include "conn.h"
+#include "matcher.h"
+#include "packet.h"
+#include "run.h"
+#include "shell.h"
+#include "symbols.h"
+#include "syscalls.h"
+#include "tcp_view.h"
+#include "worker.h"
+
+/* A call written without `...end` is expected to return at once; if it
+ * has not returned this long after its tolerance, it blocked.  The grace
+ * keeps a loaded machine's scheduling delay from passing for blocking.
+ */
+#define BLOCK_DETECT_GRACE_USECS 100000
+
+struct pending_call {
+	bool active;
+	const struct event *event;
+	struct syscall_run *run;
+	int64_t start_us;	/* scheduled start */
+	int64_t end_us;		/* scheduled return (blocking calls) */
+	bool blocking;
+};
+
+struct runner {
+	const struct script *script;
+	const struct run_config *cfg;
+	struct packet_path *path;
+	struct syscall_ctx sys;
+	struct worker *worker;
+	struct conn_table conns;
+	int64_t start_ns;
+	struct pending_call call;
+	bool have_last;
+	int64_t last_us;	/* scheduled time of the previous event */
+	bool last_was_inbound;
+	struct error *err;
+	/* The unmatched rest of a TSO/GSO super-packet. */
+	bool have_rest;
+	struct tcp_segment rest;
+	int64_t rest_at_ns;
+	struct packet_builder *builder;
+	uint8_t rx[PACKET_BUF_MAX];
+	uint8_t tx[PACKET_BUF_MAX];
+};
+
+enum wait_result {
+	WAIT_DEADLINE,
+	WAIT_PACKET,
+	WAIT_CALL_DONE,	/* the pending call returned and checked out */
+	WAIT_STOP,	/* failure or abort: r->err says which */
+};
+
+void run_config_defaults(struct run_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	plan_set_defaults(&cfg->plan);
+	cfg->tolerance_usecs = 4000;
+	cfg->tolerance_percent = 12.5;
+	cfg->any_time_wait_usecs = 10 * 1000000;
+	cfg->script_dir = ".";
+}
+
+static int64_t now_us(const struct runner *r)
+{
+	return (clock_now_ns() - r->start_ns) / 1000;
+}
+
+static int64_t script_to_ns(const struct runner *r, int64_t us)
+{
+	return r->start_ns + us * 1000;
+}
+
+static double secs(int64_t us)
+{
+	return (double)us / 1e6;
+}
+
+/* Every report starts with the script's location. */
+static int fail(struct runner *r, const struct src_loc *loc, int outcome,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(struct runner *r, const struct src_loc *loc, int outcome,
+		const char *fmt, ...)
+{
+	char text[ERROR_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	error_set(r->err, "%s:%d: %s", r->script->path, loc->line, text);
+	return outcome;
+}
+
+static int64_t tolerance_us(const struct runner *r, int64_t t)
+{
+	int64_t base = r->have_last ? r->last_us : 0;
+	int64_t dynamic = (int64_t)(r->cfg->tolerance_percent / 100.0 *
+				    (double)(t - base));
+
+	return dynamic > r->cfg->tolerance_usecs ? dynamic :
+		r->cfg->tolerance_usecs;
+}
+
+static void trace(const struct runner *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void trace(const struct runner *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->cfg->trace)
+		return;
+	fprintf(r->cfg->trace, "%10.6f ", secs(now_us(r)));
+	va_start(ap, fmt);
+	vfprintf(r->cfg->trace, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->cfg->trace);
+	fflush(r->cfg->trace);
+}
+
+/* Check that something happened within [t - tol, t_end + tol]. */
+static int check_time(struct runner *r, const struct event *e,
+		      const char *what, int64_t actual, int64_t t,
+		      int64_t t_end)
+{
+	int64_t tol = tolerance_us(r, t);
+	int64_t off;
+
+	if (e->time.kind == TIME_ANY)
+		return OUTCOME_OK;
+	if (actual >= t - tol && actual <= t_end + tol)
+		return OUTCOME_OK;
+	off = actual < t ? t - actual : actual - t_end;
+	if (t_end != t)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "timing error: %s expected between %.6f s and "
+			    "%.6f s (tolerance %.6f s), seen at %.6f s: "
+			    "%.3f ms %s", what, secs(t), secs(t_end), secs(tol),
+			    secs(actual), (double)off / 1000.0,
+			    actual < t ? "early" : "late");
+	return fail(r, &e->loc, OUTCOME_MISMATCH,
+		    "timing error: %s expected at %.6f s (tolerance %.6f s), "
+		    "seen at %.6f s: %.3f ms %s", what, secs(t), secs(tol),
+		    secs(actual), (double)off / 1000.0,
+		    actual < t ? "early" : "late");
+}
+
+static void free_call(struct runner *r)
+{
+	syscall_run_free(r->call.run);
+	memset(&r->call, 0, sizeof(r->call));
+}
+
+/* The worker returned from r->call: check result, then return time. */
+static int finish_call(struct runner *r, int64_t end_ns)
+{
+	const struct event *e = r->call.event;
+	char call_text[512];
+	int64_t end_us = (end_ns - r->start_ns) / 1000;
+	int errnum = 0;
+	long ret = syscall_run_result(r->call.run, &errnum);
+	int outcome;
+
+	outcome = syscall_finish(&r->sys, &e->u.syscall, r->call.run, r->err);
+	if (outcome != OUTCOME_OK) {
+		char text[ERROR_TEXT_MAX];
+
+		snprintf(text, sizeof(text), "%s", r->err->text);
+		outcome = fail(r, &e->loc, outcome, "%s", text);
+		free_call(r);
+		return outcome;
+	}
+	syscall_format_call(&e->u.syscall, call_text, sizeof(call_text));
+	if (ret == -1)
+		trace(r, "%s = -1 %s (line %d)", call_text,
+		      errno_to_name(errnum) ? errno_to_name(errnum) : "?",
+		      e->loc.line);
+	else
+		trace(r, "%s = %ld (line %d)", call_text, ret, e->loc.line);
+	if (r->call.blocking) {
+		int64_t tol = r->cfg->tolerance_usecs;
+		int64_t dynamic = (int64_t)(r->cfg->tolerance_percent / 100.0 *
+			(double)(r->call.end_us - r->call.start_us));
+
+		if (dynamic > tol)
+			tol = dynamic;
+		if (end_us < r->call.end_us - tol || end_us > r->call.end_us + tol) {
+			int64_t off = end_us - r->call.end_us;
+
+			outcome = fail(r, &e->loc, OUTCOME_MISMATCH,
+				       "timing error: %s expected to return at "
+				       "%.6f s (tolerance %.6f s), returned at "
+				       "%.6f s: %.3f ms %s", call_text,
+				       secs(r->call.end_us), secs(tol),
+				       secs(end_us), (double)llabs(off) / 1000.0,
+				       off < 0 ? "early" : "late");
+			free_call(r);
+			return outcome;
+		}
+	}
+	free_call(r);
+	return OUTCOME_OK;
+}
+
+static int interrupted(struct runner *r)
+{
+	error_set(r->err, "%s: interrupted by %s", r->script->path,
+		  strsignal(abort_signal()));
+	return OUTCOME_ENVIRONMENT;
+}
+
+/* Wait until deadline_ns.  Returns early when the pending call returns
+ * (it is checked first) and, with want_packet, when the packet path has a
+ * packet.  On WAIT_STOP, *outcome says why.
+ */
+static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
+				    bool want_packet, int *outcome)
+{
+	for (;;) {
+		struct pollfd fds[3];
+		struct timespec ts;
+		int64_t end_ns, left;
+		int n = 0;
+
+		if (abort_requested()) {
+			*outcome = interrupted(r);
+			return WAIT_STOP;
+		}
+		if (r->call.active && worker_collect(r->worker, &end_ns)) {
+			*outcome = finish_call(r, end_ns);
+			return *outcome == OUTCOME_OK ? WAIT_CALL_DONE : WAIT_STOP;
+		}
+		left = deadline_ns - clock_now_ns();
+		if (left <= 0)
+			return WAIT_DEADLINE;
+		fds[n++] = (struct pollfd){ .fd = abort_fd(), .events = POLLIN };
+		fds[n++] = (struct pollfd){ .fd = worker_event_fd(r->worker),
+					    .events = POLLIN };
+		if (want_packet)
+			fds[n++] = (struct pollfd){
+				.fd = r->path->ops->wait_fd(r->path),
+				.events = POLLIN };
+		ts.tv_sec = left / 1000000000;
+		ts.tv_nsec = left % 1000000000;
+		if (ppoll(fds, (nfds_t)n, &ts, NULL) < 0 && errno != EINTR) {
+			*outcome = OUTCOME_ENVIRONMENT;
+			error_set_errno(r->err, "ppoll");
+			return WAIT_STOP;
+		}
+		if (want_packet && (fds[2].revents & POLLIN))
+			return WAIT_PACKET;
+	}
+}
+
+/* Sleep until script time t, then check we are not too late for it. */
+static int wait_for_event(struct runner *r, const struct event *e,
+			  const char *what, int64_t t)
+{
+	int outcome = OUTCOME_OK;
+	enum wait_result w;
+
+	do {
+		w = runner_wait(r, script_to_ns(r, t), false, &outcome);
+		if (w == WAIT_STOP)
+			return outcome;
+	} while (w != WAIT_DEADLINE);
+	return check_time(r, e, what, now_us(r), t, t);
+}
+
+/* Wait for the pending call to return, until deadline_us. */
+static int wait_for_call(struct runner *r, int64_t deadline_us,
+			 const char *why)
+{
+	int outcome = OUTCOME_OK;
+	char call_text[512];
+
+	while (r->call.active) {
+		if (runner_wait(r, script_to_ns(r, deadline_us), false,
+				&outcome) == WAIT_STOP)
+			return outcome;
+		if (!r->call.active)
+			break;
+		if (clock_now_ns() < script_to_ns(r, deadline_us))
+			continue;
+		syscall_format_call(&r->call.event->u.syscall, call_text,
+				    sizeof(call_text));
+		return fail(r, &r->call.event->loc, OUTCOME_MISMATCH,
+			    "%s had not returned by %.6f s, %s", call_text,
+			    secs(deadline_us), why);
+	}
+	return OUTCOME_OK;
+}
+
+static void schedule(const struct runner *r, const struct event *e,
+		     int64_t *t, int64_t *t_end, int64_t *block_end)
+{
+	const struct event_time *et = &e->time;
+	bool inbound = e->kind == EVENT_PACKET &&
+		e->u.packet.direction == DIR_INBOUND;
+	bool relative = false;
+	int64_t offset = 0;
+
+	switch (et->kind) {
+	case TIME_ABSOLUTE:
+	case TIME_ABSOLUTE_RANGE:
+		break;
+	case TIME_RELATIVE:
+	case TIME_RELATIVE_RANGE:
+	case TIME_ANY:
+		relative = true;
+		if (r->have_last && r->last_was_inbound && inbound)
+			offset = r->last_us;
+		else
+			offset = now_us(r);
+		break;
+	}
+	*t = offset + (et->kind == TIME_ANY ? 0 : et->usecs);
+	*t_end = *t;
+	if (et->kind == TIME_ABSOLUTE_RANGE || et->kind == TIME_RELATIVE_RANGE)
+		*t_end = offset + et->end_usecs;
+	*block_end = *t;
+	if (et->has_block_end)
+		*block_end = (relative ? offset : 0) + et->block_end_usecs;
+}
+
+static void fill_segment_addresses(struct runner *r, const struct conn *conn,
+				   const struct tcp_packet_spec *spec,
+				   struct tcp_segment *seg)
+{
+	seg->ip_version = conn->local_ip.family == AF_INET6 ? 6 : 4;
+	seg->src = conn->remote_ip;
+	seg->dst = conn->local_ip;
+	if (spec->src.has_addr)
+		ip_addr_parse(spec->src.addr, &seg->src);
+	if (spec->dst.has_addr)
+		ip_addr_parse(spec->dst.addr, &seg->dst);
+	seg->src_port = conn->remote_port;
+	seg->dst_port = conn->local_port;
+	(void)r;
+}
+
+static uint8_t ecn_bits(enum ip_ecn ecn)
+{
+	switch (ecn) {
+	case ECN_UNSPECIFIED:
+	case ECN_NOECN:
+		return 0;
+	case ECN_ECT1:
+		return 1;
+	case ECN_ECT0:
+	case ECN_ECT01:
+		return 2;
+	case ECN_CE:
+		return 3;
+	}
+	return 0;
+}
+
+static int run_inbound(struct runner *r, const struct event *e, int64_t t)
+{
+	const struct tcp_packet_spec *spec = &e->u.packet;
+	struct tcp_segment seg;
+	struct tcp_view view;
+	char text[1024];
+	struct conn *conn;
+	size_t opt_len = 0, len = 0;
+	int64_t sent_ns;
+	int outcome;
+
+	if (tcp_view_from_spec(spec, &view, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
+	tcp_view_format(&view, text, sizeof(text));
+	conn = conn_for_inbound(&r->conns, &r->cfg->plan, spec, &view);
+	if (!conn)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
+			    "too many connections in one script (at most %d)",
+			    CONN_MAX);
+	conn_inbound_to_live(conn, &view);
+
+	memset(&seg, 0, sizeof(seg));
+	fill_segment_addresses(r, conn, spec, &seg);
+	seg.ttl = 64;
+	seg.tos = ecn_bits(spec->ecn);
+	seg.seq = view.seq;
+	seg.ack = view.has_ack ? view.ack : 0;
+	seg.flags = view.flags;
+	/* An inbound line without `win` gets an open window, not zero. */
+	seg.window = view.has_win ? (uint16_t)view.win : 65535;
+	seg.urg_ptr = view.has_urg ? (uint16_t)view.urg : 0;
+	seg.payload_len = view.len;
+	if (tcp_options_encode(view.options, view.option_count, seg.options,
+			       sizeof(seg.options), &opt_len, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
+	seg.options_len = (uint8_t)opt_len;
+	if (packet_builder_build(r->builder, &seg, NULL, r->tx, sizeof(r->tx),
+				 &len, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
+			    "cannot build this packet: %s", r->err->text);
+
+	outcome = wait_for_event(r, e, "inbound packet", t);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	if (r->path->ops->send(r->path, r->tx, len, &sent_ns, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
+	trace(r, "%s (line %d)", text, e->loc.line);
+	return OUTCOME_OK;
+}
+
+/* Wait for the next TCP segment from the stack; other traffic (IPv6
+ * neighbour discovery, MLD) is skipped.
+ */
+static int next_segment(struct runner *r, const struct event *e,
+			int64_t deadline_ns, struct tcp_segment *seg,
+			int64_t *at_ns, bool *timed_out)
+{
+	int outcome = OUTCOME_OK;
+
+	*timed_out = false;
+	if (r->have_rest) {
+		*seg = r->rest;
+		*at_ns = r->rest_at_ns;
+		r->have_rest = false;
+		return OUTCOME_OK;
+	}
+	for (;;) {
+		size_t len = 0;
+		int rc;
+
+		switch (runner_wait(r, deadline_ns, true, &outcome)) {
+		case WAIT_STOP:
+			return outcome;
+		case WAIT_DEADLINE:
+			*timed_out = true;
+			return OUTCOME_OK;
+		case WAIT_CALL_DONE:
+			continue;
+		case WAIT_PACKET:
+			break;
+		}
+		rc = r->path->ops->receive(r->path, r->rx, sizeof(r->rx), &len,
+					   at_ns, clock_now_ns(), r->err);
+		if (rc < 0)
+			return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s",
+				    r->err->text);
+		if (rc != PATH_RECEIVED)
+			continue;
+		rc = packet_parse(r->rx, len, seg, r->err);
+		if (rc < 0)
+			return fail(r, &e->loc, OUTCOME_MISMATCH,
+				    "the stack sent a malformed packet: %s",
+				    r->err->text);
+		if (rc == PACKET_TCP)
+			return OUTCOME_OK;
+		trace(r, "(skipped a non-TCP packet of %zu bytes)", len);
+	}
+}
+
+/* Accept a TSO/GSO super-packet as the expected segment followed by the
+ * rest, which the next outbound line must match (packetdrill does the
+ * same).  The flags follow how GSO splits: FIN and PSH on the last piece,
+ * CWR on the first.
+ */
+static void split_super_packet(struct runner *r, struct tcp_segment *seg,
+			       struct tcp_view *actual, uint32_t want_len,
+			       int64_t at_ns)
+{
+	r->rest = *seg;
+	r->rest.seq = seg->seq + want_len;
+	r->rest.payload_len = seg->payload_len - want_len;
+	r->rest.flags &= (uint16_t)~(TCP_SYN | TCP_CWR);
+	r->rest.payload = NULL;
+	r->rest_at_ns = at_ns;
+	r->have_rest = true;
+	actual->len = want_len;
+	actual->flags &= (uint16_t)~(TCP_FIN | TCP_PSH);
+}
+
+static int check_checksums(struct runner *r, const struct event *e,
+			   const struct tcp_segment *seg)
+{
+	if (seg->ip_version == 4 && !seg->ip_checksum_ok)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "outbound packet has a bad IPv4 header checksum");
+	if (!seg->tcp_checksum_ok)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "outbound packet has a bad TCP checksum");
+	return OUTCOME_OK;
+}
+
+static int check_ports(struct runner *r, const struct event *e,
+		       const struct tcp_packet_spec *spec,
+		       const struct tcp_segment *seg)
+{
+	if (spec->src.has_port && spec->src.port != seg->src_port)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "outbound packet from port %u, expected %u",
+			    seg->src_port, spec->src.port);
+	if (spec->dst.has_port && spec->dst.port != seg->dst_port)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "outbound packet to port %u, expected %u",
+			    seg->dst_port, spec->dst.port);
+	return OUTCOME_OK;
+}
+
+static int run_outbound(struct runner *r, const struct event *e, int64_t t,
+			int64_t t_end)
+{
+	const struct tcp_packet_spec *spec = &e->u.packet;
+	struct tcp_view expected, actual;
+	char want[1024], got[1024];
+	struct tcp_segment seg;
+	struct error diffs;
+	struct conn *conn;
+	int64_t deadline_ns, at_ns;
+	bool timed_out;
+	int outcome;
+
+	if (tcp_view_from_spec(spec, &expected, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
+	tcp_view_format(&expected, want, sizeof(want));
+	if (e->time.kind == TIME_ANY)
+		deadline_ns = clock_now_ns() + r->cfg->any_time_wait_usecs * 1000;
+	else
+		deadline_ns = script_to_ns(r, t_end + tolerance_us(r, t));
+
+	outcome = next_segment(r, e, deadline_ns, &seg, &at_ns, &timed_out);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	if (timed_out)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "no outbound packet by %.6f s; expected %s",
+			    secs((deadline_ns - r->start_ns) / 1000), want);
+	outcome = check_checksums(r, e, &seg);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	outcome = check_ports(r, e, spec, &seg);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+
+	conn = conn_for_outbound(&r->conns, &r->cfg->plan, &seg);
+	if (tcp_view_from_segment(&seg, DIR_OUTBOUND, &actual, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "outbound packet has malformed TCP options: %s",
+			    r->err->text);
+	if (conn) {
+		conn_learn_outbound(conn, &actual, &expected);
+		conn_outbound_to_script(conn, &actual);
+	}
+	if (!r->cfg->strict_segments && expected.len > 0 &&
+	    actual.len > expected.len && actual.seq == expected.seq)
+		split_super_packet(r, &seg, &actual, expected.len, at_ns);
+
+	tcp_view_format(&actual, got, sizeof(got));
+	diffs.text[0] = '\0';
+	if (match_tcp(&expected, &actual, &diffs) > 0)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "outbound packet does not match the script\n"
+			    "  expected: %s\n  actual:   %s%s", want, got,
+			    diffs.text);
+	trace(r, "%s (line %d)", got, e->loc.line);
+	return check_time(r, e, "outbound packet",
+			  (at_ns - r->start_ns) / 1000, t, t_end);
+}
+
+static int run_syscall(struct runner *r, const struct event *e, int64_t t,
+		       int64_t block_end)
+{
+	struct syscall_run *run = NULL;
+	char call_text[512];
+	int outcome;
+
+	if (r->call.active) {
+		int64_t tol = r->cfg->tolerance_usecs;
+
+		outcome = wait_for_call(r, r->call.end_us + tol,
+					"when the next system call is due");
+		if (outcome != OUTCOME_OK)
+			return outcome;
+	}
+	outcome = wait_for_event(r, e, "system call", t);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	outcome = syscall_prepare(&r->sys, &e->u.syscall, &run, r->err);
+	if (outcome != OUTCOME_OK)
+		return fail(r, &e->loc, outcome, "%s", r->err->text);
+	syscall_format_call(&e->u.syscall, call_text, sizeof(call_text));
+	if (e->u.syscall.is_blocking)
+		trace(r, "%s starts (line %d)", call_text, e->loc.line);
+
+	r->call = (struct pending_call){
+		.active = true,
+		.event = e,
+		.run = run,
+		.start_us = t,
+		.end_us = e->u.syscall.is_blocking ? block_end : t,
+		.blocking = e->u.syscall.is_blocking,
+	};
+	if (worker_submit(r->worker, run, r->err) < 0) {
+		free_call(r);
+		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
+	}
+	if (r->call.blocking)
+		return OUTCOME_OK;
+	return wait_for_call(r, t + tolerance_us(r, t) + BLOCK_DETECT_GRACE_USECS,
+			     "but the script expects it to return at once "
+			     "(write `start...end` for a blocking call)");
+}
+
+static int run_command(struct runner *r, const struct event *e, int64_t t)
+{
+	int outcome = wait_for_event(r, e, "command", t);
+	int rc;
+
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	trace(r, "`%s` (line %d)", e->u.command, e->loc.line);
+	rc = shell_run(e->u.command, r->cfg->script_dir, r->err);
+	switch (rc) {
+	case SHELL_OK:
+		return OUTCOME_OK;
+	case SHELL_INTERRUPTED:
+		return interrupted(r);
+	case SHELL_FAILED:
+		return fail(r, &e->loc, OUTCOME_MISMATCH, "`%s`: %s",
+			    e->u.command, r->err->text);
+	default:
+		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
+	}
+}
+
+static int run_event(struct runner *r, const struct event *e)
+{
+	int64_t t, t_end, block_end;
+	int outcome = OUTCOME_OK;
+
+	schedule(r, e, &t, &t_end, &block_end);
+	switch (e->kind) {
+	case EVENT_PACKET:
+		if (e->u.packet.direction == DIR_INBOUND)
+			outcome = run_inbound(r, e, t);
+		else
+			outcome = run_outbound(r, e, t, t_end);
+		break;
+	case EVENT_SYSCALL:
+		outcome = run_syscall(r, e, t, block_end);
+		break;
+	case EVENT_COMMAND:
+		outcome = run_command(r, e, t);
+		break;
+	case EVENT_CODE:
+	case EVENT_ICMP:
+		/* script_check() refuses both before any run. */
+		outcome = fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
+			       "this kind of line is not supported yet");
+		break;
+	}
+	r->have_last = true;
+	r->last_us = t;
+	r->last_was_inbound = e->kind == EVENT_PACKET &&
+		e->u.packet.direction == DIR_INBOUND;
+	return outcome;
+}
+
+/* The untimed commands before the first and after the last event. */
+static int run_untimed_command(struct runner *r, const char *command,
+			       const struct src_loc *loc, const char *what)
+{
+	int rc;
+
+	if (!command)
+		return OUTCOME_OK;
+	trace(r, "`%s` (%s command, line %d)", command, what, loc->line);
+	rc = shell_run(command, r->cfg->script_dir, r->err);
+	switch (rc) {
+	case SHELL_OK:
+		return OUTCOME_OK;
+	case SHELL_INTERRUPTED:
+		return interrupted(r);
+	case SHELL_FAILED:
+		return fail(r, loc, OUTCOME_MISMATCH, "%s command `%s`: %s",
+			    what, command, r->err->text);
+	default:
+		return fail(r, loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
+	}
+}
+
+int run_script(const struct script *script, const struct run_config *cfg,
+	       struct packet_path *path, struct syscall_backend *backend,
+	       struct error *err)
+{
+	struct runner *r = calloc(1, sizeof(*r));
+	int outcome;
+
+	if (!r)
+		return error_set(err, "out of memory"), OUTCOME_ENVIRONMENT;
+	r->script = script;
+	r->cfg = cfg;
+	r->path = path;
+	r->err = err;
+	r->sys.plan = &cfg->plan;
+	r->sys.backend = backend;
+	r->sys.fds = fd_map_new();
+	conn_table_init(&r->conns);
+	/* Wake-ups at the requested nanosecond, not 50 us later. */
+	prctl(PR_SET_TIMERSLACK, 1UL);
+	if (!r->sys.fds) {
+		free(r);
+		return error_set(err, "out of memory"), OUTCOME_ENVIRONMENT;
+	}
+	r->builder = packet_builder_new(err);
+	if (!r->builder || worker_start(&r->worker, err) < 0) {
+		packet_builder_free(r->builder);
+		fd_map_free(r->sys.fds);
+		free(r);
+		return OUTCOME_ENVIRONMENT;
+	}
+
+	r->start_ns = clock_now_ns();
+	outcome = run_untimed_command(r, script->init_command, &script->init_loc,
+				      "init");
+	r->start_ns = clock_now_ns();
+	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
+		outcome = run_event(r, &script->events[i]);
+	if (outcome == OUTCOME_OK && r->call.active)
+		outcome = wait_for_call(r, r->call.end_us +
+					tolerance_us(r, r->call.end_us),
+					"at the end of the script");
+
+	/* The cleanup command runs whatever the verdict (it typically
+	 * restores settings), but not when the user asked us to stop.
+	 */
+	if (script->cleanup_command && !abort_requested()) {
+		struct error cleanup_err;
+		struct error *saved = r->err;
+		int rc;
+
+		r->err = &cleanup_err;
+		rc = run_untimed_command(r, script->cleanup_command,
+					 &script->cleanup_loc, "cleanup");
+		r->err = saved;
+		if (outcome == OUTCOME_OK && rc != OUTCOME_OK) {
+			outcome = rc;
+			memcpy(err, &cleanup_err, sizeof(*err));
+		}
+	}
+
+	/* The worker may still be inside a blocked call using the run. */
+	worker_stop(r->worker);
+	if (r->call.active)
+		free_call(r);
+	fd_map_close_all(r->sys.fds, backend);
+	fd_map_free(r->sys.fds);
+	packet_builder_free(r->builder);
+	free(r);
+	return outcome;
+}

@@ -1,0 +1,44 @@
+/*
+ * run.h - the interpreter: plays a parsed script against a stack.
+ *
+ * The runner owns the timeline.  It sleeps until each event's time,
+ * injects inbound packets through the packet path, hands system calls to
+ * the worker thread, waits for each expected outbound packet and checks
+ * it, and checks every event's timing against the tolerance.  It stops at
+ * the first deviation and reports it as an error value.
+ */
+#ifndef TCPCHECK_RUN_H
+#define TCPCHECK_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ast.h"
+#include "error.h"
+#include "packet_path.h"
+#include "plan.h"
+#include "syscall_backend.h"
+
+struct run_config {
+	struct net_plan plan;
+	int64_t tolerance_usecs;	/* packetdrill's default: 4000 */
+	double tolerance_percent;	/* of the interval: 12.5 */
+	bool strict_segments;		/* no TSO/GSO super-packet splitting */
+	int64_t any_time_wait_usecs;	/* how long `*` waits for a packet */
+	FILE *trace;			/* -v: every event as it runs, or NULL */
+	const char *script_dir;		/* working directory of commands */
+};
+
+void run_config_defaults(struct run_config *cfg);
+
+/* Run script through path and backend.  Returns an enum outcome; on
+ * anything but OUTCOME_OK, err holds the report, starting "path:line: ".
+ * An abort request (SIGINT/SIGTERM) ends the run with OUTCOME_ENVIRONMENT
+ * and the message "interrupted".
+ */
+int run_script(const struct script *script, const struct run_config *cfg,
+	       struct packet_path *path, struct syscall_backend *backend,
+	       struct error *err);
+
+#endif /* TCPCHECK_RUN_H */

@@ -1,0 +1,26 @@
+/*
+ * shell.h - the shell commands a script runs (`...` lines).
+ *
+ * Commands run with /bin/sh inside the script's namespace, in the script's
+ * directory (upstream scripts call `../common/defaults.sh`), with
+ * PACKETDRILL_PID set to the runner's pid: helpers name restore files
+ * after it, and the scripts find them again through their $PPID.
+ */
+#ifndef TCPCHECK_SHELL_H
+#define TCPCHECK_SHELL_H
+
+#include "error.h"
+
+enum shell_status {
+	SHELL_OK = 0,
+	SHELL_FAILED = 1,	/* exited non-zero or was killed; err says how */
+	SHELL_INTERRUPTED = 2,	/* tcpcheck was asked to stop */
+};
+
+/* Run command and wait for it.  Returns a shell_status, or -1 with err if
+ * it could not be started.  Whatever the command left running in its
+ * process group is killed when it returns.
+ */
+int shell_run(const char *command, const char *dir, struct error *err);
+
+#endif /* TCPCHECK_SHELL_H */

@@ -1,0 +1,357 @@
+/*
+ * tcp_view.c - script-space views of TCP segments (see tcp_view.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tcp_view.h"
+
+/* The letters of packetdrill's flags token, in the order it prints them. */
+static const struct {
+	char letter;
+	uint16_t bit;
+} flag_letters[] = {
+	{ 'F', TCP_FIN }, { 'S', TCP_SYN }, { 'R', TCP_RST }, { 'P', TCP_PSH },
+	{ '.', TCP_ACK }, { 'U', TCP_URG }, { 'E', TCP_ECE }, { 'W', TCP_CWR },
+	{ 'A', TCP_AE },
+};
+
+int tcp_flags_parse(const char *text, uint16_t *flags, char *bad)
+{
+	*flags = 0;
+	if (!strcmp(text, "-"))
+		return 0;
+	for (const char *p = text; *p; p++) {
+		size_t i;
+
+		for (i = 0; i < sizeof(flag_letters) / sizeof(flag_letters[0]); i++)
+			if (flag_letters[i].letter == *p)
+				break;
+		if (i == sizeof(flag_letters) / sizeof(flag_letters[0])) {
+			*bad = *p;
+			return -1;
+		}
+		*flags |= flag_letters[i].bit;
+	}
+	return 0;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int cookie_from_hex(const struct tcp_option *opt,
+			   struct tcp_opt_item *item, struct error *err)
+{
+	size_t n = opt->cookie ? strlen(opt->cookie) : 0;
+
+	item->u.data.len = 0;
+	if (n % 2 || n / 2 > 16)
+		return error_set(err, "%d:%d: a Fast Open cookie is 0 to 16 "
+				 "bytes written as an even number of hex digits",
+				 opt->loc.line, opt->loc.column);
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = hex_value(opt->cookie[i]);
+		int lo = hex_value(opt->cookie[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return error_set(err, "%d:%d: Fast Open cookie '%s' is "
+					 "not hexadecimal", opt->loc.line,
+					 opt->loc.column, opt->cookie);
+		item->u.data.bytes[item->u.data.len++] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static int option_from_spec(const struct tcp_option *opt,
+			    struct tcp_opt_item *item, struct error *err)
+{
+	memset(item, 0, sizeof(*item));
+	switch (opt->kind) {
+	case OPT_EOL:
+		item->kind = TCPOPT_KIND_EOL;
+		item->length = 1;
+		return 0;
+	case OPT_NOP:
+		item->kind = TCPOPT_KIND_NOP;
+		item->length = 1;
+		return 0;
+	case OPT_MSS:
+		item->kind = TCPOPT_KIND_MSS;
+		item->length = 4;
+		item->u.mss = (uint16_t)opt->value;
+		if (opt->value > 0xffff)
+			return error_set(err, "%d:%d: mss %u does not fit in 16 bits",
+					 opt->loc.line, opt->loc.column, opt->value);
+		return 0;
+	case OPT_WSCALE:
+		item->kind = TCPOPT_KIND_WSCALE;
+		item->length = 3;
+		item->u.wscale = (uint8_t)opt->value;
+		if (opt->value > 0xff)
+			return error_set(err, "%d:%d: wscale %u does not fit in 8 bits",
+					 opt->loc.line, opt->loc.column, opt->value);
+		return 0;
+	case OPT_SACK_PERMITTED:
+		item->kind = TCPOPT_KIND_SACK_PERMITTED;
+		item->length = 2;
+		return 0;
+	case OPT_SACK:
+		item->kind = TCPOPT_KIND_SACK;
+		if (opt->sack_count < 1 || opt->sack_count > 4)
+			return error_set(err, "%d:%d: a SACK option holds 1 to 4 "
+					 "blocks, not %d", opt->loc.line,
+					 opt->loc.column, opt->sack_count);
+		item->length = (uint8_t)(2 + 8 * opt->sack_count);
+		item->u.sack.count = opt->sack_count;
+		for (int i = 0; i < opt->sack_count; i++) {
+			item->u.sack.blocks[i].left = opt->sack_blocks[i].left;
+			item->u.sack.blocks[i].right = opt->sack_blocks[i].right;
+		}
+		return 0;
+	case OPT_TIMESTAMP:
+		item->kind = TCPOPT_KIND_TIMESTAMP;
+		item->length = 10;
+		item->u.ts.val = opt->ts_val;
+		item->u.ts.ecr = opt->ts_ecr;
+		return 0;
+	case OPT_FAST_OPEN:
+		item->kind = TCPOPT_KIND_FAST_OPEN;
+		if (cookie_from_hex(opt, item, err) < 0)
+			return -1;
+		item->length = (uint8_t)(2 + item->u.data.len);
+		return 0;
+	case OPT_FAST_OPEN_EXP:
+		item->kind = TCPOPT_KIND_EXP;
+		item->u.data.magic = TCPOPT_EXP_MAGIC_TFO;
+		if (cookie_from_hex(opt, item, err) < 0)
+			return -1;
+		item->length = (uint8_t)(4 + item->u.data.len);
+		return 0;
+	case OPT_GENERIC:
+	case OPT_MD5:
+		break;
+	}
+	return error_set(err, "%d:%d: this TCP option is not supported yet",
+			 opt->loc.line, opt->loc.column);
+}
+
+int tcp_view_from_spec(const struct tcp_packet_spec *spec,
+		       struct tcp_view *view, struct error *err)
+{
+	char bad = 0;
+
+	memset(view, 0, sizeof(*view));
+	view->direction = spec->direction;
+	if (tcp_flags_parse(spec->flags, &view->flags, &bad) < 0)
+		return error_set(err, "%d:%d: '%c' is not a TCP flag (flags are "
+				 "written with F S R P . U E W, or - for none)",
+				 spec->flags_loc.line, spec->flags_loc.column, bad);
+	view->seq = spec->seq_start;
+	view->len = spec->payload_len;
+	view->has_ack = spec->has_ack;
+	view->ack = spec->ack;
+	view->has_win = spec->has_win;
+	view->win = spec->win;
+	view->has_urg = spec->has_urg;
+	view->urg = spec->urg;
+	view->ecn = spec->ecn;
+	view->options_form = spec->options_form;
+	view->check_ts_val = false;
+	if (spec->options_form != TCP_OPTIONS_LIST)
+		return 0;
+	if (spec->option_count > TCP_VIEW_MAX_OPTIONS)
+		return error_set(err, "%d:%d: too many TCP options",
+				 spec->flags_loc.line, spec->flags_loc.column);
+	for (int i = 0; i < spec->option_count; i++)
+		if (option_from_spec(&spec->options[i], &view->options[i], err) < 0)
+			return -1;
+	view->option_count = spec->option_count;
+	return 0;
+}
+
+static enum ip_ecn ecn_from_tos(uint8_t tos)
+{
+	switch (tos & 3) {
+	case 0:
+		return ECN_NOECN;
+	case 1:
+		return ECN_ECT1;
+	case 2:
+		return ECN_ECT0;
+	default:
+		return ECN_CE;
+	}
+}
+
+int tcp_view_from_segment(const struct tcp_segment *seg, enum direction dir,
+			  struct tcp_view *view, struct error *err)
+{
+	memset(view, 0, sizeof(*view));
+	view->direction = dir;
+	view->flags = seg->flags;
+	view->seq = seg->seq;
+	view->len = seg->payload_len;
+	view->has_ack = (seg->flags & TCP_ACK) != 0;
+	view->ack = seg->ack;
+	view->has_win = true;
+	view->win = seg->window;
+	view->has_urg = (seg->flags & TCP_URG) != 0;
+	view->urg = seg->urg_ptr;
+	view->ecn = ecn_from_tos(seg->tos);
+	view->src_port = seg->src_port;
+	view->dst_port = seg->dst_port;
+	view->check_ts_val = true;
+	view->is_live = true;
+	if (seg->options_len == 0) {
+		view->options_form = TCP_OPTIONS_ABSENT;
+		return 0;
+	}
+	view->options_form = TCP_OPTIONS_LIST;
+	if (tcp_options_decode(seg->options, seg->options_len, view->options,
+			       TCP_VIEW_MAX_OPTIONS, &view->option_count, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void hex_format(const uint8_t *bytes, int len, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < len && used + 3 <= size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%02x", bytes[i]);
+}
+
+void tcp_option_format(const struct tcp_opt_item *item, char *buf, size_t size)
+{
+	char hex[80];
+	size_t used;
+
+	switch (item->kind) {
+	case TCPOPT_KIND_EOL:
+		snprintf(buf, size, "eol");
+		return;
+	case TCPOPT_KIND_NOP:
+		snprintf(buf, size, "nop");
+		return;
+	case TCPOPT_KIND_MSS:
+		snprintf(buf, size, "mss %u", item->u.mss);
+		return;
+	case TCPOPT_KIND_WSCALE:
+		snprintf(buf, size, "wscale %u", item->u.wscale);
+		return;
+	case TCPOPT_KIND_SACK_PERMITTED:
+		snprintf(buf, size, "sackOK");
+		return;
+	case TCPOPT_KIND_SACK:
+		used = (size_t)snprintf(buf, size, "sack");
+		for (int i = 0; i < item->u.sack.count && used < size; i++)
+			used += (size_t)snprintf(buf + used, size - used, " %u:%u",
+						 item->u.sack.blocks[i].left,
+						 item->u.sack.blocks[i].right);
+		return;
+	case TCPOPT_KIND_TIMESTAMP:
+		snprintf(buf, size, "TS val %u ecr %u", item->u.ts.val,
+			 item->u.ts.ecr);
+		return;
+	case TCPOPT_KIND_FAST_OPEN:
+		hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));
+		snprintf(buf, size, item->u.data.len ? "FO %s" : "FO", hex);
+		return;
+	case TCPOPT_KIND_EXP:
+		hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));
+		if (item->u.data.magic == TCPOPT_EXP_MAGIC_TFO)
+			snprintf(buf, size, item->u.data.len ? "FOEXP %s" : "FOEXP",
+				 hex);
+		else
+			snprintf(buf, size, "exp 0x%04x %s", item->u.data.magic, hex);
+		return;
+	default:
+		hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));
+		snprintf(buf, size, "option %u [%s]", item->kind, hex);
+		return;
+	}
+}
+
+void tcp_view_format_options(const struct tcp_view *view, char *buf,
+			     size_t size)
+{
+	size_t used = 0;
+	char item[160];
+
+	buf[0] = '\0';
+	if (view->options_form == TCP_OPTIONS_ANY) {
+		snprintf(buf, size, "<...>");
+		return;
+	}
+	if (view->options_form == TCP_OPTIONS_ABSENT)
+		return;
+	used += (size_t)snprintf(buf, size, "<");
+	for (int i = 0; i < view->option_count && used < size; i++) {
+		tcp_option_format(&view->options[i], item, sizeof(item));
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 i ? "," : "", item);
+	}
+	if (used < size)
+		snprintf(buf + used, size - used, ">");
+}
+
+static const char *ecn_name(enum ip_ecn ecn)
+{
+	switch (ecn) {
+	case ECN_UNSPECIFIED:
+		return NULL;
+	case ECN_NOECN:
+		return "noecn";
+	case ECN_ECT0:
+		return "ect0";
+	case ECN_ECT1:
+		return "ect1";
+	case ECN_ECT01:
+		return "ect01";
+	case ECN_CE:
+		return "ce";
+	}
+	return NULL;
+}
+
+void tcp_view_format(const struct tcp_view *view, char *buf, size_t size)
+{
+	char flags[16], opts[1024];
+	const char *ecn = ecn_name(view->ecn);
+	size_t used;
+
+	if (view->is_live && view->ecn == ECN_NOECN)
+		ecn = NULL;
+	tcp_flags_format(view->flags, flags, sizeof(flags));
+	used = (size_t)snprintf(buf, size, "%c ",
+				view->direction == DIR_INBOUND ? '<' : '>');
+	if (ecn && used < size)
+		used += (size_t)snprintf(buf + used, size - used, "[%s] ", ecn);
+	if (used < size)
+		used += (size_t)snprintf(buf + used, size - used, "%s %u:%u(%u)",
+					 flags, view->seq, view->seq + view->len,
+					 view->len);
+	if (view->has_ack && used < size)
+		used += (size_t)snprintf(buf + used, size - used, " ack %u",
+					 view->ack);
+	if (view->has_win && used < size)
+		used += (size_t)snprintf(buf + used, size - used, " win %u",
+					 view->win);
+	if (view->has_urg && used < size)
+		used += (size_t)snprintf(buf + used, size - used, " urg %u",
+					 view->urg);
+	tcp_view_format_options(view, opts, sizeof(opts));
+	if (opts[0] && used < size)
+		snprintf(buf + used, size - used, " %s", opts);
+}

@@ -1,0 +1,308 @@
+/*
+ * ast.h - the parsed form of a tcpcheck (packetdrill-language) script.
+ *
+ * The parser produces one struct script that owns every node below it;
+ * script_free() releases all of it.  Nodes carry their source location so
+ * that every later pass (semantic checks, the engine) can report errors at
+ * file:line:col.  The tree is purely syntactic: symbolic constants stay
+ * names, struct literals stay lists of named fields, and no packet bytes
+ * are built here.  Later passes give them meaning.
+ */
+#ifndef TCPCHECK_AST_H
+#define TCPCHECK_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct src_loc {
+	int line;	/* 1-based */
+	int column;	/* 1-based, in bytes */
+};
+
+/* ---- expressions (system call arguments and results) ---- */
+
+enum expr_kind {
+	EXPR_ELLIPSIS,	/* ... : "whatever is right / don't check" */
+	EXPR_INT,	/* 42, -1, 0x1f */
+	EXPR_STRING,	/* "abc", optionally followed by ... */
+	EXPR_WORD,	/* SO_REUSEADDR, AF_INET, EINPROGRESS */
+	EXPR_OR,	/* a | b */
+	EXPR_ARRAY,	/* [a, b] or [] */
+	EXPR_STRUCT,	/* {name=value, name(arg)=value, value, ...} */
+	EXPR_CALL,	/* htons(8080), inet_addr("1.2.3.4") */
+};
+
+struct expr;
+
+struct expr_list {
+	struct expr **items;
+	int count;
+};
+
+/* One member of a struct literal: `name=value`, `name(index)=value`
+ * (msghdr's msg_iov(1)=[...]) or a bare positional `value` (iovec).
+ */
+struct expr_field {
+	char *name;		/* NULL for a positional member */
+	struct expr *index;	/* NULL unless written name(index)=... */
+	struct expr *value;
+	struct src_loc loc;
+};
+
+struct expr {
+	enum expr_kind kind;
+	struct src_loc loc;
+	union {
+		struct {
+			int64_t value;
+			bool is_hex;	/* written 0x...: dumped the same way */
+		} num;
+		struct {
+			char *text;	/* escapes resolved, NUL-terminated */
+			size_t len;	/* length of text, may contain NULs */
+			bool trailing_ellipsis;	/* "abc"... */
+		} str;
+		char *word;
+		struct {
+			struct expr *lhs;
+			struct expr *rhs;
+		} binary;
+		struct expr_list array;
+		struct {
+			struct expr_field *fields;
+			int count;
+		} structure;
+		struct {
+			char *name;
+			struct expr_list args;
+		} call;
+	} u;
+};
+
+/* ---- TCP packet lines ---- */
+
+enum direction {
+	DIR_INBOUND,	/* '<': injected into the stack under test */
+	DIR_OUTBOUND,	/* '>': sent by the stack under test, to check */
+};
+
+enum ip_ecn {
+	ECN_UNSPECIFIED,	/* not written: not checked, 0 when injected */
+	ECN_NOECN,
+	ECN_ECT0,
+	ECN_ECT1,
+	ECN_ECT01,	/* either ECT codepoint */
+	ECN_CE,
+};
+
+enum tcp_option_kind {
+	OPT_EOL,
+	OPT_NOP,
+	OPT_MSS,	/* value */
+	OPT_WSCALE,	/* value */
+	OPT_SACK_PERMITTED,
+	OPT_SACK,	/* sack_blocks */
+	OPT_TIMESTAMP,	/* ts_val, ts_ecr */
+	OPT_FAST_OPEN,	/* cookie (hex string, may be empty) */
+	OPT_FAST_OPEN_EXP,	/* experimental kind 254 form */
+	OPT_GENERIC,	/* unknown kind written as raw bytes (later issues) */
+	OPT_MD5,	/* md5 digest, as written, in cookie */
+};
+
+struct sack_block {
+	uint32_t left;
+	uint32_t right;
+};
+
+struct tcp_option {
+	enum tcp_option_kind kind;
+	struct src_loc loc;
+	uint32_t value;		/* MSS, wscale */
+	uint32_t ts_val;
+	uint32_t ts_ecr;
+	struct sack_block *sack_blocks;
+	int sack_count;
+	/* As written (hex digits, or a symbol such as TFO_COOKIE): the
+	 * FO/FOEXP cookie (NULL if none) or the md5 digest.
+	 */
+	char *cookie;
+};
+
+enum tcp_options_form {
+	TCP_OPTIONS_ABSENT,	/* no <...> written: expect no options */
+	TCP_OPTIONS_ANY,	/* <...>: options are not checked */
+	TCP_OPTIONS_LIST,	/* an explicit list: checked exactly */
+};
+
+/* An endpoint written explicitly on a packet line (a tcpcheck extension:
+ * `< 192.0.2.1:40001 > 192.168.0.1:8080 S ...` or just `< 40001>8080`).
+ * has_addr/has_port say what was written; what is missing is taken from
+ * the defaults or the connection the packet belongs to.
+ */
+struct endpoint_spec {
+	bool has_addr;
+	bool has_port;
+	char *addr;		/* textual IPv4 or IPv6 address */
+	uint16_t port;
+};
+
+struct tcp_packet_spec {
+	enum direction direction;
+	struct endpoint_spec src;	/* as written; usually empty */
+	struct endpoint_spec dst;
+	enum ip_ecn ecn;
+	char *flags;		/* as written: "S", "S.", ".", "-", "FP." */
+	uint32_t seq_start;
+	uint32_t seq_end;
+	uint32_t payload_len;
+	bool has_ack;
+	uint32_t ack;
+	bool has_win;
+	uint32_t win;
+	bool has_urg;
+	uint32_t urg;
+	enum tcp_options_form options_form;
+	struct tcp_option *options;
+	int option_count;
+	struct src_loc flags_loc;	/* where the flags were written */
+};
+
+/* ---- ICMP packet lines ---- */
+
+/* What an ICMP error quotes of the packet that caused it:
+ * `[start:end(len)]` (TCP), `[udp(len)]` or `[raw(len)]`.
+ */
+enum icmp_echoed_form {
+	ICMP_ECHOED_NONE,	/* not written */
+	ICMP_ECHOED_TCP,	/* seq_start, seq_end, len */
+	ICMP_ECHOED_UDP,	/* len */
+	ICMP_ECHOED_RAW,	/* len */
+};
+
+/* `< icmp unreachable frag_needed mtu 800 [0:1000(1000)]`: the type and
+ * code stay names; the engine maps them to numbers.
+ */
+struct icmp_packet_spec {
+	enum direction direction;
+	struct endpoint_spec src;	/* as written; usually empty */
+	struct endpoint_spec dst;
+	enum ip_ecn ecn;
+	char *type;		/* "unreachable", "packet_too_big", ... */
+	struct src_loc type_loc;
+	char *code;		/* "frag_needed" or NULL when not written */
+	struct src_loc code_loc;
+	bool has_mtu;
+	uint32_t mtu;
+	bool has_id;
+	uint32_t id;
+	enum icmp_echoed_form echoed;
+	uint32_t echoed_seq_start;
+	uint32_t echoed_seq_end;
+	uint32_t echoed_len;
+};
+
+/* ---- system calls ---- */
+
+struct syscall_spec {
+	char *name;
+	struct src_loc name_loc;
+	struct expr_list args;
+	struct expr *result;	/* right-hand side of '=' */
+	char *errno_name;	/* "EINPROGRESS" or NULL */
+	struct src_loc errno_loc;
+	char *note;		/* "Operation now in progress": the text
+				 * between the parentheses, or NULL */
+	bool is_blocking;	/* written with `...end` */
+};
+
+/* ---- events ---- */
+
+enum time_kind {
+	TIME_ABSOLUTE,		/* 0.100 */
+	TIME_RELATIVE,		/* +0.100 */
+	TIME_ANY,		/* * */
+	TIME_ABSOLUTE_RANGE,	/* 0.1~0.2 */
+	TIME_RELATIVE_RANGE,	/* +0.1~+0.2 */
+};
+
+struct event_time {
+	enum time_kind kind;
+	int64_t usecs;		/* start (or offset for relative kinds) */
+	int64_t end_usecs;	/* range end; for the range kinds only */
+	/* Blocking system calls: `start...end`.  The end uses the same
+	 * anchor as the start (relative to the previous event when the
+	 * start is relative).
+	 */
+	bool has_block_end;
+	int64_t block_end_usecs;
+};
+
+enum event_kind {
+	EVENT_PACKET,
+	EVENT_SYSCALL,
+	EVENT_COMMAND,	/* `shell command` */
+	EVENT_CODE,	/* %{ python }% */
+	EVENT_ICMP,	/* `< icmp ...` packet line */
+};
+
+struct event {
+	enum event_kind kind;
+	struct src_loc loc;	/* the start of the line (its time) */
+	struct event_time time;
+	union {
+		struct tcp_packet_spec packet;
+		struct syscall_spec syscall;
+		char *command;	/* text between the backquotes */
+		char *code;	/* text between %{ and }% */
+		struct icmp_packet_spec icmp;
+	} u;
+};
+
+/* ---- the script ---- */
+
+/* `--name=value` header lines (and `--name` alone, value NULL). */
+struct script_option {
+	char *name;		/* without the leading dashes */
+	char *value;		/* NULL when written without '=' */
+	struct src_loc loc;
+};
+
+struct script {
+	char *path;		/* as given to the parser, for messages */
+	struct script_option *options;
+	int option_count;
+	/* A backquoted command before the first timed event. */
+	char *init_command;
+	struct src_loc init_loc;
+	struct event *events;
+	int event_count;
+	/* A backquoted command after the last timed event: run at the end
+	 * when the script ends (packetdrill's cleanup command).
+	 */
+	char *cleanup_command;
+	struct src_loc cleanup_loc;
+};
+
+/* Free a whole script tree; NULL is allowed. */
+void script_free(struct script *script);
+
+/* Free one expression tree (used by the parser while recovering). */
+void expr_free(struct expr *expr);
+void expr_list_free(struct expr_list *list);
+
+/* Release what a node owns, not the node itself (for the parser, which
+ * builds nodes piecewise and must drop half-built ones).
+ */
+void event_clear(struct event *event);
+void tcp_option_clear(struct tcp_option *option);
+void expr_field_clear(struct expr_field *field);
+void endpoint_clear(struct endpoint_spec *endpoint);
+
+/* Write the canonical text form of the script (see grammar/dump.c):
+ * one item per line, every field explicit.  Golden tests compare it.
+ */
+void script_dump(const struct script *script, FILE *out);
+void expr_dump(const struct expr *expr, FILE *out);
+
+#endif /* TCPCHECK_AST_H */

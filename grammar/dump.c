@@ -1,0 +1,377 @@
+/*
+ * dump.c - the canonical text form of a script.
+ *
+ * The dump is itself a valid script, and dumping what it parses to gives
+ * the same text again, so golden tests can compare dumps and a round trip
+ * checks the parser and this printer against each other.  The form:
+ *
+ *   - one item per line, in this order: options, the init command, the
+ *     events, the cleanup command; comments and layout are not kept;
+ *   - options as `--name=value` or `--name`, the value as written;
+ *   - commands as `` `text` ``, code as `%{text}%`, both verbatim;
+ *   - times as seconds with at least 3 and at most 6 fractional digits
+ *     (trailing zeros past the third dropped, so the value stays exact):
+ *     `0.100`, `+0.000`, `+0.000100`, `*`, `0.100~0.200`,
+ *     `+0.100~+0.200`; a blocking call appends `...end` (`+0.000...0.200`);
+ *     a single space separates the time from the action;
+ *   - packets: `< ` or `> `, then the endpoints if written
+ *     (`192.0.2.1:40001>192.168.0.1:8080`, `[fd3d::1]:80`, `40001>8080`),
+ *     the ECN info (`[ect0]`), the flags, `start:end(len)`, then
+ *     ` ack N`, ` win N`, ` urg N` when written, then ` <...>` or the
+ *     options as `<mss 1000,sackOK,nop,wscale 7>` (comma, no space);
+ *   - ICMP: `< icmp TYPE [CODE] [mtu N] [id N] [[s:e(l)]|[udp(l)]|[raw(l)]]`;
+ *   - system calls: `name(arg, arg) = result`, then ` ERRNO` and
+ *     ` (note)` when written;
+ *   - expressions: `...`, decimal or `0x` lowercase hex integers,
+ *     strings re-escaped (\n \t \r \\ \" \0, \xNN for other control
+ *     and all non-ASCII bytes, so a dump is plain ASCII) with a trailing
+ *     `...` when written, `a|b|c`, `[a, b]`,
+ *     `{name=v, name(i)=v, v}`, `f(a, b)`; ", " between items.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ast.h"
+
+static void dump_usecs(int64_t usecs, FILE *out)
+{
+	uint64_t mag = usecs < 0 ? 0 - (uint64_t)usecs : (uint64_t)usecs;
+	unsigned frac = (unsigned)(mag % 1000000);
+	int digits = 6;
+
+	while (digits > 3 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	fprintf(out, "%s%" PRIu64 ".%0*u", usecs < 0 ? "-" : "",
+		mag / 1000000, digits, frac);
+}
+
+static void dump_time(const struct event_time *t, FILE *out)
+{
+	switch (t->kind) {
+	case TIME_ABSOLUTE:
+		dump_usecs(t->usecs, out);
+		break;
+	case TIME_RELATIVE:
+		fputc('+', out);
+		dump_usecs(t->usecs, out);
+		break;
+	case TIME_ANY:
+		fputc('*', out);
+		break;
+	case TIME_ABSOLUTE_RANGE:
+		dump_usecs(t->usecs, out);
+		fputc('~', out);
+		dump_usecs(t->end_usecs, out);
+		break;
+	case TIME_RELATIVE_RANGE:
+		fputc('+', out);
+		dump_usecs(t->usecs, out);
+		fputs("~+", out);
+		dump_usecs(t->end_usecs, out);
+		break;
+	}
+	if (t->has_block_end) {
+		fputs("...", out);
+		dump_usecs(t->block_end_usecs, out);
+	}
+}
+
+static void dump_string(const char *text, size_t len, FILE *out)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		switch (c) {
+		case '\n': fputs("\\n", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '"': fputs("\\\"", out); break;
+		case '\0': fputs("\\0", out); break;
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				fprintf(out, "\\x%02x", c);
+			else
+				fputc(c, out);
+			break;
+		}
+	}
+	fputc('"', out);
+}
+
+static void dump_list(const struct expr_list *list, FILE *out)
+{
+	for (int i = 0; i < list->count; i++) {
+		if (i)
+			fputs(", ", out);
+		expr_dump(list->items[i], out);
+	}
+}
+
+void expr_dump(const struct expr *e, FILE *out)
+{
+	if (!e) {
+		fputs("...", out);
+		return;
+	}
+	switch (e->kind) {
+	case EXPR_ELLIPSIS:
+		fputs("...", out);
+		break;
+	case EXPR_INT:
+		if (e->u.num.is_hex)
+			fprintf(out, "0x%" PRIx64, (uint64_t)e->u.num.value);
+		else
+			fprintf(out, "%" PRId64, e->u.num.value);
+		break;
+	case EXPR_STRING:
+		dump_string(e->u.str.text, e->u.str.len, out);
+		if (e->u.str.trailing_ellipsis)
+			fputs("...", out);
+		break;
+	case EXPR_WORD:
+		fputs(e->u.word, out);
+		break;
+	case EXPR_OR:
+		expr_dump(e->u.binary.lhs, out);
+		fputc('|', out);
+		expr_dump(e->u.binary.rhs, out);
+		break;
+	case EXPR_ARRAY:
+		fputc('[', out);
+		dump_list(&e->u.array, out);
+		fputc(']', out);
+		break;
+	case EXPR_STRUCT:
+		fputc('{', out);
+		for (int i = 0; i < e->u.structure.count; i++) {
+			const struct expr_field *f = &e->u.structure.fields[i];
+
+			if (i)
+				fputs(", ", out);
+			if (f->name) {
+				fputs(f->name, out);
+				if (f->index) {
+					fputc('(', out);
+					expr_dump(f->index, out);
+					fputc(')', out);
+				}
+				fputc('=', out);
+			}
+			expr_dump(f->value, out);
+		}
+		fputc('}', out);
+		break;
+	case EXPR_CALL:
+		fprintf(out, "%s(", e->u.call.name);
+		dump_list(&e->u.call.args, out);
+		fputc(')', out);
+		break;
+	}
+}
+
+static void dump_endpoint(const struct endpoint_spec *ep, FILE *out)
+{
+	if (ep->has_addr) {
+		/* IPv6 addresses are bracketed so the port's ':' is clear. */
+		if (ep->addr && strchr(ep->addr, ':'))
+			fprintf(out, "[%s]", ep->addr);
+		else
+			fputs(ep->addr ? ep->addr : "", out);
+		if (ep->has_port)
+			fputc(':', out);
+	}
+	if (ep->has_port)
+		fprintf(out, "%u", (unsigned)ep->port);
+}
+
+static const char *ecn_name(enum ip_ecn ecn)
+{
+	switch (ecn) {
+	case ECN_NOECN: return "noecn";
+	case ECN_ECT0: return "ect0";
+	case ECN_ECT1: return "ect1";
+	case ECN_ECT01: return "ect01";
+	case ECN_CE: return "ce";
+	case ECN_UNSPECIFIED: break;
+	}
+	return NULL;
+}
+
+static void dump_prefix(enum direction dir, const struct endpoint_spec *src,
+			const struct endpoint_spec *dst, enum ip_ecn ecn,
+			FILE *out)
+{
+	const char *ecn_text = ecn_name(ecn);
+
+	fputs(dir == DIR_INBOUND ? "<" : ">", out);
+	if (src->has_addr || src->has_port || dst->has_addr || dst->has_port) {
+		fputc(' ', out);
+		dump_endpoint(src, out);
+		fputc('>', out);
+		dump_endpoint(dst, out);
+	}
+	if (ecn_text)
+		fprintf(out, " [%s]", ecn_text);
+}
+
+static void dump_option(const struct tcp_option *opt, FILE *out)
+{
+	switch (opt->kind) {
+	case OPT_EOL:
+		fputs("eol", out);
+		break;
+	case OPT_NOP:
+		fputs("nop", out);
+		break;
+	case OPT_MSS:
+		fprintf(out, "mss %" PRIu32, opt->value);
+		break;
+	case OPT_WSCALE:
+		fprintf(out, "wscale %" PRIu32, opt->value);
+		break;
+	case OPT_SACK_PERMITTED:
+		fputs("sackOK", out);
+		break;
+	case OPT_SACK:
+		fputs("sack", out);
+		for (int i = 0; i < opt->sack_count; i++)
+			fprintf(out, " %" PRIu32 ":%" PRIu32,
+				opt->sack_blocks[i].left,
+				opt->sack_blocks[i].right);
+		break;
+	case OPT_TIMESTAMP:
+		fprintf(out, "TS val %" PRIu32 " ecr %" PRIu32, opt->ts_val,
+			opt->ts_ecr);
+		break;
+	case OPT_FAST_OPEN:
+	case OPT_FAST_OPEN_EXP:
+		fputs(opt->kind == OPT_FAST_OPEN ? "FO" : "FOEXP", out);
+		if (opt->cookie && opt->cookie[0])
+			fprintf(out, " %s", opt->cookie);
+		break;
+	case OPT_MD5:
+		fprintf(out, "md5 %s", opt->cookie ? opt->cookie : "");
+		break;
+	case OPT_GENERIC:
+		/* Not produced by this grammar yet. */
+		fputs("nop", out);
+		break;
+	}
+}
+
+static void dump_packet(const struct tcp_packet_spec *p, FILE *out)
+{
+	dump_prefix(p->direction, &p->src, &p->dst, p->ecn, out);
+	fprintf(out, " %s %" PRIu32 ":%" PRIu32 "(%" PRIu32 ")",
+		p->flags ? p->flags : "", p->seq_start, p->seq_end,
+		p->payload_len);
+	if (p->has_ack)
+		fprintf(out, " ack %" PRIu32, p->ack);
+	if (p->has_win)
+		fprintf(out, " win %" PRIu32, p->win);
+	if (p->has_urg)
+		fprintf(out, " urg %" PRIu32, p->urg);
+	switch (p->options_form) {
+	case TCP_OPTIONS_ABSENT:
+		break;
+	case TCP_OPTIONS_ANY:
+		fputs(" <...>", out);
+		break;
+	case TCP_OPTIONS_LIST:
+		fputs(" <", out);
+		for (int i = 0; i < p->option_count; i++) {
+			if (i)
+				fputc(',', out);
+			dump_option(&p->options[i], out);
+		}
+		fputc('>', out);
+		break;
+	}
+}
+
+static void dump_icmp(const struct icmp_packet_spec *p, FILE *out)
+{
+	dump_prefix(p->direction, &p->src, &p->dst, p->ecn, out);
+	fprintf(out, " icmp %s", p->type ? p->type : "");
+	if (p->code)
+		fprintf(out, " %s", p->code);
+	if (p->has_mtu)
+		fprintf(out, " mtu %" PRIu32, p->mtu);
+	if (p->has_id)
+		fprintf(out, " id %" PRIu32, p->id);
+	switch (p->echoed) {
+	case ICMP_ECHOED_NONE:
+		break;
+	case ICMP_ECHOED_TCP:
+		fprintf(out, " [%" PRIu32 ":%" PRIu32 "(%" PRIu32 ")]",
+			p->echoed_seq_start, p->echoed_seq_end, p->echoed_len);
+		break;
+	case ICMP_ECHOED_UDP:
+		fprintf(out, " [udp(%" PRIu32 ")]", p->echoed_len);
+		break;
+	case ICMP_ECHOED_RAW:
+		fprintf(out, " [raw(%" PRIu32 ")]", p->echoed_len);
+		break;
+	}
+}
+
+static void dump_syscall(const struct syscall_spec *c, FILE *out)
+{
+	fprintf(out, "%s(", c->name ? c->name : "");
+	dump_list(&c->args, out);
+	fputs(") = ", out);
+	expr_dump(c->result, out);
+	if (c->errno_name)
+		fprintf(out, " %s", c->errno_name);
+	if (c->note)
+		fprintf(out, " (%s)", c->note);
+}
+
+static void dump_event(const struct event *ev, FILE *out)
+{
+	dump_time(&ev->time, out);
+	fputc(' ', out);
+	switch (ev->kind) {
+	case EVENT_PACKET:
+		dump_packet(&ev->u.packet, out);
+		break;
+	case EVENT_ICMP:
+		dump_icmp(&ev->u.icmp, out);
+		break;
+	case EVENT_SYSCALL:
+		dump_syscall(&ev->u.syscall, out);
+		break;
+	case EVENT_COMMAND:
+		fprintf(out, "`%s`", ev->u.command ? ev->u.command : "");
+		break;
+	case EVENT_CODE:
+		fprintf(out, "%%{%s}%%", ev->u.code ? ev->u.code : "");
+		break;
+	}
+	fputc('\n', out);
+}
+
+void script_dump(const struct script *script, FILE *out)
+{
+	for (int i = 0; i < script->option_count; i++) {
+		const struct script_option *opt = &script->options[i];
+
+		if (opt->value)
+			fprintf(out, "--%s=%s\n", opt->name, opt->value);
+		else
+			fprintf(out, "--%s\n", opt->name);
+	}
+	if (script->init_command)
+		fprintf(out, "`%s`\n", script->init_command);
+	for (int i = 0; i < script->event_count; i++)
+		dump_event(&script->events[i], out);
+	if (script->cleanup_command)
+		fprintf(out, "`%s`\n", script->cleanup_command);
+}

@@ -1,0 +1,68 @@
+#!/bin/sh
+# setup.sh - install what tcpcheck needs, build it, and run a job.
+#
+#   scripts/setup.sh corpus   the shipped corpus against this kernel
+#   scripts/setup.sh check    the whole test suite (make check)
+#
+# Run as root on Debian 12 or later: it installs packages with apt-get
+# when they are missing, and tcpcheck needs root to create namespaces.
+# Every step is idempotent, so running it again only rebuilds what changed.
+set -eu
+
+job=${1:-corpus}
+case $job in
+corpus|check) ;;
+*) echo "usage: scripts/setup.sh corpus|check" >&2; exit 2 ;;
+esac
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+# Packages: the build chain, the two libraries, and what scripts and
+# tests call (sysctl, ip, tc, python3, tcpdump to read captures).
+packages="build-essential autoconf automake pkg-config flex bison
+libpcap-dev libnet1-dev iproute2 procps python3 tcpdump valgrind"
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup.sh: missing packages:$missing (run as root to install them)" >&2
+		exit 125
+	fi
+	echo "setup.sh: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+	autoreconf -fi
+fi
+if [ ! -f Makefile ] || [ configure -nt Makefile ]; then
+	./configure --quiet
+fi
+make -j"$(nproc)" >/dev/null
+
+case $job in
+corpus)
+	# find, not a glob, so new topics are picked up without editing this.
+	find testcases -name '*.pkt' | sort | xargs ./tcpcheck
+	;;
+check)
+	status=0
+	make -j"$(nproc)" check || status=$?
+	# One closing line for CI and for people: the totals of the suite.
+	if [ -f test-suite.log ]; then
+		pass=$(sed -n 's/^# PASS: *//p' test-suite.log | head -n 1)
+		fail=$(sed -n 's/^# FAIL: *//p' test-suite.log | head -n 1)
+		skip=$(sed -n 's/^# SKIP: *//p' test-suite.log | head -n 1)
+		err=$(sed -n 's/^# ERROR: *//p' test-suite.log | head -n 1)
+		echo "${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed, ${skip:-0} skipped"
+	fi
+	exit $status
+	;;
+esac

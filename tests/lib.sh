@@ -1,0 +1,40 @@
+# lib.sh - shared by the shell tests: TAP output and environment checks.
+# Sourced, not run.  $TCPCHECK and $top_srcdir come from the test harness.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${TCPCHECK:=$top_srcdir/tcpcheck}"
+tap_n=0
+tap_failed=0
+
+tap_ok() {	# tap_ok STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+tap_diag() {	# print a file or text as TAP comments
+	sed 's/^/# /'
+}
+
+tap_end() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# Tests that play scripts against the kernel need root and a TUN device;
+# elsewhere they report a skip instead of failing.  They also take turns
+# (make -j check runs tests at once): timing checks want a quiet machine,
+# and cleanup.sh's before/after snapshots must not see another test's
+# namespaces.
+require_kernel_env() {
+	if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
+		echo "1..0 # SKIP needs root and /dev/net/tun"
+		exit 0
+	fi
+	exec 9>"${TMPDIR:-/tmp}/tcpcheck-kernel-tests.lock"
+	flock 9
+}

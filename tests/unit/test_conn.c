@@ -1,0 +1,198 @@
+/*
+ * test_conn.c - connection selection and sequence/timestamp mapping.
+ *
+ * The mapping is where an off-by-one silently passes a wrong stack, so
+ * these tests pin it down numerically, including at the 2^32 wrap.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "conn.h"
+#include "tap.h"
+
+static struct tcp_packet_spec spec_of(enum direction dir, const char *flags)
+{
+	struct tcp_packet_spec spec;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.direction = dir;
+	spec.flags = (char *)flags;
+	spec.options_form = TCP_OPTIONS_ABSENT;
+	return spec;
+}
+
+static struct tcp_view view_of(enum direction dir, uint16_t flags,
+			       uint32_t seq, uint32_t ack)
+{
+	struct tcp_view v;
+
+	memset(&v, 0, sizeof(v));
+	v.direction = dir;
+	v.flags = flags;
+	v.seq = seq;
+	v.ack = ack;
+	v.has_ack = (flags & TCP_ACK) != 0;
+	return v;
+}
+
+static struct tcp_segment syn_from(uint16_t sport, uint16_t dport)
+{
+	struct tcp_segment seg;
+
+	memset(&seg, 0, sizeof(seg));
+	seg.ip_version = 4;
+	ip_addr_parse("192.168.0.1", &seg.src);
+	ip_addr_parse("192.0.2.1", &seg.dst);
+	seg.src_port = sport;
+	seg.dst_port = dport;
+	seg.flags = TCP_SYN;
+	return seg;
+}
+
+static void test_passive_connections(void)
+{
+	struct conn_table table;
+	struct net_plan plan;
+	struct tcp_packet_spec spec = spec_of(DIR_INBOUND, "S");
+	struct tcp_view syn = view_of(DIR_INBOUND, TCP_SYN, 0, 0);
+	struct tcp_view ack = view_of(DIR_INBOUND, TCP_ACK, 1, 1);
+	struct conn *a, *b, *c;
+
+	plan_set_defaults(&plan);
+	conn_table_init(&table);
+	a = conn_for_inbound(&table, &plan, &spec, &syn);
+	tap_ok(a != NULL, "a SYN creates a connection");
+	tap_is_int(a->local_port, 8080, "passive connection on the bind port");
+	tap_is_int(a->remote_port, 61001, "first default remote port");
+	b = conn_for_inbound(&table, &plan, &spec, &ack);
+	tap_ok(a == b, "a later non-SYN packet uses the same connection");
+	c = conn_for_inbound(&table, &plan, &spec, &syn);
+	tap_ok(c != a && c->remote_port == 61002,
+	       "a second SYN opens a second connection from the next port");
+	tap_is_int(table.count, 2, "two connections in the table");
+
+	spec.src.has_port = true;
+	spec.src.port = 40001;
+	spec.dst.has_port = true;
+	spec.dst.port = 9000;
+	c = conn_for_inbound(&table, &plan, &spec, &syn);
+	tap_ok(c->remote_port == 40001 && c->local_port == 9000,
+	       "explicit ports on the line select the connection");
+	spec.src.port = 61001;
+	spec.dst.port = 8080;
+	tap_ok(conn_for_inbound(&table, &plan, &spec, &ack) == a,
+	       "explicit ports find an existing connection");
+}
+
+static void test_active_and_simultaneous(void)
+{
+	struct conn_table table;
+	struct net_plan plan;
+	struct tcp_segment seg = syn_from(45000, 8080);
+	struct tcp_packet_spec spec = spec_of(DIR_INBOUND, "S");
+	struct tcp_view syn = view_of(DIR_INBOUND, TCP_SYN, 0, 0);
+	struct tcp_view expected = view_of(DIR_OUTBOUND, TCP_SYN, 0, 0);
+	struct tcp_view live = view_of(DIR_OUTBOUND, TCP_SYN, 12345, 0);
+	struct conn *a;
+
+	plan_set_defaults(&plan);
+	conn_table_init(&table);
+	a = conn_for_outbound(&table, &plan, &seg);
+	tap_ok(a && a->local_port == 45000 && a->remote_port == 8080,
+	       "an outbound SYN on new ports starts an active connection");
+	conn_learn_outbound(a, &live, &expected);
+	tap_ok(conn_for_inbound(&table, &plan, &spec, &syn) == a,
+	       "a SYN crossing ours is a simultaneous open, same connection");
+	tap_is_int(table.count, 1, "no second connection for the crossed SYN");
+	seg.flags = TCP_ACK;
+	seg.src_port = 1;
+	tap_ok(conn_for_outbound(&table, &plan, &seg) == a,
+	       "a non-SYN on unknown ports falls back to the current one");
+}
+
+static void test_sequence_mapping(void)
+{
+	struct conn conn;
+	struct tcp_view expected = view_of(DIR_OUTBOUND, TCP_SYN | TCP_ACK, 0, 1);
+	struct tcp_view live = view_of(DIR_OUTBOUND, TCP_SYN | TCP_ACK,
+				       0xfffffff0u, 1);
+	struct tcp_view data, in;
+
+	memset(&conn, 0, sizeof(conn));
+	conn_learn_outbound(&conn, &live, &expected);
+	tap_ok(conn.local_isn_known, "the SYN-ACK teaches the kernel's ISN");
+	tap_is_int(conn.local_seq_offset, 0xfffffff0u, "offset is live - script");
+
+	data = view_of(DIR_OUTBOUND, TCP_ACK, 0xfffffff1u, 1001);
+	conn_outbound_to_script(&conn, &data);
+	tap_is_int(data.seq, 1, "live ISN+1 maps back to script seq 1");
+	tap_is_int(data.ack, 1001, "peer-side ack is kept as written");
+
+	data = view_of(DIR_OUTBOUND, TCP_ACK, 0x000003d9u, 1);
+	conn_outbound_to_script(&conn, &data);
+	tap_is_int(data.seq, 1001, "mapping wraps around 2^32");
+
+	in = view_of(DIR_INBOUND, TCP_ACK, 1, 1001);
+	conn_inbound_to_live(&conn, &in);
+	tap_is_int(in.ack, 0x000003d9u, "inbound ack 1001 maps to live, wrapped");
+	tap_is_int(in.seq, 1, "inbound seq is sent as written");
+
+	/* A second SYN must not move the ISN (a retransmitted SYN-ACK). */
+	live.seq = 7;
+	conn_learn_outbound(&conn, &live, &expected);
+	tap_is_int(conn.local_seq_offset, 0xfffffff0u,
+		   "the ISN is learned once");
+}
+
+static void test_option_mapping(void)
+{
+	struct conn conn;
+	struct tcp_view expected = view_of(DIR_OUTBOUND, TCP_ACK, 1, 1);
+	struct tcp_view live = view_of(DIR_OUTBOUND, TCP_ACK, 1, 1);
+	struct tcp_view in = view_of(DIR_INBOUND, TCP_ACK, 1, 1);
+
+	memset(&conn, 0, sizeof(conn));
+	conn.local_isn_known = true;
+	conn.local_seq_offset = 1000000;
+	expected.option_count = 1;
+	expected.options[0].kind = TCPOPT_KIND_TIMESTAMP;
+	expected.options[0].u.ts.val = 100;
+	expected.options[0].u.ts.ecr = 700;
+	live.option_count = 1;
+	live.options[0].kind = TCPOPT_KIND_TIMESTAMP;
+	live.options[0].u.ts.val = 5000100;
+	live.options[0].u.ts.ecr = 700;
+	conn_learn_outbound(&conn, &live, &expected);
+	tap_ok(conn.ts_offset_known, "the first TS val teaches the clock offset");
+	tap_is_int(conn.ts_val_offset, 5000000, "TS offset is live - script");
+	conn_outbound_to_script(&conn, &live);
+	tap_is_int(live.options[0].u.ts.val, 100, "outbound TS val maps back");
+	tap_is_int(live.options[0].u.ts.ecr, 700, "outbound ecr is unchanged");
+
+	in.option_count = 2;
+	in.options[0].kind = TCPOPT_KIND_TIMESTAMP;
+	in.options[0].u.ts.val = 800;
+	in.options[0].u.ts.ecr = 100;
+	in.options[1].kind = TCPOPT_KIND_SACK;
+	in.options[1].u.sack.count = 1;
+	in.options[1].u.sack.blocks[0].left = 1001;
+	in.options[1].u.sack.blocks[0].right = 2001;
+	conn_inbound_to_live(&conn, &in);
+	tap_is_int(in.options[0].u.ts.val, 800, "inbound TS val as written");
+	tap_is_int(in.options[0].u.ts.ecr, 5000100,
+		   "inbound ecr echoes the kernel's live clock");
+	tap_is_int(in.options[1].u.sack.blocks[0].left, 1001001,
+		   "inbound SACK blocks are in the kernel's sequence space");
+	tap_is_int(in.options[1].u.sack.blocks[0].right, 1002001,
+		   "... both edges");
+}
+
+int main(void)
+{
+	test_passive_connections();
+	test_active_and_simultaneous();
+	test_sequence_mapping();
+	test_option_mapping();
+	return tap_done();
+}

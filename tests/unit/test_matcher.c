@@ -1,0 +1,207 @@
+/*
+ * test_matcher.c - what counts as a match, and how a mismatch reads.
+ *
+ * Each case builds the expected view from a script-like spec and the
+ * actual view from a live segment, then checks the count of differences
+ * and the exact report lines.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "matcher.h"
+#include "tap.h"
+#include "tcp_view.h"
+
+static struct tcp_packet_spec spec_of(const char *flags, uint32_t seq,
+				      uint32_t len)
+{
+	struct tcp_packet_spec spec;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.direction = DIR_OUTBOUND;
+	spec.flags = (char *)flags;
+	spec.seq_start = seq;
+	spec.seq_end = seq + len;
+	spec.payload_len = len;
+	spec.options_form = TCP_OPTIONS_ABSENT;
+	return spec;
+}
+
+static struct tcp_segment segment_of(uint16_t flags, uint32_t seq,
+				     uint32_t len, uint32_t ack)
+{
+	struct tcp_segment seg;
+
+	memset(&seg, 0, sizeof(seg));
+	seg.ip_version = 4;
+	seg.flags = flags;
+	seg.seq = seq;
+	seg.ack = ack;
+	seg.payload_len = len;
+	seg.window = 502;
+	return seg;
+}
+
+static int compare(const struct tcp_packet_spec *spec,
+		   const struct tcp_segment *seg, struct error *diffs)
+{
+	struct tcp_view expected, actual;
+	struct error err;
+
+	diffs->text[0] = '\0';
+	if (tcp_view_from_spec(spec, &expected, &err) < 0 ||
+	    tcp_view_from_segment(seg, DIR_OUTBOUND, &actual, &err) < 0) {
+		strcpy(diffs->text, err.text);
+		return -1;
+	}
+	return match_tcp(&expected, &actual, diffs);
+}
+
+static void test_plain_fields(void)
+{
+	struct tcp_packet_spec spec = spec_of(".", 1, 0);
+	struct tcp_segment seg = segment_of(TCP_ACK, 1, 0, 2);
+	struct error diffs;
+
+	spec.has_ack = true;
+	spec.ack = 2;
+	tap_is_int(compare(&spec, &seg, &diffs), 0, "identical ACK matches");
+	seg.window = 1;
+	tap_is_int(compare(&spec, &seg, &diffs), 0,
+		   "an unwritten window is not checked");
+	seg.window = 502;
+
+	seg.ack = 1;
+	tap_is_int(compare(&spec, &seg, &diffs), 1, "ack differs");
+	tap_is_str(diffs.text, "\n  ack: expected 2, got 1",
+		   "ack difference reads field, expected, actual");
+
+	spec.has_win = true;
+	spec.win = 257;
+	seg.seq = 5;
+	seg.flags = TCP_ACK | TCP_PSH;
+	seg.payload_len = 10;
+	tap_is_int(compare(&spec, &seg, &diffs), 5,
+		   "every differing field is reported");
+	tap_is_str(diffs.text,
+		   "\n  flags: expected ., got P."
+		   "\n  seq: expected 1, got 5"
+		   "\n  payload length: expected 0, got 10"
+		   "\n  ack: expected 2, got 1"
+		   "\n  win: expected 257, got 502",
+		   "all differences, in a fixed order");
+}
+
+static void test_options(void)
+{
+	struct tcp_packet_spec spec = spec_of("S.", 0, 0);
+	struct tcp_option opts[3];
+	struct tcp_segment seg = segment_of(TCP_SYN | TCP_ACK, 0, 0, 1);
+	static const uint8_t wire[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 8 };
+	static const uint8_t wire_ts[] = { 1, 1, 8, 10, 0, 0, 0x12, 0x34,
+					   0, 0, 0, 100 };
+	struct error diffs;
+
+	memset(opts, 0, sizeof(opts));
+	opts[0].kind = OPT_MSS;
+	opts[0].value = 1460;
+	opts[1].kind = OPT_NOP;
+	opts[2].kind = OPT_WSCALE;
+	opts[2].value = 7;
+	spec.options = opts;
+	spec.option_count = 3;
+	spec.options_form = TCP_OPTIONS_LIST;
+	memcpy(seg.options, wire, sizeof(wire));
+	seg.options_len = sizeof(wire);
+
+	tap_is_int(compare(&spec, &seg, &diffs), 1, "wscale 8 vs 7 differs");
+	tap_is_str(diffs.text, "\n  wscale: expected 7, got 8",
+		   "an option difference names the option");
+
+	spec.options_form = TCP_OPTIONS_ANY;
+	tap_is_int(compare(&spec, &seg, &diffs), 0, "<...> accepts any options");
+
+	spec.options_form = TCP_OPTIONS_ABSENT;
+	tap_is_int(compare(&spec, &seg, &diffs), 1,
+		   "no options written means none expected");
+	tap_is_str(diffs.text, "\n  options: expected none, got "
+		   "<mss 1460,nop,wscale 8>", "... and says what came");
+
+	opts[1].kind = OPT_SACK_PERMITTED;
+	spec.options_form = TCP_OPTIONS_LIST;
+	opts[2].value = 8;
+	tap_is_int(compare(&spec, &seg, &diffs), 1, "nop vs sackOK differs");
+	tap_is_str(diffs.text, "\n  option 2: expected sackOK, got nop",
+		   "a different kind names the position");
+
+	/* TS val is the kernel's clock: not compared; ecr is. */
+	memset(opts, 0, sizeof(opts));
+	opts[0].kind = OPT_NOP;
+	opts[1].kind = OPT_NOP;
+	opts[2].kind = OPT_TIMESTAMP;
+	opts[2].ts_val = 1;
+	opts[2].ts_ecr = 100;
+	memcpy(seg.options, wire_ts, sizeof(wire_ts));
+	seg.options_len = sizeof(wire_ts);
+	tap_is_int(compare(&spec, &seg, &diffs), 0, "TS val is not compared");
+	opts[2].ts_ecr = 101;
+	tap_is_int(compare(&spec, &seg, &diffs), 1, "TS ecr is compared");
+	tap_is_str(diffs.text, "\n  TS ecr: expected 101, got 100",
+		   "ecr difference");
+}
+
+static void test_flags_and_ecn(void)
+{
+	uint16_t flags = 0;
+	char bad = 0;
+	char text[16];
+	struct tcp_packet_spec spec = spec_of("S", 0, 0);
+	struct tcp_segment seg = segment_of(TCP_SYN, 0, 0, 0);
+	struct error diffs;
+
+	tap_is_int(tcp_flags_parse("FP.", &flags, &bad), 0, "FP. parses");
+	tap_is_int(flags, TCP_FIN | TCP_PSH | TCP_ACK, "FP. is FIN|PSH|ACK");
+	tap_is_int(tcp_flags_parse("-", &flags, &bad), 0, "- parses");
+	tap_is_int(flags, 0, "- is no flags");
+	tap_is_int(tcp_flags_parse("SX", &flags, &bad), -1, "X is no flag");
+	tap_is_int(bad, 'X', "the bad letter is reported");
+	tap_is_str(tcp_flags_format(TCP_SYN | TCP_ECE | TCP_CWR, text,
+				    sizeof(text)), "SEW", "SEW formats back");
+
+	spec.ecn = ECN_ECT0;
+	seg.tos = 2;
+	tap_is_int(compare(&spec, &seg, &diffs), 0, "ect0 matches tos 2");
+	seg.tos = 3;
+	tap_is_int(compare(&spec, &seg, &diffs), 1, "ce is not ect0");
+	tap_is_str(diffs.text, "\n  ecn: expected ect0, got ce", "ecn report");
+	spec.ecn = ECN_ECT01;
+	seg.tos = 1;
+	tap_is_int(compare(&spec, &seg, &diffs), 0, "ect01 accepts ect1");
+}
+
+static void test_format(void)
+{
+	struct tcp_packet_spec spec = spec_of("P.", 1, 1000);
+	struct tcp_view view;
+	struct error err;
+	char text[256];
+
+	spec.has_ack = true;
+	spec.ack = 1;
+	spec.has_win = true;
+	spec.win = 257;
+	tcp_view_from_spec(&spec, &view, &err);
+	tcp_view_format(&view, text, sizeof(text));
+	tap_is_str(text, "> P. 1:1001(1000) ack 1 win 257",
+		   "a view prints in script notation");
+}
+
+int main(void)
+{
+	test_plain_fields();
+	test_options();
+	test_flags_and_ecn();
+	test_format();
+	return tap_done();
+}

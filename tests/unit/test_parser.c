@@ -1,0 +1,803 @@
+/*
+ * test_parser.c - tests of script_parse(), the tree and the dump.
+ *
+ * Golden tests: every tests/golden/NAME.pkt must parse and dump exactly
+ * as tests/golden/NAME.dump, and every tests/golden/errors/NAME.pkt must
+ * fail with exactly the diagnostics of NAME.err (as diag_print renders
+ * them, source lines and carets included).  Every script that parses is
+ * also parsed again from its dump, which must dump the same.  The
+ * upstream scripts under /work/shared/compat/tcp, when present, must all
+ * parse and round-trip too.  The directory of the golden files comes from
+ * $top_srcdir (default ".").  Other tests look into the tree directly.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "parse.h"
+#include "tap.h"
+
+#define COMPAT_DIR "/work/shared/compat/tcp"
+
+/* ---- helpers ---- */
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out;
+	char chunk[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	out = open_memstream(&buf, &size);
+	if (!out) {
+		fclose(f);
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, out);
+	fclose(f);
+	fclose(out);
+	*len = size;
+	return buf;
+}
+
+/* Multi-line text as TAP comment lines, so the driver ignores it. */
+static void diag_lines(const char *text)
+{
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		int len = nl ? (int)(nl - text) : (int)strlen(text);
+
+		tap_diag("%.*s", len, text);
+		text += len + (nl ? 1 : 0);
+	}
+}
+
+static char *dump_script(const struct script *script)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+
+	script_dump(script, out);
+	fclose(out);
+	return buf;
+}
+
+struct result {
+	int rc;
+	struct script *script;
+	char *diags;		/* diag_print() output */
+	int diag_count;
+};
+
+static struct result parse(const char *path, const char *text, size_t len)
+{
+	struct result r = { 0 };
+	struct diag_list diags;
+	size_t size = 0;
+	FILE *out;
+
+	diag_list_init(&diags, path);
+	r.rc = script_parse(path, text, len, &r.script, &diags);
+	r.diag_count = diags.count;
+	out = open_memstream(&r.diags, &size);
+	diag_print(&diags, text, len, out);
+	fclose(out);
+	diag_list_free(&diags);
+	return r;
+}
+
+static struct result parse_str(const char *text)
+{
+	return parse("t.pkt", text, strlen(text));
+}
+
+static void result_free(struct result *r)
+{
+	script_free(r->script);
+	free(r->diags);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	return n > s && !strcmp(name + n - s, suffix);
+}
+
+struct path_list {
+	char **items;
+	int count;
+};
+
+static void path_list_add(struct path_list *list, char *path)
+{
+	char **items = realloc(list->items,
+			       (size_t)(list->count + 1) * sizeof(*items));
+
+	if (!items) {
+		free(path);
+		return;
+	}
+	list->items = items;
+	list->items[list->count++] = path;
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files under dir ending in suffix, sorted; recursive if asked. */
+static void find_files(const char *dir, const char *suffix, bool recurse,
+		       struct path_list *list)
+{
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+
+	if (!d)
+		return;
+	while ((ent = readdir(d))) {
+		struct stat st;
+		char *path;
+
+		if (ent->d_name[0] == '.')
+			continue;
+		if (asprintf(&path, "%s/%s", dir, ent->d_name) < 0)
+			continue;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (recurse)
+				find_files(path, suffix, true, list);
+			free(path);
+		} else if (has_suffix(ent->d_name, suffix)) {
+			path_list_add(list, path);
+		} else {
+			free(path);
+		}
+	}
+	closedir(d);
+	if (list->count > 1)
+		qsort(list->items, (size_t)list->count, sizeof(char *),
+		      path_cmp);
+}
+
+static void path_list_free(struct path_list *list)
+{
+	for (int i = 0; i < list->count; i++)
+		free(list->items[i]);
+	free(list->items);
+}
+
+static char *sibling(const char *path, const char *ext)
+{
+	char *out;
+	size_t stem = strlen(path) - strlen(".pkt");
+
+	if (asprintf(&out, "%.*s%s", (int)stem, path, ext) < 0)
+		return NULL;
+	return out;
+}
+
+/* parse(dump(parse(x))) must dump as dump(parse(x)). */
+static void check_round_trip(const char *name, const char *dump)
+{
+	struct result again = parse(name, dump, strlen(dump));
+
+	if (!tap_ok(again.rc == 0, "%s: its dump parses again", name)) {
+		diag_lines(again.diags);
+	} else {
+		char *second = dump_script(again.script);
+
+		tap_is_str(second, dump, "%s: round trip dumps the same", name);
+		free(second);
+	}
+	result_free(&again);
+}
+
+/* ---- golden files ---- */
+
+static void test_golden(const char *dir)
+{
+	struct path_list files = { 0 };
+
+	find_files(dir, ".pkt", false, &files);
+	tap_ok(files.count >= 12, "at least 12 golden scripts in %s (%d)", dir,
+	       files.count);
+	for (int i = 0; i < files.count; i++) {
+		const char *path = files.items[i];
+		const char *name = base_name(path);
+		char *want_path = sibling(path, ".dump");
+		size_t len = 0, want_len = 0;
+		char *text = read_file(path, &len);
+		char *want = want_path ? read_file(want_path, &want_len) : NULL;
+		struct result r;
+
+		if (!tap_ok(text && want, "%s: script and .dump readable", name)) {
+			free(text);
+			free(want);
+			free(want_path);
+			continue;
+		}
+		r = parse(name, text, len);
+		if (!tap_ok(r.rc == 0 && r.diag_count == 0, "%s parses", name)) {
+			diag_lines(r.diags);
+		} else {
+			char *got = dump_script(r.script);
+
+			tap_is_str(got, want, "%s dumps as %s", name,
+				   base_name(want_path));
+			check_round_trip(name, got);
+			free(got);
+		}
+		result_free(&r);
+		free(text);
+		free(want);
+		free(want_path);
+	}
+	path_list_free(&files);
+}
+
+static void test_golden_errors(const char *dir)
+{
+	struct path_list files = { 0 };
+
+	find_files(dir, ".pkt", false, &files);
+	tap_ok(files.count >= 12, "at least 12 error scripts in %s (%d)", dir,
+	       files.count);
+	for (int i = 0; i < files.count; i++) {
+		const char *path = files.items[i];
+		const char *name = base_name(path);
+		char *want_path = sibling(path, ".err");
+		size_t len = 0, want_len = 0;
+		char *text = read_file(path, &len);
+		char *want = want_path ? read_file(want_path, &want_len) : NULL;
+		struct result r;
+
+		if (!tap_ok(text && want, "%s: script and .err readable", name)) {
+			free(text);
+			free(want);
+			free(want_path);
+			continue;
+		}
+		r = parse(name, text, len);
+		tap_ok(r.rc == -1 && !r.script, "%s fails to parse", name);
+		tap_is_str(r.diags, want, "%s gives the diagnostics of %s", name,
+			   base_name(want_path));
+		result_free(&r);
+		free(text);
+		free(want);
+		free(want_path);
+	}
+	path_list_free(&files);
+}
+
+static void test_compat(void)
+{
+	struct path_list files = { 0 };
+	struct stat st;
+	int failed = 0;
+
+	if (stat(COMPAT_DIR, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		tap_diag("%s not found: upstream scripts skipped", COMPAT_DIR);
+		return;
+	}
+	find_files(COMPAT_DIR, ".pkt", true, &files);
+	tap_ok(files.count > 0, "upstream scripts found (%d)", files.count);
+	for (int i = 0; i < files.count; i++) {
+		const char *path = files.items[i];
+		const char *name = path + strlen(COMPAT_DIR) + 1;
+		size_t len = 0;
+		char *text = read_file(path, &len);
+		struct result r;
+
+		if (!text) {
+			tap_ok(false, "%s readable", name);
+			continue;
+		}
+		r = parse(name, text, len);
+		if (!tap_ok(r.rc == 0, "%s parses", name)) {
+			diag_lines(r.diags);
+			failed++;
+		} else {
+			char *got = dump_script(r.script);
+
+			check_round_trip(name, got);
+			free(got);
+		}
+		result_free(&r);
+		free(text);
+	}
+	if (failed)
+		tap_diag("%d upstream scripts failed", failed);
+	path_list_free(&files);
+}
+
+/* ---- the tree itself ---- */
+
+static const struct event *event_at(const struct result *r, int i)
+{
+	if (!r->script || i >= r->script->event_count)
+		return NULL;
+	return &r->script->events[i];
+}
+
+static void test_times(void)
+{
+	struct result r = parse_str(
+		"0.1 f() = 0\n"
+		"+.1...0.200 read(4, ..., 2000) = 2000\n"
+		"* > . 1:1(0) ack 1\n"
+		"0.000001~2 > . 1:1(0)\n"
+		"+0.3~+0.4 > . 1:1(0)\n"
+		"7 f() = 0\n");
+	const struct event *e;
+
+	tap_ok(r.rc == 0, "times parse");
+	tap_is_int(r.script ? r.script->event_count : -1, 6, "six events");
+	if ((e = event_at(&r, 0))) {
+		tap_is_int(e->time.kind, TIME_ABSOLUTE, "0.1 is absolute");
+		tap_is_int(e->time.usecs, 100000, "0.1 is exactly 100000 us");
+		tap_ok(!e->time.has_block_end, "no block end");
+	}
+	if ((e = event_at(&r, 1))) {
+		tap_is_int(e->time.kind, TIME_RELATIVE, "+.1 is relative");
+		tap_is_int(e->time.usecs, 100000, "+.1 is 100000 us");
+		tap_ok(e->time.has_block_end, "...0.200 sets the block end");
+		tap_is_int(e->time.block_end_usecs, 200000, "block end 0.200");
+		tap_ok(e->u.syscall.is_blocking, "the call is blocking");
+	}
+	if ((e = event_at(&r, 2)))
+		tap_is_int(e->time.kind, TIME_ANY, "* is any time");
+	if ((e = event_at(&r, 3))) {
+		tap_is_int(e->time.kind, TIME_ABSOLUTE_RANGE, "absolute range");
+		tap_is_int(e->time.usecs, 1, "range start 1 us");
+		tap_is_int(e->time.end_usecs, 2000000, "range end 2 s");
+	}
+	if ((e = event_at(&r, 4))) {
+		tap_is_int(e->time.kind, TIME_RELATIVE_RANGE, "relative range");
+		tap_is_int(e->time.usecs, 300000, "relative range start");
+		tap_is_int(e->time.end_usecs, 400000, "relative range end");
+	}
+	if ((e = event_at(&r, 5)))
+		tap_is_int(e->time.usecs, 7000000, "7 is 7 s");
+	result_free(&r);
+}
+
+static void test_packet_fields(void)
+{
+	struct result r = parse_str(
+		"0 < 192.0.2.1:40001>[fd3d::1]:8080 [ect0] S. 5:15(10) ack 7 "
+		"win 100 urg 3 <mss 1000, wscale 7, sack 1:2 3:4, "
+		"TS val 5 ecr 6, FO abcd, FOEXP, md5 00ff, sackOK, nop, eol>\n"
+		"+0 > 40001>8080 - 0:0(0) <...>\n"
+		"+0 > . 0:0(0)\n");
+	const struct event *e;
+
+	tap_ok(r.rc == 0, "packets parse");
+	if ((e = event_at(&r, 0))) {
+		const struct tcp_packet_spec *p = &e->u.packet;
+
+		tap_is_int(e->kind, EVENT_PACKET, "a TCP packet");
+		tap_is_int(p->direction, DIR_INBOUND, "< is inbound");
+		tap_ok(p->src.has_addr && p->src.has_port, "src addr and port");
+		tap_is_str(p->src.addr, "192.0.2.1", "src address");
+		tap_is_int(p->src.port, 40001, "src port");
+		tap_is_str(p->dst.addr, "fd3d::1", "IPv6 dst without brackets");
+		tap_is_int(p->dst.port, 8080, "dst port");
+		tap_is_int(p->ecn, ECN_ECT0, "[ect0]");
+		tap_is_str(p->flags, "S.", "flags as written");
+		tap_is_int(p->flags_loc.column, 43, "flags column");
+		tap_is_int(p->seq_start, 5, "seq start");
+		tap_is_int(p->seq_end, 15, "seq end");
+		tap_is_int(p->payload_len, 10, "payload length");
+		tap_ok(p->has_ack && p->ack == 7, "ack 7");
+		tap_ok(p->has_win && p->win == 100, "win 100");
+		tap_ok(p->has_urg && p->urg == 3, "urg 3");
+		tap_is_int(p->options_form, TCP_OPTIONS_LIST, "option list");
+		tap_is_int(p->option_count, 10, "ten options");
+		if (p->option_count == 10) {
+			const struct tcp_option *o = p->options;
+
+			tap_ok(o[0].kind == OPT_MSS && o[0].value == 1000, "mss");
+			tap_ok(o[1].kind == OPT_WSCALE && o[1].value == 7,
+			       "wscale");
+			tap_ok(o[2].kind == OPT_SACK && o[2].sack_count == 2 &&
+			       o[2].sack_blocks[1].left == 3 &&
+			       o[2].sack_blocks[1].right == 4, "sack blocks");
+			tap_ok(o[3].kind == OPT_TIMESTAMP && o[3].ts_val == 5 &&
+			       o[3].ts_ecr == 6, "timestamps");
+			tap_ok(o[4].kind == OPT_FAST_OPEN, "FO");
+			tap_is_str(o[4].cookie, "abcd", "FO cookie");
+			tap_ok(o[5].kind == OPT_FAST_OPEN_EXP && !o[5].cookie,
+			       "FOEXP without a cookie");
+			tap_ok(o[6].kind == OPT_MD5, "md5");
+			tap_is_str(o[6].cookie, "00ff", "md5 digest");
+			tap_ok(o[7].kind == OPT_SACK_PERMITTED &&
+			       o[8].kind == OPT_NOP && o[9].kind == OPT_EOL,
+			       "sackOK, nop, eol");
+			tap_is_int(o[1].loc.column, 86, "option column");
+		}
+	}
+	if ((e = event_at(&r, 1))) {
+		const struct tcp_packet_spec *p = &e->u.packet;
+
+		tap_is_int(p->direction, DIR_OUTBOUND, "> is outbound");
+		tap_ok(!p->src.has_addr && p->src.has_port &&
+		       p->src.port == 40001 && !p->dst.addr &&
+		       p->dst.port == 8080, "ports-only endpoints");
+		tap_is_str(p->flags, "-", "- flags");
+		tap_is_int(p->options_form, TCP_OPTIONS_ANY, "<...>");
+		tap_is_int(p->ecn, ECN_UNSPECIFIED, "no ECN written");
+		tap_ok(!p->has_ack && !p->has_win && !p->has_urg,
+		       "no ack, win or urg");
+	}
+	if ((e = event_at(&r, 2))) {
+		const struct tcp_packet_spec *p = &e->u.packet;
+
+		tap_is_int(p->options_form, TCP_OPTIONS_ABSENT, "no options");
+		tap_ok(!p->src.has_addr && !p->src.has_port &&
+		       !p->dst.has_addr && !p->dst.has_port,
+		       "no endpoints written");
+	}
+	result_free(&r);
+}
+
+static void test_icmp_fields(void)
+{
+	struct result r = parse_str(
+		"0 < icmp unreachable frag_needed mtu 800 id 3 [0:10(10)]\n"
+		"+0 < icmp echo [udp(5)]\n");
+	const struct event *e;
+
+	tap_ok(r.rc == 0, "icmp parses");
+	if ((e = event_at(&r, 0))) {
+		const struct icmp_packet_spec *p = &e->u.icmp;
+
+		tap_is_int(e->kind, EVENT_ICMP, "an ICMP packet");
+		tap_is_str(p->type, "unreachable", "icmp type");
+		tap_is_str(p->code, "frag_needed", "icmp code");
+		tap_ok(p->has_mtu && p->mtu == 800, "mtu");
+		tap_ok(p->has_id && p->id == 3, "id");
+		tap_ok(p->echoed == ICMP_ECHOED_TCP && p->echoed_seq_start == 0 &&
+		       p->echoed_seq_end == 10 && p->echoed_len == 10,
+		       "echoed TCP segment");
+		tap_is_int(p->type_loc.column, 10, "type column");
+	}
+	if ((e = event_at(&r, 1))) {
+		const struct icmp_packet_spec *p = &e->u.icmp;
+
+		tap_ok(!p->code && !p->has_mtu && !p->has_id, "nothing optional");
+		tap_ok(p->echoed == ICMP_ECHOED_UDP && p->echoed_len == 5,
+		       "echoed UDP");
+	}
+	result_free(&r);
+}
+
+static void test_syscall_fields(void)
+{
+	struct result r = parse_str(
+		"0 connect(3, ..., ...) = -1 EINPROGRESS "
+		"(Operation now in progress)\n"
+		"+0 close(3) = 0 (Broken pipe - peer reset)\n"
+		"+0 read(4,\n"
+		"        ..., 10) = 10\n");
+	const struct event *e;
+
+	tap_ok(r.rc == 0, "system calls parse");
+	if ((e = event_at(&r, 0))) {
+		const struct syscall_spec *c = &e->u.syscall;
+
+		tap_is_int(e->kind, EVENT_SYSCALL, "a system call");
+		tap_is_str(c->name, "connect", "name");
+		tap_is_int(c->name_loc.column, 3, "name column");
+		tap_is_int(c->args.count, 3, "three arguments");
+		tap_ok(c->result && c->result->kind == EXPR_INT &&
+		       c->result->u.num.value == -1, "result -1");
+		tap_is_str(c->errno_name, "EINPROGRESS", "errno name");
+		tap_is_int(c->errno_loc.column, 29, "errno column");
+		tap_is_str(c->note, "Operation now in progress",
+			   "note without parentheses");
+		tap_ok(!c->is_blocking, "not blocking");
+	}
+	if ((e = event_at(&r, 1))) {
+		tap_ok(!e->u.syscall.errno_name, "note without errno");
+		tap_is_str(e->u.syscall.note, "Broken pipe - peer reset",
+			   "note text");
+	}
+	if ((e = event_at(&r, 2))) {
+		tap_is_int(e->loc.line, 3, "event line");
+		tap_is_int(e->loc.column, 1, "event column");
+		tap_ok(e->u.syscall.args.count == 3 &&
+		       e->u.syscall.args.items[1]->loc.line == 4 &&
+		       e->u.syscall.args.items[1]->loc.column == 9,
+		       "argument on the next line keeps its location");
+		tap_ok(!e->u.syscall.note, "no note");
+	}
+	result_free(&r);
+}
+
+static void test_expressions(void)
+{
+	struct result r = parse_str(
+		"0 f(a|b|c, \"x\\0y\"..., \"ab\" \"cd\", 0x1F, -5, [], "
+		"{msg_iov(1)=[{..., 7}], n=1}, htons(80)) = 0\n");
+	const struct event *e = event_at(&r, 0);
+	const struct expr_list *args = e ? &e->u.syscall.args : NULL;
+
+	tap_ok(r.rc == 0, "expressions parse");
+	if (!tap_ok(args && args->count == 8, "eight arguments")) {
+		result_free(&r);
+		return;
+	}
+	const struct expr *or = args->items[0];
+
+	tap_ok(or->kind == EXPR_OR && or->u.binary.lhs->kind == EXPR_OR &&
+	       or->u.binary.rhs->kind == EXPR_WORD &&
+	       !strcmp(or->u.binary.rhs->u.word, "c"),
+	       "a|b|c groups to the left");
+	tap_ok(args->items[1]->kind == EXPR_STRING &&
+	       args->items[1]->u.str.len == 3 &&
+	       !memcmp(args->items[1]->u.str.text, "x\0y", 3) &&
+	       args->items[1]->u.str.trailing_ellipsis,
+	       "escapes resolved, length counts the NUL, trailing ...");
+	tap_ok(args->items[2]->kind == EXPR_STRING &&
+	       !strcmp(args->items[2]->u.str.text, "abcd") &&
+	       !args->items[2]->u.str.trailing_ellipsis,
+	       "adjacent strings concatenate");
+	tap_ok(args->items[3]->kind == EXPR_INT &&
+	       args->items[3]->u.num.value == 31 &&
+	       args->items[3]->u.num.is_hex, "hex integer");
+	tap_ok(args->items[4]->kind == EXPR_INT &&
+	       args->items[4]->u.num.value == -5 &&
+	       !args->items[4]->u.num.is_hex, "negative integer");
+	tap_ok(args->items[5]->kind == EXPR_ARRAY &&
+	       args->items[5]->u.array.count == 0, "empty array");
+
+	const struct expr *st = args->items[6];
+
+	if (tap_ok(st->kind == EXPR_STRUCT && st->u.structure.count == 2,
+		   "struct with two fields")) {
+		const struct expr_field *f = &st->u.structure.fields[0];
+		const struct expr *iov = f->value;
+
+		tap_is_str(f->name, "msg_iov", "field name");
+		tap_ok(f->index && f->index->kind == EXPR_INT &&
+		       f->index->u.num.value == 1, "field index");
+		tap_ok(iov->kind == EXPR_ARRAY && iov->u.array.count == 1 &&
+		       iov->u.array.items[0]->kind == EXPR_STRUCT &&
+		       iov->u.array.items[0]->u.structure.count == 2 &&
+		       !iov->u.array.items[0]->u.structure.fields[0].name,
+		       "positional fields in a nested struct");
+		tap_is_int(f->loc.column, 49, "field column");
+		tap_is_int(st->loc.column, 48, "struct column");
+	}
+	tap_ok(args->items[7]->kind == EXPR_CALL &&
+	       !strcmp(args->items[7]->u.call.name, "htons") &&
+	       args->items[7]->u.call.args.count == 1, "call form");
+	tap_is_int(args->items[7]->loc.column, 78, "call column");
+	result_free(&r);
+}
+
+static void test_script_parts(void)
+{
+	struct result r = parse_str(
+		"--tolerance_usecs=10000\n"
+		"--strict_segments\n"
+		"  `init\n  two`\n"
+		"0 %{ a = 1 }%\n"
+		"+0 `timed`\n"
+		"`cleanup`\n");
+
+	tap_ok(r.rc == 0, "options and commands parse");
+	if (r.script) {
+		const struct script *s = r.script;
+
+		tap_is_str(s->path, "t.pkt", "path kept");
+		tap_is_int(s->option_count, 2, "two options");
+		if (s->option_count == 2) {
+			tap_is_str(s->options[0].name, "tolerance_usecs",
+				   "option name");
+			tap_is_str(s->options[0].value, "10000", "option value");
+			tap_ok(!s->options[1].value, "a flag has no value");
+			tap_is_int(s->options[1].loc.line, 2, "option line");
+		}
+		tap_is_str(s->init_command, "init\n  two",
+			   "init command verbatim");
+		tap_ok(s->init_loc.line == 3 && s->init_loc.column == 3,
+		       "init command location");
+		tap_is_str(s->cleanup_command, "cleanup", "cleanup command");
+		tap_is_int(s->cleanup_loc.line, 7, "cleanup command line");
+		tap_is_int(s->event_count, 2, "two events");
+		if (s->event_count == 2) {
+			tap_ok(s->events[0].kind == EVENT_CODE &&
+			       !strcmp(s->events[0].u.code, " a = 1 "),
+			       "code verbatim");
+			tap_ok(s->events[1].kind == EVENT_COMMAND &&
+			       !strcmp(s->events[1].u.command, "timed"),
+			       "timed command");
+		}
+	}
+	result_free(&r);
+}
+
+/* ---- the API contract ---- */
+
+static void test_api(void)
+{
+	struct diag_list diags;
+	struct script *script = (struct script *)&diags;
+	int rc;
+
+	diag_list_init(&diags, "x.pkt");
+	rc = script_parse("x.pkt", "", 0, &script, &diags);
+	tap_ok(rc == 0 && script && script->event_count == 0 &&
+	       script->option_count == 0 && diags.count == 0,
+	       "an empty script parses");
+	script_free(script);
+
+	rc = script_parse("x.pkt", NULL, 0, &script, &diags);
+	tap_ok(rc == 0 && script, "no text at all parses");
+	script_free(script);
+
+	/* Earlier entries stay first; only this parse's are sorted. */
+	diag_add(&diags, (struct src_loc){ 9, 9 }, "earlier");
+	rc = script_parse("x.pkt", "0 f( = 1\n\"", 10, &script, &diags);
+	tap_ok(rc == -1 && !script, "failure returns -1 and NULL");
+	tap_ok(diags.count == 3 && !strcmp(diags.items[0].message, "earlier") &&
+	       diags.items[1].loc.line == 1 && diags.items[2].loc.line == 2,
+	       "diagnostics appended in file order");
+
+	/* The text need not be NUL-terminated: only len bytes count. */
+	rc = script_parse("x.pkt", "0 close(3) = 0 garbage", 14, &script,
+			  &diags);
+	tap_ok(rc == 0 && script && script->event_count == 1,
+	       "only len bytes are parsed");
+	script_free(script);
+	script_free(NULL);
+	diag_list_free(&diags);
+}
+
+static void test_many_errors(void)
+{
+	struct result r = parse_str(
+		"0 f(1 2) = 0\n"
+		"+0 g(]) = 0\n"
+		"+0 h() = 0\n"
+		"+0 > . 1:1(0) ack\n"
+		"+0 > . 1:1(0) ack 1 junk\n"
+		"+0 i() = 0 0\n"
+		"+0 j() = 0\n");
+
+	tap_ok(r.rc == -1, "a script with errors fails");
+	tap_is_int(r.diag_count, 5, "every error is reported");
+	tap_is_str(r.diags,
+		   "t.pkt:1:7: error: syntax error, unexpected integer 2, "
+		   "expecting '|' or ')' or ','\n"
+		   "0 f(1 2) = 0\n"
+		   "      ^\n"
+		   "t.pkt:2:6: error: syntax error, unexpected ']'\n"
+		   "+0 g(]) = 0\n"
+		   "     ^\n"
+		   "t.pkt:4:18: error: syntax error, unexpected end of line, "
+		   "expecting integer\n"
+		   "+0 > . 1:1(0) ack\n"
+		   "                 ^\n"
+		   "t.pkt:5:21: error: syntax error, unexpected word \"junk\"\n"
+		   "+0 > . 1:1(0) ack 1 junk\n"
+		   "                    ^\n"
+		   "t.pkt:6:12: error: syntax error, unexpected integer 0\n"
+		   "+0 i() = 0 0\n"
+		   "           ^\n",
+		   "messages, columns and carets");
+	result_free(&r);
+}
+
+/* Deep nesting ends in a located error, not a crash. */
+static void test_deep_nesting(void)
+{
+	size_t depth = 20000;
+	char *text = malloc(depth + 32);
+	struct result r;
+
+	if (!text)
+		return;
+	strcpy(text, "0 f(");
+	memset(text + 4, '[', depth);
+	strcpy(text + 4 + depth, ") = 0\n");
+	r = parse_str(text);
+	tap_ok(r.rc == -1 && r.diag_count >= 1, "very deep nesting fails");
+	tap_ok(strstr(r.diags, "t.pkt:1:") && strstr(r.diags, "nesting too deep"),
+	       "with a located message");
+	result_free(&r);
+	free(text);
+}
+
+/* Every prefix of a script, in a buffer of exactly its size (so the
+ * sanitized build catches any read past the end), either parses or
+ * fails with at least one diagnostic.
+ */
+static void test_prefixes(void)
+{
+	static const char script[] =
+		"--tolerance_usecs=10000\n"
+		"`init`\n"
+		"0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3 // c\n"
+		"+.1...0.2 read(4, {a=[1, \"x\\n\"...], b(1)=f(0x1f)}, -1) "
+		"= -1 EAGAIN (Try again)\n"
+		"/* c */ * > 1>2 [ect0] S.E 0:0(0) ack 1 win 2 urg 3 "
+		"<mss 1,sack 1:2,TS val 1 ecr 2,FO ab,nop>\n"
+		"0.1~0.2 < [fd::1]:1>1.2.3.4:2 icmp unreachable x mtu 1 "
+		"[1:2(1)]\n"
+		"+0 %{ code }%\n"
+		"`cleanup`\n";
+	size_t len = sizeof(script) - 1;
+	int bad = -1, ok = 0;
+
+	for (size_t n = 0; n <= len && bad < 0; n++) {
+		char *text = malloc(n ? n : 1);
+		struct diag_list diags;
+		struct script *out = NULL;
+		int rc;
+
+		if (!text)
+			break;
+		memcpy(text, script, n);
+		diag_list_init(&diags, "p.pkt");
+		rc = script_parse("p.pkt", text, n, &out, &diags);
+		if ((rc == 0 && (!out || diags.count)) ||
+		    (rc != 0 && (out || !diags.count)))
+			bad = (int)n;
+		ok += rc == 0;
+		script_free(out);
+		diag_list_free(&diags);
+		free(text);
+	}
+	tap_ok(bad < 0, "every prefix parses or fails with a diagnostic%s",
+	       bad < 0 ? "" : " (not so at some length)");
+	tap_ok(ok > 1, "some prefixes parse (%d)", ok);
+}
+
+int main(void)
+{
+	const char *top = getenv("top_srcdir");
+	char *golden = NULL, *errors = NULL;
+
+	if (!top || !*top)
+		top = ".";
+	if (asprintf(&golden, "%s/tests/golden", top) < 0 ||
+	    asprintf(&errors, "%s/tests/golden/errors", top) < 0)
+		return 99;
+	test_times();
+	test_packet_fields();
+	test_icmp_fields();
+	test_syscall_fields();
+	test_expressions();
+	test_script_parts();
+	test_api();
+	test_many_errors();
+	test_deep_nesting();
+	test_prefixes();
+	test_golden(golden);
+	test_golden_errors(errors);
+	test_compat();
+	free(golden);
+	free(errors);
+	return tap_done();
+}
