@@ -6,7 +6,8 @@
  * fail with exactly the diagnostics of NAME.err (as diag_print renders
  * them, source lines and carets included).  Every script that parses is
  * also parsed again from its dump, which must dump the same.  The
- * upstream scripts under /work/shared/compat/tcp, when present, must all
+ * upstream scripts under $TCPCHECK_COMPAT_DIR/tcp (default
+ * $top_srcdir/../shared/compat/tcp), when present, must all
  * parse and round-trip too.  The directory of the golden files comes from
  * $top_srcdir (default ".").  Other tests look into the tree directly.
  */
@@ -22,7 +23,17 @@
 #include "parse.h"
 #include "tap.h"
 
-#define COMPAT_DIR "/work/shared/compat/tcp"
+/* Where the upstream scripts are: the project keeps them beside the tree. */
+static void compat_dir(char *buf, size_t size)
+{
+	const char *dir = getenv("TCPCHECK_COMPAT_DIR");
+	const char *top = getenv("top_srcdir");
+
+	if (dir)
+		snprintf(buf, size, "%s/tcp", dir);
+	else
+		snprintf(buf, size, "%s/../shared/compat/tcp", top ? top : ".");
+}
 
 /* ---- helpers ---- */
 
@@ -291,18 +302,20 @@ static void test_golden_errors(const char *dir)
 static void test_compat(void)
 {
 	struct path_list files = { 0 };
+	char dir[4096];
 	struct stat st;
 	int failed = 0;
 
-	if (stat(COMPAT_DIR, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		tap_diag("%s not found: upstream scripts skipped", COMPAT_DIR);
+	compat_dir(dir, sizeof(dir));
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		tap_diag("%s not found: upstream scripts skipped", dir);
 		return;
 	}
-	find_files(COMPAT_DIR, ".pkt", true, &files);
+	find_files(dir, ".pkt", true, &files);
 	tap_ok(files.count > 0, "upstream scripts found (%d)", files.count);
 	for (int i = 0; i < files.count; i++) {
 		const char *path = files.items[i];
-		const char *name = path + strlen(COMPAT_DIR) + 1;
+		const char *name = path + strlen(dir) + 1;
 		size_t len = 0;
 		char *text = read_file(path, &len);
 		struct result r;
