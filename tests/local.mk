@@ -4,9 +4,11 @@ EXTRA_DIST += tests/unit/tap.h
 include $(srcdir)/tests/grammar.mk
 
 check_PROGRAMS += tests/unit/test_conn tests/unit/test_conn_san \
-	tests/unit/test_matcher tests/unit/test_matcher_san
+	tests/unit/test_matcher tests/unit/test_matcher_san \
+	tests/unit/test_run tests/unit/test_run_san
 TESTS += tests/unit/test_conn tests/unit/test_conn_san \
-	tests/unit/test_matcher tests/unit/test_matcher_san
+	tests/unit/test_matcher tests/unit/test_matcher_san \
+	tests/unit/test_run tests/unit/test_run_san
 tests_unit_test_conn_SOURCES = tests/unit/test_conn.c tests/unit/tap.h
 tests_unit_test_conn_LDADD = libtcpcheck.a $(CORE_LIBS)
 tests_unit_test_conn_san_SOURCES = tests/unit/test_conn.c tests/unit/tap.h
@@ -19,6 +21,12 @@ tests_unit_test_matcher_san_SOURCES = tests/unit/test_matcher.c tests/unit/tap.h
 tests_unit_test_matcher_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_matcher_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_matcher_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+tests_unit_test_run_SOURCES = tests/unit/test_run.c tests/unit/tap.h
+tests_unit_test_run_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_run_san_SOURCES = tests/unit/test_run.c tests/unit/tap.h
+tests_unit_test_run_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_run_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_run_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
 # Scripts against the kernel: they need root and /dev/net/tun, and skip
 # (TAP SKIP) where those are missing.

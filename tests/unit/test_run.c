@@ -1,0 +1,327 @@
+/*
+ * test_run.c - the interpreter against a fake stack.
+ *
+ * The packet path and the system-call backend are each one interface, so
+ * the whole runner can be driven without a kernel: a fake path hands out
+ * outbound datagrams queued by the test and records what the runner
+ * injects; a fake backend answers every call with success.  This pins
+ * down what the kernel tests cannot reach deterministically: sequence
+ * mapping of injected packets, TSO/GSO super-packet splitting and
+ * --strict_segments, checksum and port checks, and the missing-packet
+ * report.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "packet.h"
+#include "parse.h"
+#include "run.h"
+#include "tap.h"
+
+#define FAKE_MAX 8
+
+struct datagram {
+	uint8_t bytes[2100];
+	size_t len;
+};
+
+struct fake_path {
+	struct packet_path base;
+	int pipe_fds[2];	/* one byte per queued outbound datagram */
+	struct datagram out[FAKE_MAX];	/* what the "stack" sends */
+	int out_count, out_next;
+	struct datagram in[FAKE_MAX];	/* what the runner injected */
+	int in_count;
+};
+
+static int fake_send(struct packet_path *p, const uint8_t *packet, size_t len,
+		     int64_t *sent_ns, struct error *err)
+{
+	struct fake_path *f = (struct fake_path *)p;
+
+	if (f->in_count == FAKE_MAX || len > sizeof(f->in[0].bytes))
+		return error_set(err, "fake path full");
+	memcpy(f->in[f->in_count].bytes, packet, len);
+	f->in[f->in_count++].len = len;
+	*sent_ns = clock_now_ns();
+	return 0;
+}
+
+static int fake_receive(struct packet_path *p, uint8_t *buf, size_t cap,
+			size_t *len, int64_t *at_ns, int64_t deadline_ns,
+			struct error *err)
+{
+	struct fake_path *f = (struct fake_path *)p;
+	char byte;
+
+	(void)deadline_ns;
+	(void)err;
+	if (f->out_next == f->out_count)
+		return PATH_TIMEOUT;
+	if (read(f->pipe_fds[0], &byte, 1) != 1)
+		return PATH_TIMEOUT;
+	*len = f->out[f->out_next].len < cap ? f->out[f->out_next].len : cap;
+	memcpy(buf, f->out[f->out_next++].bytes, *len);
+	*at_ns = clock_now_ns();
+	return PATH_RECEIVED;
+}
+
+static int fake_wait_fd(struct packet_path *p)
+{
+	return ((struct fake_path *)p)->pipe_fds[0];
+}
+
+static void fake_close(struct packet_path *p)
+{
+	(void)p;
+}
+
+static const struct packet_path_ops fake_path_ops = {
+	.name = "fake",
+	.send = fake_send,
+	.receive = fake_receive,
+	.wait_fd = fake_wait_fd,
+	.close = fake_close,
+};
+
+static void fake_path_init(struct fake_path *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->base.ops = &fake_path_ops;
+	if (pipe2(f->pipe_fds, O_NONBLOCK) < 0)
+		abort();
+}
+
+static void fake_path_fini(struct fake_path *f)
+{
+	close(f->pipe_fds[0]);
+	close(f->pipe_fds[1]);
+}
+
+/* Queue one datagram from the stack: 192.168.0.1:45000 -> 192.0.2.1:8080. */
+static void queue_outbound(struct fake_path *f, uint16_t flags, uint32_t seq,
+			   uint32_t ack, uint32_t len, const uint8_t *options,
+			   uint8_t options_len, bool corrupt)
+{
+	struct tcp_segment seg;
+	struct error err;
+
+	memset(&seg, 0, sizeof(seg));
+	seg.ip_version = 4;
+	ip_addr_parse("192.168.0.1", &seg.src);
+	ip_addr_parse("192.0.2.1", &seg.dst);
+	seg.ttl = 64;
+	seg.src_port = 45000;
+	seg.dst_port = 8080;
+	seg.flags = flags;
+	seg.seq = seq;
+	seg.ack = ack;
+	seg.window = 1000;
+	seg.payload_len = len;
+	if (options_len)
+		memcpy(seg.options, options, options_len);
+	seg.options_len = options_len;
+	if (packet_build_tcp(&seg, NULL, f->out[f->out_count].bytes,
+			     sizeof(f->out[0].bytes), &f->out[f->out_count].len,
+			     &err) < 0)
+		abort();
+	if (corrupt)
+		f->out[f->out_count].bytes[40] ^= 0xff;	/* payload byte */
+	f->out_count++;
+	if (write(f->pipe_fds[1], "x", 1) != 1)
+		abort();
+}
+
+/* A backend where every call succeeds; socket() hands out fd 100. */
+static long ok_socket(struct syscall_backend *b, int d, int t, int p, int *e)
+{
+	(void)b, (void)d, (void)t, (void)p, (void)e;
+	return 100;
+}
+
+static long ok_connect(struct syscall_backend *b, int fd,
+		       const struct sockaddr *a, socklen_t l, int *e)
+{
+	(void)b, (void)fd, (void)a, (void)l, (void)e;
+	return 0;
+}
+
+static long ok_close(struct syscall_backend *b, int fd, int *e)
+{
+	(void)b, (void)fd, (void)e;
+	return 0;
+}
+
+static const struct syscall_backend_ops ok_backend_ops = {
+	.name = "fake",
+	.socket = ok_socket,
+	.connect = ok_connect,
+	.close = ok_close,
+};
+
+struct run_result {
+	int status;
+	char text[ERROR_TEXT_MAX];
+};
+
+static struct run_result run_text(const char *text, struct fake_path *path,
+			       bool strict)
+{
+	struct syscall_backend backend = { .ops = &ok_backend_ops };
+	struct script *script = NULL;
+	struct diag_list diags;
+	struct run_config cfg;
+	struct error err;
+	struct run_result out;
+
+	diag_list_init(&diags, "fake.pkt");
+	if (script_parse("fake.pkt", text, strlen(text), &script, &diags) < 0) {
+		out.status = -1;
+		snprintf(out.text, sizeof(out.text), "parse error");
+		diag_list_free(&diags);
+		return out;
+	}
+	run_config_defaults(&cfg);
+	cfg.strict_segments = strict;
+	err.text[0] = '\0';
+	out.status = run_script(script, &cfg, &path->base, &backend, &err);
+	snprintf(out.text, sizeof(out.text), "%s", err.text);
+	script_free(script);
+	diag_list_free(&diags);
+	return out;
+}
+
+static const char active_open[] =
+	"0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+	"+0 connect(3, ..., ...) = 0\n"
+	"+0 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+	"+0 < S. 0:0(0) ack 1 win 5000 <mss 1000,sackOK,nop,nop>\n"
+	"+0 > . 1:1(0) ack 1\n";
+
+static const uint8_t syn_options[] = { 2, 4, 0x05, 0xb4, 1, 1, 4, 2 };
+
+#define ISN 0xffffff00u
+
+static void test_inbound_mapping(void)
+{
+	struct fake_path path;
+	struct tcp_segment seg;
+	struct run_result out;
+	struct error err;
+
+	fake_path_init(&path);
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	queue_outbound(&path, TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	out = run_text(active_open, &path, false);
+	tap_is_int(out.status, OUTCOME_OK, "active open against the fake passes");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	tap_is_int(path.in_count, 1, "one packet injected");
+	tap_is_int(packet_parse(path.in[0].bytes, path.in[0].len, &seg, &err),
+		   PACKET_TCP, "the injected packet parses as TCP");
+	tap_is_int(seg.ack, ISN + 1, "its ack is the stack's ISN + 1 (live)");
+	tap_is_int(seg.seq, 0, "its seq is the script's");
+	tap_is_int(seg.src_port, 8080, "it comes from the port the SYN went to");
+	tap_is_int(seg.dst_port, 45000, "it goes to the port the SYN came from");
+	tap_is_int(seg.window, 5000, "window as written");
+	tap_ok(seg.tcp_checksum_ok && seg.ip_checksum_ok, "checksums are right");
+	fake_path_fini(&path);
+}
+
+static const char super_packet[] =
+	"0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+	"+0 connect(3, ..., ...) = 0\n"
+	"+0 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+	"+0 < S. 0:0(0) ack 1 win 5000 <mss 1000,sackOK,nop,nop>\n"
+	"+0 > . 1:1001(1000) ack 1\n"
+	"+0 > P. 1001:2001(1000) ack 1\n";
+
+/* The SYN, then 2000 bytes in one segment, as TSO would hand them out. */
+static void queue_super_packet(struct fake_path *path)
+{
+	fake_path_init(path);
+	queue_outbound(path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	queue_outbound(path, TCP_ACK | TCP_PSH, ISN + 1, 1, 2000, NULL, 0,
+		       false);
+}
+
+static void test_super_packet(void)
+{
+	struct fake_path path;
+	struct run_result out;
+
+	queue_super_packet(&path);
+	out = run_text(super_packet, &path, false);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "a 2000-byte super-packet matches two 1000-byte lines");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	fake_path_fini(&path);
+
+	queue_super_packet(&path);
+	out = run_text(super_packet, &path, true);
+	tap_is_int(out.status, OUTCOME_MISMATCH,
+		   "--strict_segments refuses the super-packet");
+	tap_is_str(out.text,
+		   "fake.pkt:5: outbound packet does not match the script\n"
+		   "  expected: > . 1:1001(1000) ack 1\n"
+		   "  actual:   > P. 1:2001(2000) ack 1 win 1000\n"
+		   "  flags: expected ., got P.\n"
+		   "  payload length: expected 1000, got 2000",
+		   "... and says the segment was larger");
+	fake_path_fini(&path);
+}
+
+static void test_bad_checksum(void)
+{
+	struct fake_path path;
+	struct run_result out;
+
+	fake_path_init(&path);
+	queue_outbound(&path, TCP_SYN, ISN, 0, 4, syn_options, 8, true);
+	out = run_text(active_open, &path, false);
+	tap_is_int(out.status, OUTCOME_MISMATCH, "a corrupted segment fails");
+	tap_is_str(out.text,
+		   "fake.pkt:3: outbound packet has a bad TCP checksum",
+		   "... naming the checksum");
+	fake_path_fini(&path);
+}
+
+static void test_missing_and_ports(void)
+{
+	struct fake_path path;
+	struct run_result out;
+
+	fake_path_init(&path);
+	out = run_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		       "0.050 > S 0:0(0)\n", &path, false);
+	tap_is_int(out.status, OUTCOME_MISMATCH, "no packet at all fails");
+	tap_is_str(out.text, "fake.pkt:2: no outbound packet by 0.056250 s; "
+		   "expected > S 0:0(0)",
+		   "the deadline is the time plus 12.5%% of the interval");
+	fake_path_fini(&path);
+
+	fake_path_init(&path);
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	out = run_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		       "+0 > 45001>8080 S 0:0(0) <mss 1460,nop,nop,sackOK>\n",
+		       &path, false);
+	tap_is_int(out.status, OUTCOME_MISMATCH, "a wrong source port fails");
+	tap_is_str(out.text, "fake.pkt:2: outbound packet from port 45000, "
+		   "expected 45001", "... naming both ports");
+	fake_path_fini(&path);
+}
+
+int main(void)
+{
+	test_inbound_mapping();
+	test_super_packet();
+	test_bad_checksum();
+	test_missing_and_ports();
+	return tap_done();
+}
