@@ -51,7 +51,7 @@ static void remount_sysfs(void)
 {
 	if (unshare(CLONE_NEWNS) < 0)
 		return;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
 		return;
 	if (umount2("/sys", MNT_DETACH) == 0 || errno == EINVAL)
 		mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
