@@ -34,4 +34,4 @@ TESTS += tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
 	tests/valgrind.sh
 EXTRA_DIST += tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
 	tests/valgrind.sh \
-	tests/lib.sh tests/negative
+	tests/lib.sh tests/negative tests/mutations

@@ -1,7 +1,11 @@
 #!/bin/sh
-# mutation.sh - a corpus script fails as soon as the line it rests on is
-# changed: the report names the line, the field, the expected and the
-# actual value.
+# mutation.sh - corpus scripts fail as soon as what they claim is broken.
+#
+# Each line of tests/mutations/*.tsv names a script, a text to replace in
+# it (the first occurrence, literally), its replacement, the line the
+# failure must be reported at ("=" for the changed line itself) and a text
+# the report must contain.  Flipping a sysctl or one packet line must turn
+# a pass into exit 1 with a report at the right line, naming the field.
 . "$(dirname "$0")/lib.sh"
 require_kernel_env
 cd "$top_srcdir" || exit 1
@@ -9,31 +13,40 @@ cd "$top_srcdir" || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# mutate NAME SCRIPT LINE_PATTERN REPLACEMENT EXPECTED_TEXT...
-mutate() {
-	name=$1 script=$2 from=$3 to=$4
-	shift 4
-	line=$(grep -n -- "$from" "$script" | head -n 1 | cut -d: -f1)
-	sed "${line}s/$from/$to/" "$script" >"$work/$name.pkt"
-	status=0
-	"$TCPCHECK" "$work/$name.pkt" >/dev/null 2>"$work/$name.err" || status=$?
-	tap_ok "$([ "$status" -eq 1 ]; echo $?)" "$name: exits 1 (got $status)"
-	for text in "$work/$name.pkt:$line: " "$@"; do
-		grep -qF -- "$text" "$work/$name.err"
-		tap_ok $? "$name: report says '$text'"
-	done
-	tap_diag <"$work/$name.err"
+# Writes the mutant to $2 and prints the 1-based line that changed.
+mutate() {	# mutate SCRIPT OUT FROM TO
+	python3 - "$@" <<'PY'
+import sys
+src, out, old, new = sys.argv[1:5]
+text = open(src).read()
+at = text.find(old)
+if at < 0:
+    sys.exit("text not found in " + src + ": " + old)
+open(out, "w").write(text[:at] + new + text[at + len(old):])
+print(text.count("\n", 0, at) + 1)
+PY
 }
 
-mutate ack testcases/handshake/active-open.pkt \
-	'> \. 1:1(0) ack 1 ' '> . 1:1(0) ack 2 ' \
-	'ack: expected 2, got 1'
-mutate wscale testcases/handshake/passive-open.pkt \
-	'sackOK,nop,wscale 7>' 'sackOK,nop,wscale 8>' \
-	'wscale: expected 8, got 7'
-mutate fin testcases/close/local-close-first.pkt \
-	'> F\. 1:1(0) ack 1' '> . 1:1(0) ack 1' \
-	'flags: expected ., got F.'
-mutate rst testcases/close/remote-fin-first.pkt \
-	'> R 2:2(0)' '> R 3:3(0)' 'seq: expected 3, got 2'
+n=0
+for table in tests/mutations/*.tsv; do
+	while IFS='	' read -r script from to line text; do
+		case $script in ''|'#'*) continue ;; esac
+		n=$((n + 1))
+		mutant="$work/m$n-$(basename "$script")"
+		changed=$(mutate "$script" "$mutant" "$from" "$to") || {
+			tap_ok 1 "$script: '$from' is in the script"
+			continue
+		}
+		[ "$line" = "=" ] && line=$changed
+		status=0
+		"$TCPCHECK" "$mutant" >/dev/null 2>"$work/err" || status=$?
+		tap_ok "$([ "$status" -eq 1 ]; echo $?)" \
+			"$script with '$to': exits 1 (got $status)"
+		grep -qF -- "$mutant:$line: " "$work/err"
+		tap_ok $? "$script with '$to': reported at line $line"
+		grep -qF -- "$text" "$work/err"
+		tap_ok $? "$script with '$to': report says '$text'"
+		tap_diag <"$work/err"
+	done <"$table"
+done
 tap_end
