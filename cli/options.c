@@ -123,6 +123,19 @@ static int set_ip_version(struct option_ctx *c, char *msg, size_t size)
 	return 0;
 }
 
+/* Only loopback for now: a real interface is wire mode, still to come. */
+static int set_device(struct option_ctx *c, char *msg, size_t size)
+{
+	if (strcmp(c->value, "tun0") && strcmp(c->value, "lo")) {
+		snprintf(msg, size, "--device takes tun0 (the default) or lo, "
+			 "not '%s'", c->value);
+		return -1;
+	}
+	snprintf(c->cfg->plan.device, sizeof(c->cfg->plan.device), "%s",
+		 c->value);
+	return 0;
+}
+
 static int set_strict_segments(struct option_ctx *c, char *msg, size_t size)
 {
 	(void)msg;
@@ -166,6 +179,9 @@ static const struct option_def option_table[] = {
 	{ "connect_port", OPT_KIND_PORT,
 	  "port `...` connects to (default 8080)", set_connect_port },
 	{ "mtu", OPT_KIND_INT, "MTU of tun0 (default 1500)", set_mtu },
+	{ "device", OPT_KIND_WORD,
+	  "where the script's packets cross: tun0 (default, created) or lo "
+	  "(loopback, watched with libpcap)", set_device },
 	{ "strict_segments", OPT_KIND_FLAG,
 	  "do not accept a TSO/GSO super-packet for several expected segments",
 	  set_strict_segments },

@@ -116,6 +116,15 @@ struct conn *conn_for_outbound(struct conn_table *table,
 	return conn_current(table);
 }
 
+/* A socket connected to itself: both ends are the kernel's, so the
+ * peer's sequence space and timestamp clock are the kernel's own.
+ */
+static bool conn_is_self(const struct conn *conn)
+{
+	return conn->local_port != 0 && conn->local_port == conn->remote_port &&
+		ip_addr_equal(&conn->local_ip, &conn->remote_ip);
+}
+
 void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
 			 const struct tcp_view *expected)
 {
@@ -123,6 +132,8 @@ void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
 		conn->local_seq_offset = live->seq - expected->seq;
 		conn->local_isn_known = true;
 		conn->saw_local_syn = true;
+		if (conn_is_self(conn))
+			conn->remote_seq_offset = conn->local_seq_offset;
 	}
 	if (conn->ts_offset_known)
 		return;
@@ -170,8 +181,10 @@ void conn_inbound_to_live(const struct conn *conn, struct tcp_view *view)
 
 void conn_outbound_to_script(const struct conn *conn, struct tcp_view *view)
 {
+	uint32_t ts_shift = conn->ts_offset_known ? -conn->ts_val_offset : 0;
+
 	view->seq -= conn->local_seq_offset;
 	view->ack -= conn->remote_seq_offset;
-	shift_options(view, -conn->remote_seq_offset,
-		      conn->ts_offset_known ? -conn->ts_val_offset : 0, 0);
+	shift_options(view, -conn->remote_seq_offset, ts_shift,
+		      conn_is_self(conn) ? ts_shift : 0);
 }

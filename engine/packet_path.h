@@ -11,6 +11,7 @@
 #ifndef TCPCHECK_PACKET_PATH_H
 #define TCPCHECK_PACKET_PATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,6 +49,10 @@ struct packet_path_ops {
 
 struct packet_path {
 	const struct packet_path_ops *ops;
+	/* The stack leaves checksums to the device (loopback does), so
+	 * captured packets carry partial ones that must not be checked.
+	 */
+	bool checksums_offloaded;
 };
 
 #endif /* TCPCHECK_PACKET_PATH_H */

@@ -19,6 +19,7 @@
 #include "netns.h"
 #include "session.h"
 #include "syscall_backend.h"
+#include "pcap_path.h"
 #include "tun.h"
 
 /* A runner preempted by a busy neighbour sees packets milliseconds late;
@@ -52,7 +53,13 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	outcome = netns_enter_private(err);
 	if (outcome != OUTCOME_OK)
 		return outcome;
-	outcome = tun_path_open(&cfg->plan, &path, err);
+	/* tun0 is ours to create; any other device already exists in the
+	 * namespace (lo) and is watched through libpcap.
+	 */
+	if (!strcmp(cfg->plan.device, "tun0"))
+		outcome = tun_path_open(&cfg->plan, &path, err);
+	else
+		outcome = pcap_path_open(cfg->plan.device, &path, err);
 	if (outcome != OUTCOME_OK)
 		return outcome;
 	backend = syscall_backend_kernel_new();

@@ -188,8 +188,43 @@ static void test_option_mapping(void)
 		   "... both edges");
 }
 
+static void test_self_connect(void)
+{
+	struct conn_table table;
+	struct net_plan plan;
+	struct tcp_segment seg = syn_from(6666, 6666);
+	struct tcp_view expected = view_of(DIR_OUTBOUND, TCP_SYN, 0, 0);
+	struct tcp_view live = view_of(DIR_OUTBOUND, TCP_SYN, 5000, 0);
+	struct tcp_view synack;
+	struct conn *c;
+
+	plan_set_defaults(&plan);
+	conn_table_init(&table);
+	ip_addr_parse("127.0.0.1", &seg.src);
+	ip_addr_parse("127.0.0.1", &seg.dst);
+	c = conn_for_outbound(&table, &plan, &seg);
+	conn_learn_outbound(c, &live, &expected);
+	tap_is_int(c->remote_seq_offset, 5000,
+		   "a self-connected socket's peer ISN is its own");
+	synack = view_of(DIR_OUTBOUND, TCP_SYN | TCP_ACK, 5000, 5001);
+	synack.option_count = 1;
+	synack.options[0].kind = TCPOPT_KIND_TIMESTAMP;
+	conn_outbound_to_script(c, &synack);
+	tap_ok(synack.seq == 0 && synack.ack == 1,
+	       "its SYN-ACK maps to 0:0(0) ack 1");
+
+	/* Same port, other address: two sockets, not one. */
+	ip_addr_parse("127.0.0.2", &seg.dst);
+	seg.src_port = seg.dst_port = 7777;
+	c = conn_for_outbound(&table, &plan, &seg);
+	conn_learn_outbound(c, &live, &expected);
+	tap_is_int(c->remote_seq_offset, 0,
+		   "equal ports on two addresses are not a self-connect");
+}
+
 int main(void)
 {
+	test_self_connect();
 	test_passive_connections();
 	test_active_and_simultaneous();
 	test_sequence_mapping();
