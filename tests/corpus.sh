@@ -11,7 +11,7 @@ cd "$top_srcdir" || exit 1
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-for script in $(find testcases -name '*.pkt' | sort); do
+for script in $(corpus_scripts); do
 	if grep -q '^--ip_version=' "$script"; then
 		families="pinned"
 	else

@@ -38,3 +38,13 @@ require_kernel_env() {
 	exec 9>"${TMPDIR:-/tmp}/tcpcheck-kernel-tests.lock"
 	flock 9
 }
+
+# The corpus: the scripts git tracks in a checkout (so a script still
+# being written is not half-tested), every script in a release tarball.
+corpus_scripts() {
+	if git -C "$top_srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$top_srcdir" ls-files 'testcases/*.pkt'
+	else
+		(cd "$top_srcdir" && find testcases -name '*.pkt')
+	fi | sort
+}

@@ -30,8 +30,8 @@ tests_unit_test_run_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
 # Scripts against the kernel: they need root and /dev/net/tun, and skip
 # (TAP SKIP) where those are missing.
-TESTS += tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
+TESTS += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
 	tests/valgrind.sh
-EXTRA_DIST += tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
+EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
 	tests/valgrind.sh \
 	tests/lib.sh tests/negative tests/mutations
