@@ -100,9 +100,6 @@ int script_check(const struct script *script, struct diag_list *diags)
 		case EVENT_COMMAND:
 			break;
 		case EVENT_CODE:
-			diag_add(diags, e->loc,
-				 "%%{ }%% code blocks are not supported yet");
-			rc = -1;
 			break;
 		case EVENT_ICMP:
 			diag_add(diags, e->loc,

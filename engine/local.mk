@@ -7,7 +7,8 @@ ENGINE_SOURCES += engine/error.h engine/error.c engine/plan.h engine/plan.c \
 	engine/conn.h engine/conn.c engine/matcher.h engine/matcher.c \
 	engine/worker.h engine/worker.c engine/shell.h engine/shell.c \
 	engine/check.h engine/check.c engine/run.h engine/run.c \
-	engine/session.h engine/session.c engine/pcap_path.h engine/pcap_path.c
+	engine/session.h engine/session.c engine/pcap_path.h engine/pcap_path.c \
+	engine/tcp_info.h engine/tcp_info.c engine/code.h engine/code.c
 
 include $(srcdir)/engine/packet.mk
 include $(srcdir)/engine/syscall.mk

@@ -19,6 +19,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,6 +31,7 @@
 
 #include "abort.h"
 #include "clock.h"
+#include "code.h"
 #include "conn.h"
 #include "matcher.h"
 #include "packet.h"
@@ -36,6 +39,7 @@
 #include "shell.h"
 #include "symbols.h"
 #include "syscalls.h"
+#include "tcp_info.h"
 #include "tcp_view.h"
 #include "worker.h"
 
@@ -72,6 +76,11 @@ struct runner {
 	struct tcp_segment rest;
 	int64_t rest_at_ns;
 	struct packet_builder *builder;
+	/* %{ }% blocks, and the socket whose TCP_INFO they see: the one the
+	 * script last created or accepted (live fd, -1 before any).
+	 */
+	struct code_log *code;
+	int code_fd;
 	uint8_t rx[PACKET_BUF_MAX];
 	uint8_t tx[PACKET_BUF_MAX];
 };
@@ -203,6 +212,10 @@ static int finish_call(struct runner *r, int64_t end_ns)
 		return outcome;
 	}
 	syscall_format_call(&e->u.syscall, call_text, sizeof(call_text));
+	if (ret >= 0 && (!strcmp(e->u.syscall.name, "socket") ||
+			 !strcmp(e->u.syscall.name, "accept") ||
+			 !strcmp(e->u.syscall.name, "accept4")))
+		r->code_fd = (int)ret;
 	if (ret == -1)
 		trace(r, "%s = -1 %s (line %d)", call_text,
 		      errno_to_name(errnum) ? errno_to_name(errnum) : "?",
@@ -662,6 +675,29 @@ static int run_command(struct runner *r, const struct event *e, int64_t t)
 	}
 }
 
+/* Snapshot TCP_INFO now; the block itself runs when the script is over. */
+static int run_code(struct runner *r, const struct event *e, int64_t t)
+{
+	unsigned char info[TCP_INFO_MAX];
+	socklen_t len = sizeof(info);
+	size_t have = 0;
+	int errnum = 0;
+	int outcome = wait_for_event(r, e, "code block", t);
+
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	if (r->code_fd >= 0 && r->sys.backend->ops->getsockopt &&
+	    r->sys.backend->ops->getsockopt(r->sys.backend, r->code_fd,
+					    IPPROTO_TCP, TCP_INFO, info, &len,
+					    &errnum) == 0)
+		have = len;
+	trace(r, "%%{ TCP_INFO snapshot of %zu bytes }%% (line %d)", have,
+	      e->loc.line);
+	if (code_log_add(r->code, e, have ? info : NULL, have, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
+	return OUTCOME_OK;
+}
+
 static int run_event(struct runner *r, const struct event *e)
 {
 	int64_t t, t_end, block_end;
@@ -682,8 +718,10 @@ static int run_event(struct runner *r, const struct event *e)
 		outcome = run_command(r, e, t);
 		break;
 	case EVENT_CODE:
+		outcome = run_code(r, e, t);
+		break;
 	case EVENT_ICMP:
-		/* script_check() refuses both before any run. */
+		/* script_check() refuses these before any run. */
 		outcome = fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
 			       "this kind of line is not supported yet");
 		break;
@@ -741,9 +779,12 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		free(r);
 		return error_set(err, "out of memory"), OUTCOME_ENVIRONMENT;
 	}
-	r->builder = packet_builder_new(err);
+	r->code_fd = -1;
+	r->code = code_log_new();
+	r->builder = r->code ? packet_builder_new(err) : NULL;
 	if (!r->builder || worker_start(&r->worker, err) < 0) {
 		packet_builder_free(r->builder);
+		code_log_free(r->code);
 		fd_map_free(r->sys.fds);
 		free(r);
 		return OUTCOME_ENVIRONMENT;
@@ -759,6 +800,8 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		outcome = wait_for_call(r, r->call.end_us +
 					tolerance_us(r, r->call.end_us),
 					"at the end of the script");
+	if (outcome == OUTCOME_OK)
+		outcome = code_log_run(r->code, script->path, err);
 
 	/* The cleanup command runs whatever the verdict (it typically
 	 * restores settings), but not when the user asked us to stop.
@@ -785,6 +828,7 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	fd_map_close_all(r->sys.fds, backend);
 	fd_map_free(r->sys.fds);
 	packet_builder_free(r->builder);
+	code_log_free(r->code);
 	free(r);
 	return outcome;
 }
