@@ -21,8 +21,8 @@ snapshot() {	# snapshot FILE
 		ip -6 route show table all 2>/dev/null
 		sysctl -a 2>/dev/null | grep -E '^net\.' |
 			grep -v -e '^net\.netfilter\.nf_conntrack_count'
-		readlink /proc/[0-9]*/ns/net 2>/dev/null | sort -u
 	} >"$1"
+	readlink /proc/[0-9]*/ns/net 2>/dev/null | sort -u >"$1.netns"
 }
 
 # Writes a script that blocks at the given point and is interrupted there.
@@ -74,6 +74,12 @@ tap_ok "$([ $? -ne 0 ]; echo $?)" "no runner survives a SIGTERM to its parent"
 sleep 0.3
 snapshot "$work/after"
 diff -u "$work/before" "$work/after" >"$work/diff"
-tap_ok $? "host interfaces, routes, sysctls and namespaces are unchanged"
+tap_ok $? "host interfaces, addresses, routes and sysctls are unchanged"
 tap_diag <"$work/diff"
+# A namespace that vanished belonged to something else on the machine
+# that finished meanwhile; one that appeared and stays is a leak.
+comm -13 "$work/before.netns" "$work/after.netns" >"$work/new-netns"
+test ! -s "$work/new-netns"
+tap_ok $? "no network namespace was left behind"
+tap_diag <"$work/new-netns"
 tap_end
