@@ -1,58 +1,98 @@
 /*
  * main.c - the tcpcheck command: options in, verdicts and exit status out.
  *
- * This is the only place that prints reports and decides the exit status:
- *   0   every script passed
- *   1   the stack deviated from a script
+ * This is the only place that decides the exit status:
+ *   0   every script passed (a flaky pass after --retries counts)
+ *   1   the stack deviated from a script (or a script timed out)
  *   2   a script is malformed, or the command line is wrong
- *   125 this machine cannot run the tests (no TUN, no privilege)
+ *   125 nothing could run here (no TUN, no privilege)
  *   130 interrupted (SIGINT/SIGTERM)
  * so that `git bisect run tcpcheck x.pkt` skips revisions it cannot test.
+ * The scripts run in suite.c; the report writers (report_*.c) print.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "abort.h"
-#include "check.h"
-#include "clock.h"
-#include "diag.h"
+#include "defines.h"
+#include "jobs.h"
 #include "options.h"
-#include "parse.h"
-#include "session.h"
+#include "pcap_dl.h"
+#include "report.h"
+#include "suite.h"
+#include "tun.h"
 
 #define EXIT_INTERRUPTED 130
+#define DEFAULT_TIMEOUT 180
+
+enum format { FORMAT_TEXT, FORMAT_TAP, FORMAT_KTAP };
 
 struct cli {
 	struct option_value *options;	/* from the command line, in order */
 	int option_count;
-	char **scripts;
+	struct define *defines;		/* -D NAME=VALUE, in order */
+	int define_count;
+	char **scripts;			/* the paths: scripts, directories */
 	int script_count;
 	struct tool_settings tool;
+	const char *families[3];	/* --ip_version's list */
+	int family_count;
+	struct suite_options suite;
+	bool jobs_given;
+	enum format format;
+	const char *junit_path;
+	const char *json_path;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tcpcheck [options] script.pkt...\n"
+		"usage: tcpcheck [options] PATH...\n"
 		"Plays packetdrill-language scripts against the kernel's TCP "
 		"stack, each in a\nprivate network namespace, and checks every "
-		"packet and system call.\n\n"
-		"options:\n");
+		"packet and system call.  A PATH\nthat is a directory is "
+		"searched for *.pkt scripts.\n\n"
+		"options (also as header lines of a script):\n");
 	options_print_help(out);
 	fprintf(out,
-		"  -v                           same as --verbose\n"
+		"  -D NAME=VALUE                give NAME this value in the scripts\n"
+		"                               (`command` takes a command's output)\n"
+		"  -v                           same as --verbose\n\n"
+		"running many scripts:\n"
+		"  --ip_version=LIST            run each script in each family of "
+		"LIST\n"
+		"                               (ipv4,ipv4-mapped-ipv6,ipv6); a "
+		"script whose\n"
+		"                               header sets one runs in that one\n"
+		"  -j N, --jobs=N               run N scripts at once (default: "
+		"the CPUs)\n"
+		"  --timeout=S                  stop a script after S seconds "
+		"(default 180, 0: never)\n"
+		"  --retries=N                  rerun a script that failed on "
+		"timing, N times at most;\n"
+		"                               a pass after a rerun is reported "
+		"as flaky\n"
+		"  --format=text|tap|ktap       what goes to the output "
+		"(default text)\n"
+		"  --junit=FILE                 also write JUnit XML to FILE\n"
+		"  --json=FILE                  also write JSON to FILE\n"
+		"  --pcap-dir=DIR               record each script's packets; keep "
+		"the pcap file\n"
+		"                               of each failed script in DIR\n"
+		"  --pcap-all                   keep those of passing scripts too\n"
+		"  --xfail[=timing]             failures (or only timing "
+		"failures) are expected:\n"
+		"                               XFAIL, not FAIL, and exit status 0\n"
 		"  --help                       this text\n"
 		"  --version                    print the version\n\n"
 		"exit status: 0 pass, 1 fail, 2 bad script or usage, "
-		"125 cannot run here\n");
+		"125 cannot run here,\n130 interrupted\n");
 }
 
 /* Split "--name=value" (or "--name") into the option list. */
@@ -73,14 +113,184 @@ static int add_option(struct cli *cli, const char *arg)
 	return o->name ? 0 : -1;
 }
 
+/* `-D NAME=VALUE`; a value in backquotes is a shell command whose
+ * output (without the final newline) is the value, as in packetdrill.
+ */
+static int add_define(struct cli *cli, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	struct define *grown;
+	struct define *d;
+	size_t n;
+
+	if (!eq || eq == arg) {
+		fprintf(stderr, "tcpcheck: -D needs NAME=VALUE, not '%s'\n", arg);
+		return -1;
+	}
+	grown = realloc(cli->defines, (size_t)(cli->define_count + 1) *
+			sizeof(*grown));
+	if (!grown)
+		return -1;
+	cli->defines = grown;
+	d = &cli->defines[cli->define_count++];
+	d->name = strndup(arg, (size_t)(eq - arg));
+	d->value = NULL;
+	n = strlen(eq + 1);
+	if (n >= 2 && eq[1] == '`' && eq[n] == '`') {
+		char *command = strndup(eq + 2, n - 2);
+		FILE *p = command ? popen(command, "r") : NULL;
+		char buf[4096];
+		size_t got = p ? fread(buf, 1, sizeof(buf) - 1, p) : 0;
+
+		buf[got] = '\0';
+		while (got && buf[got - 1] == '\n')
+			buf[--got] = '\0';
+		if (!p || pclose(p) != 0) {
+			fprintf(stderr, "tcpcheck: -D %s: command `%s` failed\n",
+				d->name, command ? command : "?");
+			free(command);
+			return -1;
+		}
+		free(command);
+		d->value = strdup(buf);
+	} else {
+		d->value = strdup(eq + 1);
+	}
+	return d->name && d->value ? 0 : -1;
+}
+
 static void cli_free(struct cli *cli)
 {
+	for (int i = 0; i < cli->define_count; i++) {
+		free(cli->defines[i].name);
+		free(cli->defines[i].value);
+	}
+	free(cli->defines);
 	for (int i = 0; i < cli->option_count; i++) {
 		free(cli->options[i].name);
 		free(cli->options[i].value);
 	}
 	free(cli->options);
 	free(cli->scripts);
+}
+
+static int parse_count(const char *name, const char *value, int min, int *out)
+{
+	char *end = NULL;
+	long n;
+
+	errno = 0;
+	n = value ? strtol(value, &end, 10) : 0;
+	if (!value || errno || end == value || *end || n < min || n > 1000000) {
+		fprintf(stderr, "tcpcheck: %s needs a whole number of at least "
+			"%d, not '%s'\n", name, min, value ? value : "");
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+/* "ipv4,ipv6": each known, each once. */
+static int set_families(struct cli *cli, const char *list)
+{
+	char *copy = strdup(list ? list : "");
+	char *save = NULL;
+	int rc = 0;
+
+	cli->family_count = 0;
+	for (char *w = strtok_r(copy, ",", &save); w && rc == 0;
+	     w = strtok_r(NULL, ",", &save)) {
+		const char *name = family_name(w);
+		bool seen = false;
+
+		for (int i = 0; i < cli->family_count; i++)
+			seen = seen || cli->families[i] == name;
+		if (!name) {
+			fprintf(stderr, "tcpcheck: --ip_version takes ipv4, "
+				"ipv4-mapped-ipv6 or ipv6 (or a list of them), "
+				"not '%s'\n", w);
+			rc = -1;
+		} else if (!seen) {
+			cli->families[cli->family_count++] = name;
+		}
+	}
+	if (rc == 0 && cli->family_count == 0) {
+		fprintf(stderr, "tcpcheck: --ip_version needs a family\n");
+		rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
+/* The options that are about the suite, not about a script: 1 when arg
+ * was one, 0 when it is not, -1 on a usage error (message printed).
+ */
+static int suite_option(struct cli *cli, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	const char *value = eq ? eq + 1 : NULL;
+
+#define IS(name) (len == strlen(name) && !strncmp(arg, name, len))
+	if (IS("--ip_version"))
+		return set_families(cli, value) < 0 ? -1 : 1;
+	if (IS("--jobs")) {
+		cli->jobs_given = true;
+		return parse_count("--jobs", value, 1, &cli->suite.jobs) < 0 ?
+			-1 : 1;
+	}
+	if (IS("--timeout"))
+		return parse_count("--timeout", value, 0, &cli->suite.timeout) < 0 ?
+			-1 : 1;
+	if (IS("--retries"))
+		return parse_count("--retries", value, 0, &cli->suite.retries) < 0 ?
+			-1 : 1;
+	if (IS("--format")) {
+		if (value && !strcmp(value, "text"))
+			cli->format = FORMAT_TEXT;
+		else if (value && !strcmp(value, "tap"))
+			cli->format = FORMAT_TAP;
+		else if (value && !strcmp(value, "ktap"))
+			cli->format = FORMAT_KTAP;
+		else {
+			fprintf(stderr, "tcpcheck: --format takes text, tap or "
+				"ktap\n");
+			return -1;
+		}
+		return 1;
+	}
+	if (IS("--junit") || IS("--json") || IS("--pcap-dir")) {
+		if (!value || !*value) {
+			fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
+				(int)len, arg, (int)len, arg);
+			return -1;
+		}
+		if (IS("--junit"))
+			cli->junit_path = value;
+		else if (IS("--json"))
+			cli->json_path = value;
+		else
+			cli->suite.pcap_dir = value;
+		return 1;
+	}
+	if (IS("--pcap-all") && !value) {
+		cli->suite.pcap_all = true;
+		return 1;
+	}
+	if (IS("--xfail")) {
+		if (!value || !strcmp(value, "all")) {
+			cli->suite.xfail = XFAIL_ALL;
+		} else if (!strcmp(value, "timing")) {
+			cli->suite.xfail = XFAIL_TIMING;
+		} else {
+			fprintf(stderr, "tcpcheck: --xfail takes no value or "
+				"timing\n");
+			return -1;
+		}
+		return 1;
+	}
+#undef IS
+	return 0;
 }
 
 /* Returns -1 on a usage error (message printed), 1 when --help or
@@ -96,6 +306,7 @@ static int parse_command_line(int argc, char **argv, struct cli *cli)
 		return -1;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
+		int rc;
 
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
 			usage(stdout);
@@ -109,11 +320,37 @@ static int parse_command_line(int argc, char **argv, struct cli *cli)
 			cli->tool.verbose = true;
 			continue;
 		}
+		if (!strncmp(arg, "-j", 2)) {
+			const char *n = arg[2] ? arg + 2 : argv[++i];
+
+			cli->jobs_given = true;
+			if (parse_count("-j", n, 1, &cli->suite.jobs) < 0)
+				return -1;
+			continue;
+		}
+		if (!strcmp(arg, "-D") || !strncmp(arg, "--define=", 9) ||
+		    (!strncmp(arg, "-D", 2) && arg[2])) {
+			const char *def = !strcmp(arg, "-D") ? argv[++i] :
+				arg[1] == 'D' ? arg + 2 : arg + 9;
+
+			if (!def) {
+				fprintf(stderr, "tcpcheck: -D needs NAME=VALUE\n");
+				return -1;
+			}
+			if (add_define(cli, def) < 0)
+				return -1;
+			continue;
+		}
 		if (!strcmp(arg, "--")) {
 			while (++i < argc)
 				cli->scripts[cli->script_count++] = argv[i];
 			break;
 		}
+		rc = suite_option(cli, arg);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			continue;
 		if (!strncmp(arg, "--", 2)) {
 			if (add_option(cli, arg + 2) < 0) {
 				fprintf(stderr, "tcpcheck: out of memory\n");
@@ -138,178 +375,145 @@ static int parse_command_line(int argc, char **argv, struct cli *cli)
 	}
 	if (cli->script_count == 0) {
 		fprintf(stderr, "tcpcheck: no script given "
-			"(usage: tcpcheck [options] script.pkt...)\n");
+			"(usage: tcpcheck [options] PATH...)\n");
 		return -1;
 	}
 	return 0;
 }
 
-static char *read_file(const char *path, size_t *len, char *msg, size_t size)
+/* mkdir -p */
+static int make_dirs(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, used = 0;
-
-	if (!f) {
-		snprintf(msg, size, "cannot open %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (used + 4096 + 1 > cap) {
-			size_t new_cap = cap ? cap * 2 : 65536;
-			char *grown = realloc(buf, new_cap);
-
-			if (!grown) {
-				snprintf(msg, size, "%s: out of memory", path);
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = grown;
-			cap = new_cap;
-		}
-		size_t n = fread(buf + used, 1, cap - used - 1, f);
-
-		used += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(msg, size, "cannot read %s: %s", path, strerror(errno));
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[used] = '\0';
-	*len = used;
-	return buf;
-}
-
-/* Script header options first, then the command line's, which win. */
-static int configure_run(const struct cli *cli, const struct script *script,
-			 struct run_config *cfg, struct tool_settings *tool,
-			 struct diag_list *diags)
-{
-	char msg[256];
+	char *copy = strdup(path);
 	int rc = 0;
 
-	run_config_defaults(cfg);
-	*tool = cli->tool;
-	for (int i = 0; i < script->option_count; i++) {
-		const struct script_option *o = &script->options[i];
+	if (!copy)
+		return -1;
+	for (char *p = copy + 1; rc == 0; p++) {
+		bool end = *p == '\0';
 
-		if (option_apply(o->name, o->value, cfg, tool, msg,
-				 sizeof(msg)) < 0) {
-			diag_add(diags, o->loc, "%s", msg);
+		if (*p != '/' && !end)
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
 			rc = -1;
-		}
+		if (end)
+			break;
+		*p = '/';
 	}
-	for (int i = 0; i < cli->option_count; i++)
-		option_apply(cli->options[i].name, cli->options[i].value, cfg,
-			     tool, msg, sizeof(msg));
+	free(copy);
 	return rc;
 }
 
-struct verdicts {
-	int passed, failed, bad, unrunnable;
-	bool interrupted;
-};
-
-static int run_one(const struct cli *cli, const char *path,
-		   struct verdicts *v)
+/* Why no script can run on this machine, or NULL: checked once here
+ * rather than failing every script with the same message.
+ */
+static const char *preflight(const struct job_list *jobs,
+			     const struct suite_options *opts, struct error *err)
 {
-	struct script *script = NULL;
-	struct tool_settings tool;
-	struct diag_list diags;
-	struct run_config cfg;
-	struct error err;
-	char msg[512];
-	size_t len = 0;
-	char *text, *dir_copy;
-	int outcome = OUTCOME_BAD_SCRIPT;
+	bool run = false, tun = false, pcap = opts->pcap_dir != NULL;
 
-	text = read_file(path, &len, msg, sizeof(msg));
-	if (!text) {
-		fprintf(stderr, "tcpcheck: %s\n", msg);
-		return OUTCOME_BAD_SCRIPT;
+	for (int i = 0; i < jobs->count; i++) {
+		if (jobs->jobs[i].kind != JOB_RUN)
+			continue;
+		run = true;
+		if (!strcmp(jobs->jobs[i].cfg.plan.device, "tun0"))
+			tun = true;
+		else
+			pcap = true;
 	}
-	diag_list_init(&diags, path);
-	if (script_parse(path, text, len, &script, &diags) < 0 ||
-	    script_check(script, &diags) < 0 ||
-	    configure_run(cli, script, &cfg, &tool, &diags) < 0) {
-		diag_print(&diags, text, len, stderr);
-		goto out;
-	}
-	outcome = OUTCOME_OK;
-	if (tool.dry_run)
-		goto out;
-	dir_copy = strdup(path);
-	cfg.script_dir = dir_copy ? dirname(dir_copy) : ".";
-	cfg.trace = tool.verbose ? stdout : NULL;
-	bool interrupted = false;
-	outcome = session_run(script, &cfg, &err, &interrupted);
-	free(dir_copy);
-	if (interrupted)
-		v->interrupted = true;
-	if (outcome != OUTCOME_OK)
-		fprintf(stderr, "%s\n", err.text);
-out:
-	script_free(script);
-	diag_list_free(&diags);
-	free(text);
-	return outcome;
+	if (!run)
+		return NULL;
+	if (geteuid() != 0)
+		return "needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) to "
+			"create network namespaces";
+	if (tun && tun_probe(err) < 0)
+		return err->text;
+	/* Once here rather than in every runner that captures. */
+	if (pcap && pcap_dl_load(err) < 0)
+		return err->text;
+	return NULL;
 }
 
-static void count(struct verdicts *v, int outcome)
+static FILE *open_output(const char *path)
 {
-	switch (outcome) {
-	case OUTCOME_OK:
-		v->passed++;
-		break;
-	case OUTCOME_MISMATCH:
-		v->failed++;
-		break;
-	case OUTCOME_BAD_SCRIPT:
-		v->bad++;
-		break;
-	default:
-		v->unrunnable++;
-		break;
-	}
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fprintf(stderr, "tcpcheck: cannot write %s: %s\n", path,
+			strerror(errno));
+	return f;
 }
 
-static const char *outcome_word(int outcome)
+static int exit_status(const struct suite_summary *sum)
 {
-	switch (outcome) {
-	case OUTCOME_OK:
-		return "PASS";
-	case OUTCOME_MISMATCH:
-		return "FAIL";
-	case OUTCOME_BAD_SCRIPT:
-		return "ERROR";
-	default:
-		return "SKIP";
-	}
-}
-
-static int exit_status(const struct verdicts *v)
-{
-	if (v->interrupted)
+	if (sum->interrupted)
 		return EXIT_INTERRUPTED;
-	if (v->bad)
+	if (sum->errors)
 		return OUTCOME_BAD_SCRIPT;
-	if (v->failed)
+	if (sum->failed)
 		return OUTCOME_MISMATCH;
-	if (v->unrunnable)
+	if (sum->skip_all ||
+	    (sum->skipped && !sum->passed && !sum->flaky && !sum->xfail))
 		return OUTCOME_ENVIRONMENT;
 	return OUTCOME_OK;
 }
 
+static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
+	       FILE *json)
+{
+	struct reporter *reps[3] = { NULL };
+	struct suite_summary sum = { 0 };
+	bool list = jobs->count > 1;
+	struct error err;
+	int n = 0, rc;
+
+	for (int i = 0; i < cli->script_count && !list; i++) {
+		struct stat st;
+
+		list = stat(cli->scripts[i], &st) == 0 && S_ISDIR(st.st_mode);
+	}
+	if (cli->format == FORMAT_TAP)
+		reps[n++] = report_tap_new(stdout);
+	else if (cli->format == FORMAT_KTAP)
+		reps[n++] = report_ktap_new(stdout);
+	else
+		reps[n++] = report_text_new(stdout, stderr, list,
+					    list && isatty(STDOUT_FILENO));
+	if (junit)
+		reps[n++] = report_junit_new(junit);
+	if (json)
+		reps[n++] = report_json_new(json);
+	for (int i = 0; i < n; i++) {
+		if (!reps[i]) {
+			fprintf(stderr, "tcpcheck: out of memory\n");
+			reports_free(reps, n);
+			return OUTCOME_ENVIRONMENT;
+		}
+	}
+	sum.skip_all = preflight(jobs, &cli->suite, &err);
+	if (sum.skip_all) {
+		fprintf(stderr, "tcpcheck: %s\n", sum.skip_all);
+		sum.started = time(NULL);
+		reports_begin(reps, n, 0);
+		rc = reports_end(reps, n, &sum);
+	} else {
+		rc = suite_run(jobs, &cli->suite, reps, n, &sum);
+	}
+	reports_free(reps, n);
+	if (rc < 0) {
+		fprintf(stderr, "tcpcheck: could not write the reports\n");
+		return OUTCOME_ENVIRONMENT;
+	}
+	return exit_status(&sum);
+}
+
 int main(int argc, char **argv)
 {
-	struct cli cli = { 0 };
-	struct verdicts v = { 0 };
+	struct cli cli = { .suite.timeout = DEFAULT_TIMEOUT };
+	struct job_list jobs = { 0 };
+	FILE *junit = NULL, *json = NULL;
+	struct job_settings settings;
 	struct error err;
 	int rc = parse_command_line(argc, argv, &cli);
 
@@ -317,34 +521,51 @@ int main(int argc, char **argv)
 		cli_free(&cli);
 		return rc < 0 ? OUTCOME_BAD_SCRIPT : OUTCOME_OK;
 	}
+	/* Traces of runs at once would interleave: -v runs one at a time. */
+	if (!cli.jobs_given) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		cli.suite.jobs = cli.tool.verbose || cpus < 1 ? 1 : (int)cpus;
+	}
+	if (cli.suite.pcap_dir && make_dirs(cli.suite.pcap_dir) < 0) {
+		fprintf(stderr, "tcpcheck: cannot create %s: %s\n",
+			cli.suite.pcap_dir, strerror(errno));
+		cli_free(&cli);
+		return OUTCOME_BAD_SCRIPT;
+	}
+	if ((cli.junit_path && !(junit = open_output(cli.junit_path))) ||
+	    (cli.json_path && !(json = open_output(cli.json_path)))) {
+		if (junit)
+			fclose(junit);
+		cli_free(&cli);
+		return OUTCOME_BAD_SCRIPT;
+	}
 	if (abort_install(&err) < 0) {
 		fprintf(stderr, "tcpcheck: %s\n", err.text);
-		cli_free(&cli);
-		return OUTCOME_ENVIRONMENT;
+		rc = OUTCOME_ENVIRONMENT;
+		goto out;
 	}
-	/* Scripts run in namespaces that only root may create; say so once
-	 * instead of once per script.
-	 */
-	if (!cli.tool.dry_run && geteuid() != 0) {
-		fprintf(stderr, "tcpcheck: needs root (or CAP_NET_ADMIN and "
-			"CAP_SYS_ADMIN) to create network namespaces\n");
-		cli_free(&cli);
-		return OUTCOME_ENVIRONMENT;
+	settings = (struct job_settings){
+		.options = cli.options,
+		.option_count = cli.option_count,
+		.defines = cli.defines,
+		.define_count = cli.define_count,
+		.families = cli.families,
+		.family_count = cli.family_count,
+		.tool = cli.tool,
+	};
+	if (jobs_build(cli.scripts, cli.script_count, &settings, &jobs) < 0) {
+		fprintf(stderr, "tcpcheck: out of memory\n");
+		rc = OUTCOME_ENVIRONMENT;
+		goto out;
 	}
-	for (int i = 0; i < cli.script_count && !v.interrupted; i++) {
-		int64_t t0 = clock_now_ns();
-		int outcome = run_one(&cli, cli.scripts[i], &v);
-
-		count(&v, outcome);
-		if (cli.script_count > 1)
-			printf("%-5s %s (%.2f s)\n", outcome_word(outcome),
-			       cli.scripts[i],
-			       (double)(clock_now_ns() - t0) / 1e9);
-		fflush(stdout);
-	}
-	if (cli.script_count > 1)
-		printf("%d passed, %d failed, %d skipped\n", v.passed,
-		       v.failed + v.bad, v.unrunnable);
+	rc = run(&cli, &jobs, junit, json);
+out:
+	jobs_free(&jobs);
+	if (junit && fclose(junit) != 0 && rc == OUTCOME_OK)
+		rc = OUTCOME_ENVIRONMENT;
+	if (json && fclose(json) != 0 && rc == OUTCOME_OK)
+		rc = OUTCOME_ENVIRONMENT;
 	cli_free(&cli);
-	return exit_status(&v);
+	return rc;
 }

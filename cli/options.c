@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include "options.h"
@@ -123,6 +124,40 @@ static int set_ip_version(struct option_ctx *c, char *msg, size_t size)
 	return 0;
 }
 
+/* A dotted mask becomes the prefix length of the local address. */
+static int set_netmask_ip(struct option_ctx *c, char *msg, size_t size)
+{
+	uint32_t mask;
+	int prefix = 0;
+
+	if (c->address.family != AF_INET) {
+		snprintf(msg, size, "--netmask_ip takes an IPv4 mask");
+		return -1;
+	}
+	mask = ntohl(c->address.u.v4.s_addr);
+	while (prefix < 32 && (mask & (0x80000000u >> prefix)))
+		prefix++;
+	if (prefix < 32 && (mask << prefix)) {
+		snprintf(msg, size, "--netmask_ip=%s has holes", c->value);
+		return -1;
+	}
+	c->cfg->plan.prefix_len = prefix;
+	return 0;
+}
+
+/* Accepted so packetdrill's runner's arguments work unchanged; on a
+ * point-to-point TUN device the route to the peer needs no gateway, and
+ * tcpcheck never leaves send buffers to be freed late.
+ */
+static int accept_for_compatibility(struct option_ctx *c, char *msg,
+				    size_t size)
+{
+	(void)c;
+	(void)msg;
+	(void)size;
+	return 0;
+}
+
 /* Only loopback for now: a real interface is wire mode, still to come. */
 static int set_device(struct option_ctx *c, char *msg, size_t size)
 {
@@ -179,6 +214,14 @@ static const struct option_def option_table[] = {
 	{ "connect_port", OPT_KIND_PORT,
 	  "port `...` connects to (default 8080)", set_connect_port },
 	{ "mtu", OPT_KIND_INT, "MTU of tun0 (default 1500)", set_mtu },
+	{ "netmask_ip", OPT_KIND_ADDRESS,
+	  "netmask of the local address (default 255.255.0.0)", set_netmask_ip },
+	{ "gateway_ip", OPT_KIND_ADDRESS,
+	  "accepted for packetdrill compatibility: tun0 needs no gateway",
+	  accept_for_compatibility },
+	{ "send_omit_free", OPT_KIND_FLAG,
+	  "accepted for packetdrill compatibility: no effect",
+	  accept_for_compatibility },
 	{ "device", OPT_KIND_WORD,
 	  "where the script's packets cross: tun0 (default, created) or lo "
 	  "(loopback, watched with libpcap)", set_device },

@@ -170,9 +170,19 @@ static void shift_options(struct tcp_view *view, uint32_t sack_shift,
 	}
 }
 
-void conn_inbound_to_live(const struct conn *conn, struct tcp_view *view)
+void conn_inbound_to_live(struct conn *conn, struct tcp_view *view)
 {
-	view->seq += conn->remote_seq_offset;
+	/* packetdrill's convention: the peer's SYN carries its ISN as
+	 * written (`< S. 123:123(0)`), and every later number on its side
+	 * counts from that ISN (`< . 1:1(0)`, `> . 1:1(0) ack 1`).
+	 */
+	if ((view->flags & TCP_SYN) && !conn->remote_isn_known) {
+		conn->remote_seq_offset = view->seq;
+		conn->remote_isn_known = true;
+	}
+	/* The SYN itself, and a SYN repeated later, carry their seq as is. */
+	if (!(view->flags & TCP_SYN))
+		view->seq += conn->remote_seq_offset;
 	view->ack += conn->local_seq_offset;
 	/* The peer echoes the kernel's TS val, which runs on its own clock. */
 	shift_options(view, conn->local_seq_offset, 0,

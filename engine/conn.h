@@ -7,7 +7,8 @@
  * keeps the offsets that translate every seq, ack, SACK block and TCP
  * timestamp between the script's space and the wire.  The peer's side is
  * ours to choose; we keep its numbers as written (offset 0), so traces
- * show the script's own values on the wire.
+ * show the script's own values on the wire: the peer's ISN is the one
+ * written on its SYN (usually 0).
  *
  * All arithmetic is modulo 2^32, as TCP's is.
  */
@@ -27,6 +28,7 @@ struct conn {
 	uint16_t remote_port;
 	bool local_isn_known;
 	uint32_t local_seq_offset;	/* live = script + offset */
+	bool remote_isn_known;		/* the peer's SYN was injected */
 	uint32_t remote_seq_offset;	/* live = script + offset */
 	bool ts_offset_known;
 	uint32_t ts_val_offset;		/* kernel TS val: live = script + offset */
@@ -69,8 +71,10 @@ struct conn *conn_for_outbound(struct conn_table *table,
 void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
 			 const struct tcp_view *expected);
 
-/* Translate an inbound view from script to live numbers, in place. */
-void conn_inbound_to_live(const struct conn *conn, struct tcp_view *view);
+/* Translate an inbound view from script to live numbers, in place.  A
+ * SYN sets the peer's ISN, which later numbers on its side count from.
+ */
+void conn_inbound_to_live(struct conn *conn, struct tcp_view *view);
 
 /* Translate an outbound view from live to script numbers, in place. */
 void conn_outbound_to_script(const struct conn *conn, struct tcp_view *view);

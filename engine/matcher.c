@@ -30,25 +30,6 @@ static int compare_flags(const struct tcp_view *e, const struct tcp_view *a,
 	return 1;
 }
 
-static const char *ecn_text(enum ip_ecn ecn)
-{
-	switch (ecn) {
-	case ECN_UNSPECIFIED:
-		return "unspecified";
-	case ECN_NOECN:
-		return "noecn";
-	case ECN_ECT0:
-		return "ect0";
-	case ECN_ECT1:
-		return "ect1";
-	case ECN_ECT01:
-		return "ect01";
-	case ECN_CE:
-		return "ce";
-	}
-	return "?";
-}
-
 static int compare_ecn(const struct tcp_view *e, const struct tcp_view *a,
 		       struct error *err)
 {
@@ -56,8 +37,9 @@ static int compare_ecn(const struct tcp_view *e, const struct tcp_view *a,
 		return 0;
 	if (e->ecn == ECN_ECT01 && (a->ecn == ECN_ECT0 || a->ecn == ECN_ECT1))
 		return 0;
-	error_append(err, "\n  ecn: expected %s, got %s", ecn_text(e->ecn),
-		     ecn_text(a->ecn));
+	error_append(err, "\n  ecn: expected %s, got %s", tcp_ecn_name(e->ecn),
+		     a->ecn == ECN_UNSPECIFIED ? "unspecified" :
+		     tcp_ecn_name(a->ecn));
 	return 1;
 }
 

@@ -53,6 +53,11 @@ struct packet_path {
 	 * captured packets carry partial ones that must not be checked.
 	 */
 	bool checksums_offloaded;
+	/* Set by receive(): the segment size of the TSO/GSO super-packet
+	 * just received, 0 for an ordinary packet.  A NIC would cut the
+	 * super-packet into segments of this size on the wire.
+	 */
+	uint16_t last_gso_size;
 };
 
 #endif /* TCPCHECK_PACKET_PATH_H */

@@ -58,6 +58,19 @@ struct pending_call {
 	bool blocking;
 };
 
+/* Packets the stack sent while the runner was waiting for something
+ * else: taken off the device as they come, so each keeps the time it
+ * arrived, not the time a later line asked for it.
+ */
+#define OUTBOUND_QUEUE_MAX 256
+
+struct captured {
+	uint8_t *bytes;		/* owned */
+	size_t len;
+	int64_t at_ns;
+	uint16_t gso;
+};
+
 struct runner {
 	const struct script *script;
 	const struct run_config *cfg;
@@ -75,6 +88,9 @@ struct runner {
 	bool have_rest;
 	struct tcp_segment rest;
 	int64_t rest_at_ns;
+	uint32_t rest_gso;
+	struct captured queue[OUTBOUND_QUEUE_MAX];
+	int queue_head, queue_count;
 	struct packet_builder *builder;
 	/* %{ }% blocks, and the socket whose TCP_INFO they see: the one the
 	 * script last created or accepted (live fd, -1 before any).
@@ -131,6 +147,13 @@ static int fail(struct runner *r, const struct src_loc *loc, int outcome,
 	va_end(ap);
 	error_set(r->err, "%s:%d: %s", r->script->path, loc->line, text);
 	return outcome;
+}
+
+/* Relaxed stores: the watcher only needs each value eventually. */
+static void note_line(const struct runner *r, int line)
+{
+	if (r->cfg->progress)
+		__atomic_store_n(&r->cfg->progress->line, line, __ATOMIC_RELAXED);
 }
 
 static int64_t tolerance_us(const struct runner *r, int64_t t)
@@ -192,6 +215,18 @@ static void free_call(struct runner *r)
 	memset(&r->call, 0, sizeof(r->call));
 }
 
+/* A blocking call may return within the tolerance of its own duration,
+ * the larger of --tolerance_usecs and --tolerance_percent of it.
+ */
+static int64_t call_tolerance_us(const struct runner *r)
+{
+	int64_t tol = r->cfg->tolerance_usecs;
+	int64_t dynamic = (int64_t)(r->cfg->tolerance_percent / 100.0 *
+				    (double)(r->call.end_us - r->call.start_us));
+
+	return dynamic > tol ? dynamic : tol;
+}
+
 /* The worker returned from r->call: check result, then return time. */
 static int finish_call(struct runner *r, int64_t end_ns)
 {
@@ -223,12 +258,8 @@ static int finish_call(struct runner *r, int64_t end_ns)
 	else
 		trace(r, "%s = %ld (line %d)", call_text, ret, e->loc.line);
 	if (r->call.blocking) {
-		int64_t tol = r->cfg->tolerance_usecs;
-		int64_t dynamic = (int64_t)(r->cfg->tolerance_percent / 100.0 *
-			(double)(r->call.end_us - r->call.start_us));
+		int64_t tol = call_tolerance_us(r);
 
-		if (dynamic > tol)
-			tol = dynamic;
 		if (end_us < r->call.end_us - tol || end_us > r->call.end_us + tol) {
 			int64_t off = end_us - r->call.end_us;
 
@@ -254,6 +285,61 @@ static int interrupted(struct runner *r)
 	return OUTCOME_ENVIRONMENT;
 }
 
+/* Move every datagram the device has ready into the queue.  0, or -1
+ * with r->err (the device failed).
+ */
+static int drain_path(struct runner *r)
+{
+	while (r->queue_count < OUTBOUND_QUEUE_MAX) {
+		struct captured *c;
+		size_t len = 0;
+		int64_t at_ns = 0;
+		int rc = r->path->ops->receive(r->path, r->rx, sizeof(r->rx),
+					       &len, &at_ns, 0, r->err);
+
+		if (rc < 0)
+			return -1;
+		if (rc != PATH_RECEIVED)
+			return 0;
+		c = &r->queue[(r->queue_head + r->queue_count) %
+			      OUTBOUND_QUEUE_MAX];
+		c->bytes = malloc(len ? len : 1);
+		if (!c->bytes)
+			return error_set(r->err, "out of memory");
+		memcpy(c->bytes, r->rx, len);
+		c->len = len;
+		c->at_ns = at_ns;
+		c->gso = r->path->last_gso_size;
+		r->queue_count++;
+	}
+	return 0;
+}
+
+/* Take the oldest queued datagram into r->rx. */
+static void queue_pop(struct runner *r, size_t *len, int64_t *at_ns,
+		      uint32_t *gso)
+{
+	struct captured *c = &r->queue[r->queue_head];
+
+	memcpy(r->rx, c->bytes, c->len);
+	*len = c->len;
+	*at_ns = c->at_ns;
+	*gso = c->gso;
+	free(c->bytes);
+	c->bytes = NULL;
+	r->queue_head = (r->queue_head + 1) % OUTBOUND_QUEUE_MAX;
+	r->queue_count--;
+}
+
+static void queue_free(struct runner *r)
+{
+	while (r->queue_count) {
+		free(r->queue[r->queue_head].bytes);
+		r->queue_head = (r->queue_head + 1) % OUTBOUND_QUEUE_MAX;
+		r->queue_count--;
+	}
+}
+
 /* Wait until deadline_ns.  Returns early when the pending call returns
  * (it is checked first) and, with want_packet, when the packet path has a
  * packet.  On WAIT_STOP, *outcome says why.
@@ -265,7 +351,6 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 		struct pollfd fds[3];
 		struct timespec ts;
 		int64_t end_ns, left;
-		int n = 0;
 
 		if (abort_requested()) {
 			*outcome = interrupted(r);
@@ -275,25 +360,30 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 			*outcome = finish_call(r, end_ns);
 			return *outcome == OUTCOME_OK ? WAIT_CALL_DONE : WAIT_STOP;
 		}
+		if (want_packet && r->queue_count)
+			return WAIT_PACKET;
 		left = deadline_ns - clock_now_ns();
 		if (left <= 0)
 			return WAIT_DEADLINE;
-		fds[n++] = (struct pollfd){ .fd = abort_fd(), .events = POLLIN };
-		fds[n++] = (struct pollfd){ .fd = worker_event_fd(r->worker),
-					    .events = POLLIN };
-		if (want_packet)
-			fds[n++] = (struct pollfd){
-				.fd = r->path->ops->wait_fd(r->path),
-				.events = POLLIN };
+		/* The device is always watched, so that what the stack
+		 * sends is timed when it comes, whatever the script waits for.
+		 */
+		fds[0] = (struct pollfd){ .fd = abort_fd(), .events = POLLIN };
+		fds[1] = (struct pollfd){ .fd = worker_event_fd(r->worker),
+					  .events = POLLIN };
+		fds[2] = (struct pollfd){ .fd = r->path->ops->wait_fd(r->path),
+					  .events = POLLIN };
 		ts.tv_sec = left / 1000000000;
 		ts.tv_nsec = left % 1000000000;
-		if (ppoll(fds, (nfds_t)n, &ts, NULL) < 0 && errno != EINTR) {
+		if (ppoll(fds, 3, &ts, NULL) < 0 && errno != EINTR) {
 			*outcome = OUTCOME_ENVIRONMENT;
 			error_set_errno(r->err, "ppoll");
 			return WAIT_STOP;
 		}
-		if (want_packet && (fds[2].revents & POLLIN))
-			return WAIT_PACKET;
+		if ((fds[2].revents & POLLIN) && drain_path(r) < 0) {
+			*outcome = OUTCOME_ENVIRONMENT;
+			return WAIT_STOP;
+		}
 	}
 }
 
@@ -456,7 +546,7 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
  */
 static int next_segment(struct runner *r, const struct event *e,
 			int64_t deadline_ns, struct tcp_segment *seg,
-			int64_t *at_ns, bool *timed_out)
+			int64_t *at_ns, uint32_t *gso, bool *timed_out)
 {
 	int outcome = OUTCOME_OK;
 
@@ -464,6 +554,7 @@ static int next_segment(struct runner *r, const struct event *e,
 	if (r->have_rest) {
 		*seg = r->rest;
 		*at_ns = r->rest_at_ns;
+		*gso = r->rest_gso;
 		r->have_rest = false;
 		return OUTCOME_OK;
 	}
@@ -482,13 +573,7 @@ static int next_segment(struct runner *r, const struct event *e,
 		case WAIT_PACKET:
 			break;
 		}
-		rc = r->path->ops->receive(r->path, r->rx, sizeof(r->rx), &len,
-					   at_ns, clock_now_ns(), r->err);
-		if (rc < 0)
-			return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s",
-				    r->err->text);
-		if (rc != PATH_RECEIVED)
-			continue;
+		queue_pop(r, &len, at_ns, gso);
 		rc = packet_parse(r->rx, len, seg, r->err);
 		if (rc < 0)
 			return fail(r, &e->loc, OUTCOME_MISMATCH,
@@ -500,23 +585,43 @@ static int next_segment(struct runner *r, const struct event *e,
 	}
 }
 
-/* Accept a TSO/GSO super-packet as the expected segment followed by the
- * rest, which the next outbound line must match (packetdrill does the
- * same).  The flags follow how GSO splits: FIN and PSH on the last piece,
- * CWR on the first.
+/* A TSO/GSO super-packet stands for the segments a NIC would cut it
+ * into, gso bytes each.  The expected line may take several of them at
+ * once (packetdrill's `> P. 1:10001(10000)`), or, with --strict_segments,
+ * exactly one; the rest is left for the next outbound line.  The flags
+ * follow how GSO splits: FIN and PSH on the last piece, CWR on the first.
+ * Without a known segment size (a capture on lo) the line's own length
+ * decides.  Returns the length the expected line gets, or 0 to match the
+ * packet as it is (which then reports the difference).
  */
+static uint32_t super_packet_share(const struct runner *r,
+				   const struct tcp_view *expected,
+				   const struct tcp_view *actual, uint32_t gso)
+{
+	if (actual->seq != expected->seq || actual->len <= (gso ? gso : 1))
+		return 0;
+	if (r->cfg->strict_segments)
+		return gso;
+	if (expected->len == 0 || expected->len >= actual->len)
+		return 0;
+	if (gso && expected->len % gso)
+		return 0;
+	return expected->len;
+}
+
 static void split_super_packet(struct runner *r, struct tcp_segment *seg,
-			       struct tcp_view *actual, uint32_t want_len,
-			       int64_t at_ns)
+			       struct tcp_view *actual, uint32_t share,
+			       uint32_t gso, int64_t at_ns)
 {
 	r->rest = *seg;
-	r->rest.seq = seg->seq + want_len;
-	r->rest.payload_len = seg->payload_len - want_len;
+	r->rest.seq = seg->seq + share;
+	r->rest.payload_len = seg->payload_len - share;
 	r->rest.flags &= (uint16_t)~(TCP_SYN | TCP_CWR);
 	r->rest.payload = NULL;
 	r->rest_at_ns = at_ns;
+	r->rest_gso = gso;
 	r->have_rest = true;
-	actual->len = want_len;
+	actual->len = share;
 	actual->flags &= (uint16_t)~(TCP_FIN | TCP_PSH);
 }
 
@@ -558,7 +663,8 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 	struct tcp_segment seg;
 	struct error diffs;
 	struct conn *conn;
-	int64_t deadline_ns, at_ns;
+	int64_t deadline_ns, at_ns = 0;
+	uint32_t gso = 0, share;
 	bool timed_out;
 	int outcome;
 
@@ -570,7 +676,7 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 	else
 		deadline_ns = script_to_ns(r, t_end + tolerance_us(r, t));
 
-	outcome = next_segment(r, e, deadline_ns, &seg, &at_ns, &timed_out);
+	outcome = next_segment(r, e, deadline_ns, &seg, &at_ns, &gso, &timed_out);
 	if (outcome != OUTCOME_OK)
 		return outcome;
 	if (timed_out)
@@ -593,9 +699,9 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 		conn_learn_outbound(conn, &actual, &expected);
 		conn_outbound_to_script(conn, &actual);
 	}
-	if (!r->cfg->strict_segments && expected.len > 0 &&
-	    actual.len > expected.len && actual.seq == expected.seq)
-		split_super_packet(r, &seg, &actual, expected.len, at_ns);
+	share = super_packet_share(r, &expected, &actual, gso);
+	if (share)
+		split_super_packet(r, &seg, &actual, share, gso, at_ns);
 
 	tcp_view_format(&actual, got, sizeof(got));
 	diffs.text[0] = '\0';
@@ -617,9 +723,7 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 	int outcome;
 
 	if (r->call.active) {
-		int64_t tol = r->cfg->tolerance_usecs;
-
-		outcome = wait_for_call(r, r->call.end_us + tol,
+		outcome = wait_for_call(r, r->call.end_us + call_tolerance_us(r),
 					"when the next system call is due");
 		if (outcome != OUTCOME_OK)
 			return outcome;
@@ -653,26 +757,36 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 			     "(write `start...end` for a blocking call)");
 }
 
-static int run_command(struct runner *r, const struct event *e, int64_t t)
+/* Run one shell command of the script; what says which kind ("" for a
+ * timed one, "init " or "cleanup " for the untimed ones) in reports.
+ */
+static int run_shell(struct runner *r, const char *command,
+		     const struct src_loc *loc, const char *what)
 {
-	int outcome = wait_for_event(r, e, "command", t);
 	int rc;
 
-	if (outcome != OUTCOME_OK)
-		return outcome;
-	trace(r, "`%s` (line %d)", e->u.command, e->loc.line);
-	rc = shell_run(e->u.command, r->cfg->script_dir, r->err);
+	trace(r, "`%s` (%scommand, line %d)", command, what, loc->line);
+	rc = shell_run(command, r->cfg->script_dir, r->err);
 	switch (rc) {
 	case SHELL_OK:
 		return OUTCOME_OK;
 	case SHELL_INTERRUPTED:
 		return interrupted(r);
 	case SHELL_FAILED:
-		return fail(r, &e->loc, OUTCOME_MISMATCH, "`%s`: %s",
-			    e->u.command, r->err->text);
+		return fail(r, loc, OUTCOME_MISMATCH, "%scommand `%s` %s",
+			    what, command, r->err->text);
 	default:
-		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
+		return fail(r, loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	}
+}
+
+static int run_command(struct runner *r, const struct event *e, int64_t t)
+{
+	int outcome = wait_for_event(r, e, "command", t);
+
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	return run_shell(r, e->u.command, &e->loc, "");
 }
 
 /* Snapshot TCP_INFO now; the block itself runs when the script is over. */
@@ -703,6 +817,7 @@ static int run_event(struct runner *r, const struct event *e)
 	int64_t t, t_end, block_end;
 	int outcome = OUTCOME_OK;
 
+	note_line(r, e->loc.line);
 	schedule(r, e, &t, &t_end, &block_end);
 	switch (e->kind) {
 	case EVENT_PACKET:
@@ -737,23 +852,10 @@ static int run_event(struct runner *r, const struct event *e)
 static int run_untimed_command(struct runner *r, const char *command,
 			       const struct src_loc *loc, const char *what)
 {
-	int rc;
-
 	if (!command)
 		return OUTCOME_OK;
-	trace(r, "`%s` (%s command, line %d)", command, what, loc->line);
-	rc = shell_run(command, r->cfg->script_dir, r->err);
-	switch (rc) {
-	case SHELL_OK:
-		return OUTCOME_OK;
-	case SHELL_INTERRUPTED:
-		return interrupted(r);
-	case SHELL_FAILED:
-		return fail(r, loc, OUTCOME_MISMATCH, "%s command `%s`: %s",
-			    what, command, r->err->text);
-	default:
-		return fail(r, loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
-	}
+	note_line(r, loc->line);
+	return run_shell(r, command, loc, what);
 }
 
 int run_script(const struct script *script, const struct run_config *cfg,
@@ -791,14 +893,15 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	}
 
 	r->start_ns = clock_now_ns();
+	if (cfg->progress)
+		cfg->progress->first_event_ns = r->start_ns;
 	outcome = run_untimed_command(r, script->init_command, &script->init_loc,
-				      "init");
+				      "init ");
 	r->start_ns = clock_now_ns();
 	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
 		outcome = run_event(r, &script->events[i]);
 	if (outcome == OUTCOME_OK && r->call.active)
-		outcome = wait_for_call(r, r->call.end_us +
-					tolerance_us(r, r->call.end_us),
+		outcome = wait_for_call(r, r->call.end_us + call_tolerance_us(r),
 					"at the end of the script");
 	if (outcome == OUTCOME_OK)
 		outcome = code_log_run(r->code, script->path, err);
@@ -813,7 +916,7 @@ int run_script(const struct script *script, const struct run_config *cfg,
 
 		r->err = &cleanup_err;
 		rc = run_untimed_command(r, script->cleanup_command,
-					 &script->cleanup_loc, "cleanup");
+					 &script->cleanup_loc, "cleanup ");
 		r->err = saved;
 		if (outcome == OUTCOME_OK && rc != OUTCOME_OK) {
 			outcome = rc;
@@ -821,8 +924,11 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		}
 	}
 
+	if (cfg->progress)
+		cfg->progress->last_event_ns = clock_now_ns();
 	/* The worker may still be inside a blocked call using the run. */
 	worker_stop(r->worker);
+	queue_free(r);
 	if (r->call.active)
 		free_call(r);
 	fd_map_close_all(r->sys.fds, backend);

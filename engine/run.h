@@ -20,6 +20,16 @@
 #include "plan.h"
 #include "syscall_backend.h"
 
+/* Where a run stands, for whoever watches it from outside (the parent of
+ * a runner process reads it from shared memory to say at which line a
+ * script hung, and how long set-up and teardown took around the events).
+ */
+struct run_progress {
+	int line;			/* line of the event being played */
+	int64_t first_event_ns;		/* CLOCK_MONOTONIC: the timeline began */
+	int64_t last_event_ns;		/* the last event (and cleanup) ended */
+};
+
 struct run_config {
 	struct net_plan plan;
 	int64_t tolerance_usecs;	/* packetdrill's default: 4000 */
@@ -28,6 +38,7 @@ struct run_config {
 	int64_t any_time_wait_usecs;	/* how long `*` waits for a packet */
 	FILE *trace;			/* -v: every event as it runs, or NULL */
 	const char *script_dir;		/* working directory of commands */
+	struct run_progress *progress;	/* updated as the run goes, or NULL */
 };
 
 void run_config_defaults(struct run_config *cfg);

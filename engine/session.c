@@ -1,10 +1,16 @@
 /*
  * session.c - the per-script child process (see session.h).
+ *
+ * The parent's side is a handful of descriptors and a shared page per
+ * runner; it never blocks except in session_finish(), which callers reach
+ * only once the runner has closed its pipe (or been killed), so one parent
+ * can keep many runners going.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +22,24 @@
 #include <unistd.h>
 
 #include "abort.h"
+#include "capture.h"
+#include "clock.h"
 #include "netns.h"
 #include "session.h"
 #include "syscall_backend.h"
 #include "pcap_path.h"
 #include "tun.h"
+
+struct session {
+	pid_t pid;
+	int fd;				/* read end of the report pipe */
+	bool eof;
+	size_t used;			/* bytes of report received */
+	struct run_progress *progress;	/* MAP_SHARED with the runner */
+	int64_t started_ns;
+	char *capture_path;
+	struct error report;
+};
 
 /* A runner preempted by a busy neighbour sees packets milliseconds late;
  * the lowest real-time priority keeps ordinary load from preempting it.
@@ -36,16 +55,45 @@ static void raise_priority(void)
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &param);
-	/* Page faults in the middle of a timed exchange add jitter too. */
-	mlockall(MCL_CURRENT | MCL_FUTURE);
+	/* A page reclaimed in the middle of a timed exchange costs a disk
+	 * read: every page the runner has touched or touches from now on
+	 * stays resident.  Pages are locked as they are faulted in, not
+	 * filled in advance: filling every mapped library page and each
+	 * thread's 8 MiB stack would cost milliseconds per script, for
+	 * pages a run never uses, where a first touch costs a microsecond.
+	 */
+	mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT);
+}
+
+/* Write the recording when it is wanted; a capture problem never changes
+ * the verdict, but a failure's report says what became of its capture.
+ */
+static void finish_capture(struct capture *cap,
+			   const struct session_options *opts, int outcome,
+			   struct error *err)
+{
+	bool keep = outcome != OUTCOME_OK || opts->keep_capture;
+	struct error cap_err;
+	int dropped;
+
+	dropped = capture_close(cap, keep ? opts->capture_path : NULL, &cap_err);
+	if (outcome == OUTCOME_OK)
+		return;
+	if (dropped < 0)
+		error_append(err, "\n  (no capture: %s)", cap_err.text);
+	else if (dropped > 0)
+		error_append(err, "\n  (the capture missed %d packets)",
+			     dropped);
 }
 
 /* Everything the child owns is released on every path before it exits. */
 static int child_run(const struct script *script, const struct run_config *cfg,
-		     struct error *err)
+		     const struct session_options *opts, struct error *err)
 {
 	struct packet_path *path = NULL;
 	struct syscall_backend *backend = NULL;
+	struct capture *cap = NULL;
+	bool on_tun = !strcmp(cfg->plan.device, "tun0");
 	int outcome;
 
 	if (abort_install(err) < 0)
@@ -56,14 +104,22 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	/* tun0 is ours to create; any other device already exists in the
 	 * namespace (lo) and is watched through libpcap.
 	 */
-	if (!strcmp(cfg->plan.device, "tun0"))
+	if (on_tun)
 		outcome = tun_path_open(&cfg->plan, &path, err);
 	else
 		outcome = pcap_path_open(cfg->plan.device, &path, err);
 	if (outcome != OUTCOME_OK)
 		return outcome;
+	if (opts->capture_path) {
+		outcome = capture_open(cfg->plan.device, &cap, err);
+		if (outcome != OUTCOME_OK) {
+			path->ops->close(path);
+			return outcome;
+		}
+	}
 	backend = syscall_backend_kernel_new();
 	if (!backend) {
+		capture_close(cap, NULL, err);
 		path->ops->close(path);
 		error_set(err, "out of memory");
 		return OUTCOME_ENVIRONMENT;
@@ -75,12 +131,15 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	raise_priority();
 	outcome = run_script(script, cfg, path, backend, err);
 	syscall_backend_free(backend);
+	if (cap)
+		finish_capture(cap, opts, outcome, err);
 	path->ops->close(path);
 	return outcome;
 }
 
 static void child_main(const struct script *script,
-		       const struct run_config *cfg, int report_fd,
+		       const struct run_config *cfg,
+		       const struct session_options *opts, int report_fd,
 		       pid_t parent)
 {
 	struct error err;
@@ -90,7 +149,7 @@ static void child_main(const struct script *script,
 	if (getppid() != parent)
 		_exit(OUTCOME_ENVIRONMENT);
 	err.text[0] = '\0';
-	outcome = child_run(script, cfg, &err);
+	outcome = child_run(script, cfg, opts, &err);
 	if (outcome != OUTCOME_OK && write(report_fd, err.text,
 					   strlen(err.text)) < 0) {
 		/* The parent reports the exit status alone. */
@@ -100,73 +159,178 @@ static void child_main(const struct script *script,
 	_exit(outcome);
 }
 
-/* Also forwards an abort request that reaches only us (SIGTERM sent to
- * tcpcheck's pid) to the child, which then unwinds and closes the pipe.
- */
-static void read_report(int fd, pid_t child, struct error *err)
+int session_start(const struct script *script, const struct run_config *cfg,
+		  const struct session_options *opts, struct session **out,
+		  struct error *err)
 {
-	size_t used = 0;
-
-	err->text[0] = '\0';
-	while (used + 1 < sizeof(err->text)) {
-		ssize_t n = read(fd, err->text + used, sizeof(err->text) - 1 - used);
-
-		if (n < 0 && errno == EINTR) {
-			if (abort_requested())
-				kill(child, abort_signal());
-			continue;
-		}
-		if (n <= 0)
-			break;
-		used += (size_t)n;
-	}
-	err->text[used] = '\0';
-}
-
-int session_run(const struct script *script, const struct run_config *cfg,
-		struct error *err, bool *interrupted)
-{
+	static const struct session_options no_options;
+	struct session *s;
+	pid_t parent = getpid();
 	int fds[2];
-	int status;
-	pid_t parent = getpid(), pid;
 
-	*interrupted = false;
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		error_set_errno(err, "pipe2");
+	*out = NULL;
+	if (!opts)
+		opts = &no_options;
+	s = calloc(1, sizeof(*s));
+	if (!s || (opts->capture_path &&
+		   !(s->capture_path = strdup(opts->capture_path)))) {
+		free(s);
+		error_set(err, "out of memory");
 		return OUTCOME_ENVIRONMENT;
 	}
+	s->progress = mmap(NULL, sizeof(*s->progress), PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s->progress == MAP_FAILED) {
+		error_set_errno(err, "mmap");
+		free(s->capture_path);
+		free(s);
+		return OUTCOME_ENVIRONMENT;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		error_set_errno(err, "pipe2");
+		munmap(s->progress, sizeof(*s->progress));
+		free(s->capture_path);
+		free(s);
+		return OUTCOME_ENVIRONMENT;
+	}
+	/* A stale file from an earlier run must not pass for this one's. */
+	if (s->capture_path)
+		unlink(s->capture_path);
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
+	s->started_ns = clock_now_ns();
+	s->pid = fork();
+	if (s->pid < 0) {
 		error_set_errno(err, "fork");
 		close(fds[0]);
 		close(fds[1]);
+		munmap(s->progress, sizeof(*s->progress));
+		free(s->capture_path);
+		free(s);
 		return OUTCOME_ENVIRONMENT;
 	}
-	if (pid == 0) {
+	if (s->pid == 0) {
+		struct run_config child_cfg = *cfg;
+
 		close(fds[0]);
-		child_main(script, cfg, fds[1], parent);
+		child_cfg.progress = s->progress;
+		child_main(script, &child_cfg, opts, fds[1], parent);
 	}
 	close(fds[1]);
-	/* Reading to EOF before waiting: the child may write a full report. */
-	read_report(fds[0], pid, err);
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			error_set_errno(err, "waitpid");
-			kill(pid, SIGKILL);
-			return OUTCOME_ENVIRONMENT;
+	s->fd = fds[0];
+	fcntl(s->fd, F_SETFL, O_NONBLOCK);
+	*out = s;
+	return OUTCOME_OK;
+}
+
+int session_fd(const struct session *s)
+{
+	return s->fd;
+}
+
+bool session_read(struct session *s)
+{
+	char discard[512];
+
+	while (!s->eof) {
+		size_t room = sizeof(s->report.text) - 1 - s->used;
+		ssize_t n;
+
+		/* A report longer than the buffer is cut, not left unread. */
+		if (room == 0)
+			n = read(s->fd, discard, sizeof(discard));
+		else
+			n = read(s->fd, s->report.text + s->used, room);
+		if (n > 0) {
+			if (room)
+				s->used += (size_t)n;
+			continue;
 		}
-		if (abort_requested())
-			kill(pid, abort_signal());
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		s->eof = true;
 	}
-	if (abort_requested())
-		*interrupted = true;
+	s->report.text[s->used] = '\0';
+	return s->eof;
+}
+
+void session_signal(struct session *s, int sig)
+{
+	kill(s->pid, sig);
+}
+
+int session_line(const struct session *s)
+{
+	return __atomic_load_n(&s->progress->line, __ATOMIC_RELAXED);
+}
+
+void session_finish(struct session *s, struct session_result *res)
+{
+	int status = 0;
+
+	while (!session_read(s)) {
+		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+
+		poll(&pfd, 1, -1);
+	}
+	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	memset(res, 0, sizeof(*res));
+	res->ended_ns = clock_now_ns();
+	res->started_ns = s->started_ns;
+	res->first_event_ns = s->progress->first_event_ns;
+	res->last_event_ns = s->progress->last_event_ns;
+	res->line = s->progress->line;
+	res->capture_written = s->capture_path &&
+		access(s->capture_path, F_OK) == 0;
 	if (WIFSIGNALED(status)) {
-		error_set(err, "%s: the runner was killed by signal %d (%s)",
-			  script->path, WTERMSIG(status),
-			  strsignal(WTERMSIG(status)));
-		return OUTCOME_ENVIRONMENT;
+		res->signal = WTERMSIG(status);
+		res->outcome = OUTCOME_ENVIRONMENT;
+		error_set(&res->err, "the runner was killed by signal %d (%s)",
+			  res->signal, strsignal(res->signal));
+	} else {
+		res->outcome = WEXITSTATUS(status);
+		memcpy(res->err.text, s->report.text, s->used + 1);
 	}
-	return WEXITSTATUS(status);
+	close(s->fd);
+	munmap(s->progress, sizeof(*s->progress));
+	free(s->capture_path);
+	free(s);
+}
+
+/* Also forwards an abort request that reaches only us (SIGTERM sent to
+ * tcpcheck's pid) to the runner, which then unwinds and closes the pipe.
+ */
+int session_run(const struct script *script, const struct run_config *cfg,
+		struct error *err, bool *interrupted)
+{
+	struct session_result res;
+	struct session *s;
+	bool forwarded = false;
+	int outcome;
+
+	*interrupted = false;
+	outcome = session_start(script, cfg, NULL, &s, err);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	while (!session_read(s)) {
+		struct pollfd pfds[2] = {
+			{ .fd = session_fd(s), .events = POLLIN },
+			{ .fd = abort_fd(), .events = POLLIN },
+		};
+
+		if (abort_requested() && !forwarded) {
+			session_signal(s, abort_signal());
+			forwarded = true;
+		}
+		poll(pfds, forwarded ? 1 : 2, -1);
+	}
+	session_finish(s, &res);
+	*interrupted = abort_requested();
+	if (res.signal)
+		error_set(err, "%s: %s", script->path, res.err.text);
+	else
+		memcpy(err, &res.err, sizeof(*err));
+	return res.outcome;
 }

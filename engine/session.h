@@ -5,17 +5,74 @@
  * new network namespace, creates tun0 there and plays the script.  When
  * the child exits, for whatever reason, the kernel destroys the namespace
  * and the device with it: the host is never touched and nothing needs
- * cleaning up.  The child sends its report back through a pipe.
+ * cleaning up.  The child sends its report back through a pipe, and
+ * publishes the line it is playing in a page it shares with the parent.
+ *
+ * A session is started, watched and finished in separate steps so that
+ * the caller can keep several running at once and wait for all of them in
+ * one poll(); session_run() is the one-script shorthand.  Nothing here
+ * prints, and nothing decides what a result means for the suite.
  */
 #ifndef TCPCHECK_SESSION_H
 #define TCPCHECK_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "ast.h"
 #include "error.h"
 #include "run.h"
 
-/* Returns an enum outcome; err holds the report when it is not OK.
- * *interrupted is set when the run ended because of SIGINT/SIGTERM.
+struct session_options {
+	/* Record every packet that crosses the device into this pcap file
+	 * (NULL: no recording).  The file is written only when the run
+	 * fails, or always with keep_capture.
+	 */
+	const char *capture_path;
+	bool keep_capture;
+};
+
+struct session_result {
+	int outcome;		/* enum outcome */
+	int signal;		/* the runner died of this signal, else 0 */
+	int line;		/* the last script line the runner reached */
+	bool capture_written;
+	/* CLOCK_MONOTONIC ns: fork, script time 0 (before the init
+	 * command), end of the last event, runner reaped.  The two in the
+	 * middle are 0 when the run never got that far.
+	 */
+	int64_t started_ns, first_event_ns, last_event_ns, ended_ns;
+	struct error err;	/* the runner's report when not OK */
+};
+
+struct session;
+
+/* Fork the runner and return at once.  OUTCOME_OK with *out set, or
+ * OUTCOME_ENVIRONMENT with err (no process could be started).
+ */
+int session_start(const struct script *script, const struct run_config *cfg,
+		  const struct session_options *opts, struct session **out,
+		  struct error *err);
+
+/* Polls readable while the runner's report arrives and at its end. */
+int session_fd(const struct session *s);
+
+/* Read what the runner sent, without blocking.  True once the runner has
+ * closed its end: it is exiting, and session_finish() will not wait long.
+ */
+bool session_read(struct session *s);
+
+/* Send the runner a signal (SIGTERM asks it to unwind, SIGKILL ends it). */
+void session_signal(struct session *s, int sig);
+
+/* The script line the runner is playing now (0 before the first). */
+int session_line(const struct session *s);
+
+/* Wait for the runner to exit, fill res and free the session. */
+void session_finish(struct session *s, struct session_result *res);
+
+/* Start, wait and finish: returns the outcome, err holding the report.
+ * *interrupted is set when SIGINT/SIGTERM ended the run.
  */
 int session_run(const struct script *script, const struct run_config *cfg,
 		struct error *err, bool *interrupted);

@@ -84,10 +84,10 @@ int shell_run(const char *command, const char *dir, struct error *err)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return SHELL_OK;
 	if (WIFEXITED(status))
-		error_set(err, "command exited with status %d",
+		error_set(err, "exited with status %d",
 			  WEXITSTATUS(status));
 	else
-		error_set(err, "command was killed by signal %d (%s)",
+		error_set(err, "was killed by signal %d (%s)",
 			  WTERMSIG(status), strsignal(WTERMSIG(status)));
 	return SHELL_FAILED;
 }

@@ -306,7 +306,7 @@ void tcp_view_format_options(const struct tcp_view *view, char *buf,
 		snprintf(buf + used, size - used, ">");
 }
 
-static const char *ecn_name(enum ip_ecn ecn)
+const char *tcp_ecn_name(enum ip_ecn ecn)
 {
 	switch (ecn) {
 	case ECN_UNSPECIFIED:
@@ -328,7 +328,7 @@ static const char *ecn_name(enum ip_ecn ecn)
 void tcp_view_format(const struct tcp_view *view, char *buf, size_t size)
 {
 	char flags[16], opts[1024];
-	const char *ecn = ecn_name(view->ecn);
+	const char *ecn = tcp_ecn_name(view->ecn);
 	size_t used;
 
 	if (view->is_live && view->ecn == ECN_NOECN)

@@ -70,6 +70,9 @@ void tcp_view_format(const struct tcp_view *view, char *buf, size_t size);
 void tcp_view_format_options(const struct tcp_view *view, char *buf,
 			     size_t size);
 
+/* "ect0", "ce", ...; NULL for ECN_UNSPECIFIED. */
+const char *tcp_ecn_name(enum ip_ecn ecn);
+
 /* Print one option item ("mss 1460", "TS val 100 ecr 0"). */
 void tcp_option_format(const struct tcp_opt_item *item, char *buf,
 		       size_t size);

@@ -17,4 +17,10 @@
 int tun_path_open(const struct net_plan *plan, struct packet_path **out,
 		  struct error *err);
 
+/* Whether this machine can create TUN devices at all: /dev/net/tun opens
+ * and answers as the TUN driver.  Creates nothing, so it is safe to call
+ * in the host's namespace before any run.  0, or -1 with err saying why.
+ */
+int tun_probe(struct error *err);
+
 #endif /* TCPCHECK_TUN_H */

@@ -5,7 +5,8 @@
 # network namespaces, then runs a script to completion and interrupts
 # others (during a shell command, a blocking system call and a wait for a
 # packet), and checks that every snapshot is unchanged, no runner or shell
-# process survived, and the interrupted runs exited 130.
+# process survived, and the interrupted runs exited 130; the same for
+# several scripts at once (-j) and for scripts stopped by --timeout.
 . "$(dirname "$0")/lib.sh"
 require_kernel_env
 cd "$top_srcdir" || exit 1
@@ -70,6 +71,40 @@ tap_ok "$([ "$status" -eq 130 ]; echo $?)" "SIGTERM to tcpcheck exits 130 (got $
 sleep 0.2
 pgrep -f "$work/blocking.pkt" >/dev/null
 tap_ok "$([ $? -ne 0 ]; echo $?)" "no runner survives a SIGTERM to its parent"
+
+# Several runners at once: Ctrl-C to the group, or SIGTERM to tcpcheck
+# alone, stops every one of them and starts no other.
+for how in Ctrl-C SIGTERM; do
+	setsid "$TCPCHECK" -j2 "$work/shell.pkt" "$work/blocking.pkt" \
+		"$work/packet.pkt" >"$work/out" 2>&1 &
+	pid=$!
+	sleep 0.7
+	if [ "$how" = Ctrl-C ]; then
+		/bin/kill -s INT -- "-$pid"
+	else
+		kill -TERM "$pid"
+	fi
+	status=0
+	wait "$pid" || status=$?
+	tap_ok "$([ "$status" -eq 130 ]; echo $?)" \
+		"$how to a -j 2 run exits 130 (got $status)"
+	test "$(grep -c "^SKIP .* interrupted by" "$work/out")" -eq 2
+	tap_ok $? "both running scripts say they were interrupted"
+	tap_diag <"$work/out"
+	sleep 0.2
+	pgrep -f "tcpcheck-cleanup-marker|$work/(shell|blocking|packet).pkt" >/dev/null
+	tap_ok "$([ $? -ne 0 ]; echo $?)" "no process of the -j 2 run is left after $how"
+done
+
+# A script over its time limit is stopped with everything it started.
+status=0
+"$TCPCHECK" -j2 --timeout=1 "$work/shell.pkt" "$work/blocking.pkt" \
+	>"$work/out" 2>&1 || status=$?
+tap_ok "$([ "$status" -eq 1 ]; echo $?)" "scripts over --timeout fail (got $status)"
+test "$(grep -c "^FAIL .* timed out after 1 s" "$work/out")" -eq 2
+tap_ok $? "both say they timed out"
+pgrep -f "tcpcheck-cleanup-marker|$work/(shell|blocking).pkt" >/dev/null
+tap_ok "$([ $? -ne 0 ]; echo $?)" "no process of the timed-out runs is left"
 
 sleep 0.3
 snapshot "$work/after"

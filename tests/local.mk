@@ -28,10 +28,20 @@ tests_unit_test_run_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_run_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_run_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
+# The report writers, byte for byte (cli/report_*.c).
+check_PROGRAMS += tests/unit/test_report tests/unit/test_report_san
+TESTS += tests/unit/test_report tests/unit/test_report_san
+tests_unit_test_report_SOURCES = tests/unit/test_report.c tests/unit/tap.h \
+	$(REPORT_SOURCES)
+tests_unit_test_report_san_SOURCES = $(tests_unit_test_report_SOURCES)
+tests_unit_test_report_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_report_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+
 # Scripts against the kernel: they need root and /dev/net/tun, and skip
 # (TAP SKIP) where those are missing.
 TESTS += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
-	tests/valgrind.sh
+	tests/valgrind.sh tests/suite.sh tests/environment.sh tests/kselftest.sh
 EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
 	tests/valgrind.sh \
+	tests/suite.sh tests/environment.sh tests/kselftest.sh tests/suite \
 	tests/lib.sh tests/negative tests/mutations

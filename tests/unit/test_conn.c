@@ -145,6 +145,27 @@ static void test_sequence_mapping(void)
 		   "the ISN is learned once");
 }
 
+/* The peer's ISN is the seq written on its SYN; later numbers count
+ * from it, as in packetdrill (`< S. 123:123(0)` then `> . 1:1(0) ack 1`).
+ */
+static void test_peer_isn(void)
+{
+	struct conn conn;
+	struct tcp_view synack = view_of(DIR_INBOUND, TCP_SYN | TCP_ACK, 123, 1);
+	struct tcp_view data = view_of(DIR_INBOUND, TCP_ACK, 1, 1);
+	struct tcp_view ours = view_of(DIR_OUTBOUND, TCP_ACK, 1, 124);
+
+	memset(&conn, 0, sizeof(conn));
+	conn.local_port = 45000;
+	conn.remote_port = 8080;
+	conn_inbound_to_live(&conn, &synack);
+	tap_is_int(synack.seq, 123, "the peer's SYN goes out with its ISN as written");
+	conn_inbound_to_live(&conn, &data);
+	tap_is_int(data.seq, 124, "its later seq 1 is ISN + 1 on the wire");
+	conn_outbound_to_script(&conn, &ours);
+	tap_is_int(ours.ack, 1, "our ack of ISN + 1 reads as ack 1");
+}
+
 static void test_option_mapping(void)
 {
 	struct conn conn;
@@ -225,6 +246,7 @@ static void test_self_connect(void)
 int main(void)
 {
 	test_self_connect();
+	test_peer_isn();
 	test_passive_connections();
 	test_active_and_simultaneous();
 	test_sequence_mapping();

@@ -34,6 +34,7 @@ struct fake_path {
 	struct packet_path base;
 	int pipe_fds[2];	/* one byte per queued outbound datagram */
 	struct datagram out[FAKE_MAX];	/* what the "stack" sends */
+	uint16_t out_gso[FAKE_MAX];	/* their TSO segment sizes, 0: none */
 	int out_count, out_next;
 	struct datagram in[FAKE_MAX];	/* what the runner injected */
 	int in_count;
@@ -65,6 +66,7 @@ static int fake_receive(struct packet_path *p, uint8_t *buf, size_t cap,
 		return PATH_TIMEOUT;
 	if (read(f->pipe_fds[0], &byte, 1) != 1)
 		return PATH_TIMEOUT;
+	p->last_gso_size = f->out_gso[f->out_next];
 	*len = f->out[f->out_next].len < cap ? f->out[f->out_next].len : cap;
 	memcpy(buf, f->out[f->out_next++].bytes, *len);
 	*at_ns = clock_now_ns();
@@ -277,6 +279,49 @@ static void test_super_packet(void)
 	fake_path_fini(&path);
 }
 
+/* With the segment size the device reports, a super-packet is cut only
+ * where a NIC would cut it: a line claiming 1200-byte segments does not
+ * match 1000-byte ones, whatever the total.
+ */
+static void test_gso_boundaries(void)
+{
+	static const char script[] =
+		"0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		"+0 connect(3, ..., ...) = 0\n"
+		"+0 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		"+0 < S. 0:0(0) ack 1 win 5000 <mss 1000,sackOK,nop,nop>\n"
+		"+0 > . 1:%u(%u) ack 1\n";
+	char text[512];
+	struct fake_path path;
+	struct run_result out;
+
+	fake_path_init(&path);
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	queue_outbound(&path, TCP_ACK | TCP_PSH, ISN + 1, 1, 2000, NULL, 0,
+		       false);
+	path.out_gso[1] = 1000;
+	snprintf(text, sizeof(text), script, 1201, 1200);
+	out = run_text(text, &path, false);
+	tap_is_int(out.status, OUTCOME_MISMATCH,
+		   "1200 bytes of a super-packet of 1000-byte segments fail");
+	tap_ok(strstr(out.text, "payload length: expected 1200, got 2000") != NULL,
+	       "... and the report shows the whole super-packet");
+	fake_path_fini(&path);
+
+	fake_path_init(&path);
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	queue_outbound(&path, TCP_ACK | TCP_PSH, ISN + 1, 1, 2000, NULL, 0,
+		       false);
+	path.out_gso[1] = 1000;
+	snprintf(text, sizeof(text), script, 1001, 1000);
+	out = run_text(text, &path, true);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "--strict_segments matches one 1000-byte wire segment");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	fake_path_fini(&path);
+}
+
 static void test_bad_checksum(void)
 {
 	struct fake_path path;
@@ -321,6 +366,7 @@ int main(void)
 {
 	test_inbound_mapping();
 	test_super_packet();
+	test_gso_boundaries();
 	test_bad_checksum();
 	test_missing_and_ports();
 	return tap_done();
