@@ -298,39 +298,3 @@ void session_finish(struct session *s, struct session_result *res)
 	free(s->capture_path);
 	free(s);
 }
-
-/* Also forwards an abort request that reaches only us (SIGTERM sent to
- * tcpcheck's pid) to the runner, which then unwinds and closes the pipe.
- */
-int session_run(const struct script *script, const struct run_config *cfg,
-		struct error *err, bool *interrupted)
-{
-	struct session_result res;
-	struct session *s;
-	bool forwarded = false;
-	int outcome;
-
-	*interrupted = false;
-	outcome = session_start(script, cfg, NULL, &s, err);
-	if (outcome != OUTCOME_OK)
-		return outcome;
-	while (!session_read(s)) {
-		struct pollfd pfds[2] = {
-			{ .fd = session_fd(s), .events = POLLIN },
-			{ .fd = abort_fd(), .events = POLLIN },
-		};
-
-		if (abort_requested() && !forwarded) {
-			session_signal(s, abort_signal());
-			forwarded = true;
-		}
-		poll(pfds, forwarded ? 1 : 2, -1);
-	}
-	session_finish(s, &res);
-	*interrupted = abort_requested();
-	if (res.signal)
-		error_set(err, "%s: %s", script->path, res.err.text);
-	else
-		memcpy(err, &res.err, sizeof(*err));
-	return res.outcome;
-}

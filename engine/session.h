@@ -10,8 +10,8 @@
  *
  * A session is started, watched and finished in separate steps so that
  * the caller can keep several running at once and wait for all of them in
- * one poll(); session_run() is the one-script shorthand.  Nothing here
- * prints, and nothing decides what a result means for the suite.
+ * one poll().  Nothing here prints, and nothing decides what a result
+ * means for the suite.
  */
 #ifndef TCPCHECK_SESSION_H
 #define TCPCHECK_SESSION_H
@@ -70,11 +70,5 @@ int session_line(const struct session *s);
 
 /* Wait for the runner to exit, fill res and free the session. */
 void session_finish(struct session *s, struct session_result *res);
-
-/* Start, wait and finish: returns the outcome, err holding the report.
- * *interrupted is set when SIGINT/SIGTERM ended the run.
- */
-int session_run(const struct script *script, const struct run_config *cfg,
-		struct error *err, bool *interrupted);
 
 #endif /* TCPCHECK_SESSION_H */
