@@ -224,3 +224,45 @@ void result_list_free(struct result_list *list)
 	free(list->items);
 	memset(list, 0, sizeof(*list));
 }
+
+void report_put_quoted(FILE *out, const char *s, enum quote_style style)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', out);
+	while (*p) {
+		size_t n = utf8_sequence_length(p);
+
+		if (n == 0) {
+			fputs(style == QUOTE_JSON ? "\\ufffd" : "\xef\xbf\xbd", out);
+			p++;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		default:
+			if (style == QUOTE_JSON && *p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else if (style == QUOTE_YAML && (*p < 0x20 || *p == 0x7f))
+				fprintf(out, "\\x%02x", *p);
+			else
+				fwrite(p, 1, n, out);
+		}
+		p += n;
+	}
+	fputc('"', out);
+}

@@ -126,6 +126,14 @@ const char *result_first_line(const struct script_result *res, size_t *len);
  */
 size_t utf8_sequence_length(const unsigned char *s);
 
+/* Write s as a double-quoted JSON string or YAML scalar.  The two escape
+ * alike but for what cannot be written as is: JSON spells a control byte
+ * \u00XX and a byte that is not UTF-8 \ufffd; YAML, as TAP readers take
+ * it, \xXX (DEL too) and the U+FFFD character itself.
+ */
+enum quote_style { QUOTE_JSON, QUOTE_YAML };
+void report_put_quoted(FILE *out, const char *s, enum quote_style style);
+
 /* Copies of results for the writers that write at the end. */
 struct result_list {
 	struct script_result *items;

@@ -38,46 +38,10 @@ static void json_script_done(struct reporter *rep,
 /* A JSON string, or null.  Bytes that are not UTF-8 become U+FFFD. */
 static void put_string(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (!s) {
+	if (!s)
 		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	while (*p) {
-		size_t n = utf8_sequence_length(p);
-
-		if (n == 0) {
-			fputs("\\ufffd", out);
-			p++;
-			continue;
-		}
-		switch (*p) {
-		case '"':
-			fputs("\\\"", out);
-			break;
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fwrite(p, 1, n, out);
-		}
-		p += n;
-	}
-	fputc('"', out);
+	else
+		report_put_quoted(out, s, QUOTE_JSON);
 }
 
 static void put_time(FILE *out, const char *name, int64_t ns, bool last)

@@ -44,48 +44,6 @@ static void put_tap_text(FILE *out, const char *s, size_t len)
 	}
 }
 
-/* A YAML double-quoted scalar. */
-static void put_yaml_string(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', out);
-	while (*p) {
-		size_t n = utf8_sequence_length(p);
-
-		if (n == 0) {
-			/* U+FFFD itself: YAML readers of TAP know no \u. */
-			fputs("\xef\xbf\xbd", out);
-			p++;
-			continue;
-		}
-		switch (*p) {
-		case '"':
-			fputs("\\\"", out);
-			break;
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\x%02x", *p);
-			else
-				fwrite(p, 1, n, out);
-		}
-		p += n;
-	}
-	fputc('"', out);
-}
-
 static void put_yaml_block(FILE *out, const struct script_result *res)
 {
 	fputs("  ---\n", out);
@@ -99,12 +57,12 @@ static void put_yaml_block(FILE *out, const struct script_result *res)
 		fputs("  timed_out: true\n", out);
 	if (res->message) {
 		fputs("  message: ", out);
-		put_yaml_string(out, res->message);
+		report_put_quoted(out, res->message, QUOTE_YAML);
 		fputc('\n', out);
 	}
 	if (res->capture) {
 		fputs("  capture: ", out);
-		put_yaml_string(out, res->capture);
+		report_put_quoted(out, res->capture, QUOTE_YAML);
 		fputc('\n', out);
 	}
 	fputs("  ...\n", out);
