@@ -36,6 +36,7 @@
 #include "matcher.h"
 #include "packet.h"
 #include "run.h"
+#include "segment_merge.h"
 #include "shell.h"
 #include "symbols.h"
 #include "syscalls.h"
@@ -613,11 +614,7 @@ static void split_super_packet(struct runner *r, struct tcp_segment *seg,
 			       struct tcp_view *actual, uint32_t share,
 			       uint32_t gso, int64_t at_ns)
 {
-	r->rest = *seg;
-	r->rest.seq = seg->seq + share;
-	r->rest.payload_len = seg->payload_len - share;
-	r->rest.flags &= (uint16_t)~(TCP_SYN | TCP_CWR);
-	r->rest.payload = NULL;
+	segment_split(seg, share, &r->rest);
 	r->rest_at_ns = at_ns;
 	r->rest_gso = gso;
 	r->have_rest = true;
@@ -651,6 +648,69 @@ static int check_ports(struct runner *r, const struct event *e,
 		return fail(r, &e->loc, OUTCOME_MISMATCH,
 			    "outbound packet to port %u, expected %u",
 			    seg->dst_port, spec->dst.port);
+	return OUTCOME_OK;
+}
+
+/* Hand a segment back: the next outbound line sees it first. */
+static void put_back(struct runner *r, const struct tcp_segment *seg,
+		     int64_t at_ns, uint32_t gso)
+{
+	r->rest = *seg;
+	r->rest_at_ns = at_ns;
+	r->rest_gso = gso;
+	r->have_rest = true;
+}
+
+/* The line expects more payload than *seg carries: take the segments
+ * that continue it (segment_merge.h), as packetdrill does unless
+ * --strict_segments.  The sum keeps the time of its last piece; a
+ * segment that does not continue it is left for the next line, and any
+ * shortfall is reported by the matcher as a length difference.
+ */
+static int gather_pieces(struct runner *r, const struct event *e,
+			 int64_t deadline_ns, uint32_t want,
+			 struct tcp_segment *seg, int64_t *at_ns,
+			 uint32_t *gso)
+{
+	struct segment_merge merge;
+	struct tcp_segment next, rest;
+	struct error why;
+	int64_t next_at = 0;
+	uint32_t next_gso = 0;
+	bool timed_out;
+	int outcome;
+
+	segment_merge_start(&merge, seg, want);
+	while (segment_merge_wants_more(&merge)) {
+		outcome = next_segment(r, e, deadline_ns, &next, &next_at,
+				       &next_gso, &timed_out);
+		if (outcome != OUTCOME_OK)
+			return outcome;
+		if (timed_out)
+			break;
+		outcome = check_checksums(r, e, &next);
+		if (outcome != OUTCOME_OK)
+			return outcome;
+		switch (segment_merge_add(&merge, &next, next_gso, &rest, &why)) {
+		case MERGE_REFUSED:
+			trace(r, "(segment not merged into line %d: %s)",
+			      e->loc.line, why.text);
+			put_back(r, &next, next_at, next_gso);
+			goto done;
+		case MERGE_SPLIT:
+			put_back(r, &rest, next_at, next_gso);
+			break;
+		case MERGE_TAKEN:
+			break;
+		}
+		*at_ns = next_at;
+		*gso = next_gso;
+	}
+done:
+	if (merge.pieces > 1)
+		trace(r, "(line %d: %d packets taken as one of %u bytes)",
+		      e->loc.line, merge.pieces, merge.sum.payload_len);
+	*seg = merge.sum;
 	return OUTCOME_OK;
 }
 
@@ -689,6 +749,13 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 	outcome = check_ports(r, e, spec, &seg);
 	if (outcome != OUTCOME_OK)
 		return outcome;
+	if (!r->cfg->strict_segments && seg.payload_len &&
+	    seg.payload_len < expected.len) {
+		outcome = gather_pieces(r, e, deadline_ns, expected.len, &seg,
+					&at_ns, &gso);
+		if (outcome != OUTCOME_OK)
+			return outcome;
+	}
 
 	conn = conn_for_outbound(&r->conns, &r->cfg->plan, &seg);
 	if (tcp_view_from_segment(&seg, DIR_OUTBOUND, &actual, r->err) < 0)

@@ -171,8 +171,15 @@ struct run_result {
 	char text[ERROR_TEXT_MAX];
 };
 
-static struct run_result run_text(const char *text, struct fake_path *path,
-			       bool strict)
+/* The fake hands out every queued packet at once, so the runner reads
+ * them before the events they follow; timing is not what most of these
+ * tests check, and a loaded machine must not fail them.
+ */
+#define LENIENT_TOLERANCE_USECS 1000000
+
+static struct run_result run_text_tolerance(const char *text,
+					    struct fake_path *path,
+					    bool strict, int64_t tolerance)
 {
 	struct syscall_backend backend = { .ops = &ok_backend_ops };
 	struct script *script = NULL;
@@ -190,12 +197,19 @@ static struct run_result run_text(const char *text, struct fake_path *path,
 	}
 	run_config_defaults(&cfg);
 	cfg.strict_segments = strict;
+	cfg.tolerance_usecs = tolerance;
 	err.text[0] = '\0';
 	out.status = run_script(script, &cfg, &path->base, &backend, &err);
 	snprintf(out.text, sizeof(out.text), "%s", err.text);
 	script_free(script);
 	diag_list_free(&diags);
 	return out;
+}
+
+static struct run_result run_text(const char *text, struct fake_path *path,
+			       bool strict)
+{
+	return run_text_tolerance(text, path, strict, LENIENT_TOLERANCE_USECS);
 }
 
 static const char active_open[] =
@@ -322,6 +336,50 @@ static void test_gso_boundaries(void)
 	fake_path_fini(&path);
 }
 
+/* The other way round: the line expects more than one segment carries,
+ * and the stack sent the bytes as several segments back to back; they
+ * are taken together (packetdrill's rule), unless --strict_segments.
+ */
+static void queue_two_pieces(struct fake_path *path)
+{
+	fake_path_init(path);
+	queue_outbound(path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	queue_outbound(path, TCP_ACK, ISN + 1, 1, 2000, NULL, 0, false);
+	path->out_gso[1] = 1000;
+	queue_outbound(path, TCP_ACK | TCP_PSH, ISN + 2001, 1, 1000, NULL, 0,
+		       false);
+}
+
+static void test_pieces_gathered(void)
+{
+	static const char script[] =
+		"0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		"+0 connect(3, ..., ...) = 0\n"
+		"+0 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		"+0 < S. 0:0(0) ack 1 win 5000 <mss 1000,sackOK,nop,nop>\n"
+		"+0 > P. 1:3001(3000) ack 1\n";
+	struct fake_path path;
+	struct run_result out;
+
+	queue_two_pieces(&path);
+	out = run_text(script, &path, false);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "a 2000-byte and a 1000-byte segment match a 3000-byte line");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	fake_path_fini(&path);
+
+	queue_two_pieces(&path);
+	out = run_text(script, &path, true);
+	tap_is_int(out.status, OUTCOME_MISMATCH,
+		   "--strict_segments takes one wire segment only");
+	tap_ok(strstr(out.text, "payload length: expected 3000, got 1000") != NULL,
+	       "... and reports its length");
+	if (!strstr(out.text, "payload length: expected 3000, got 1000"))
+		tap_diag("%s", out.text);
+	fake_path_fini(&path);
+}
+
 static void test_bad_checksum(void)
 {
 	struct fake_path path;
@@ -343,8 +401,8 @@ static void test_missing_and_ports(void)
 	struct run_result out;
 
 	fake_path_init(&path);
-	out = run_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
-		       "0.050 > S 0:0(0)\n", &path, false);
+	out = run_text_tolerance("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+				 "0.050 > S 0:0(0)\n", &path, false, 4000);
 	tap_is_int(out.status, OUTCOME_MISMATCH, "no packet at all fails");
 	tap_is_str(out.text, "fake.pkt:2: no outbound packet by 0.056250 s; "
 		   "expected > S 0:0(0)",
@@ -367,6 +425,7 @@ int main(void)
 	test_inbound_mapping();
 	test_super_packet();
 	test_gso_boundaries();
+	test_pieces_gathered();
 	test_bad_checksum();
 	test_missing_and_ports();
 	return tap_done();
