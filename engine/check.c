@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "icmp.h"
 #include "syscalls.h"
 #include "tcp_view.h"
 
@@ -42,6 +43,43 @@ static int check_packet(const struct event *e, struct diag_list *diags)
 			 "be the start plus the length (%u)", spec->seq_start,
 			 spec->seq_end, spec->payload_len,
 			 spec->seq_start + spec->payload_len);
+		return -1;
+	}
+	return 0;
+}
+
+/* An injected ICMP error about the connection's own segments; the name
+ * must mean something in ICMP or ICMPv6 (which one is known at run time).
+ */
+static int check_icmp(const struct event *e, struct diag_list *diags)
+{
+	const struct icmp_packet_spec *spec = &e->u.icmp;
+	struct error err;
+
+	if (spec->direction != DIR_INBOUND) {
+		diag_add(diags, e->loc, "outbound ICMP lines are not supported "
+			 "yet: tcpcheck injects ICMP errors but does not "
+			 "expect them");
+		return -1;
+	}
+	if (spec->echoed == ICMP_ECHOED_UDP || spec->echoed == ICMP_ECHOED_RAW) {
+		diag_add(diags, e->loc, "an ICMP error quoting a UDP or raw "
+			 "datagram is not supported: only TCP is tested");
+		return -1;
+	}
+	if (!icmp_known(spec->type, spec->code, &err)) {
+		diag_add(diags, spec->code ? spec->code_loc : spec->type_loc,
+			 "%s", err.text);
+		return -1;
+	}
+	if (spec->echoed == ICMP_ECHOED_TCP &&
+	    spec->echoed_seq_end - spec->echoed_seq_start != spec->echoed_len) {
+		diag_add(diags, e->loc,
+			 "inconsistent sequence range %u:%u(%u): the end must "
+			 "be the start plus the length (%u)",
+			 spec->echoed_seq_start, spec->echoed_seq_end,
+			 spec->echoed_len,
+			 spec->echoed_seq_start + spec->echoed_len);
 		return -1;
 	}
 	return 0;
@@ -102,9 +140,8 @@ int script_check(const struct script *script, struct diag_list *diags)
 		case EVENT_CODE:
 			break;
 		case EVENT_ICMP:
-			diag_add(diags, e->loc,
-				 "ICMP packet lines are not supported yet");
-			rc = -1;
+			if (check_icmp(e, diags) < 0)
+				rc = -1;
 			break;
 		}
 	}

@@ -1,5 +1,5 @@
 /*
- * checksum.c - the Internet checksum and the TCP pseudo-header (packet.h).
+ * checksum.c - the Internet checksum and the pseudo-header (packet.h).
  *
  * The parser verifies received checksums with these, and the builder uses
  * them for the few fields libnet 1.1.6 cannot produce (see packet_build.c).
@@ -32,8 +32,8 @@ uint16_t checksum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
-uint16_t tcp_checksum(const struct ip_addr *src, const struct ip_addr *dst,
-		      const uint8_t *tcp, size_t len)
+uint16_t upper_checksum(const struct ip_addr *src, const struct ip_addr *dst,
+			uint8_t protocol, const uint8_t *data, size_t len)
 {
 	uint8_t tail[8];
 	uint32_t sum = 0;
@@ -43,7 +43,7 @@ uint16_t tcp_checksum(const struct ip_addr *src, const struct ip_addr *dst,
 		sum = checksum_add(sum, (const uint8_t *)&src->u.v4, 4);
 		sum = checksum_add(sum, (const uint8_t *)&dst->u.v4, 4);
 		tail[0] = 0;
-		tail[1] = 6;
+		tail[1] = protocol;
 		tail[2] = (uint8_t)(len >> 8);
 		tail[3] = (uint8_t)len;
 		sum = checksum_add(sum, tail, 4);
@@ -56,8 +56,14 @@ uint16_t tcp_checksum(const struct ip_addr *src, const struct ip_addr *dst,
 		tail[2] = (uint8_t)(len >> 8);
 		tail[3] = (uint8_t)len;
 		tail[4] = tail[5] = tail[6] = 0;
-		tail[7] = 6;
+		tail[7] = protocol;
 		sum = checksum_add(sum, tail, 8);
 	}
-	return checksum_fold(checksum_add(sum, tcp, len));
+	return checksum_fold(checksum_add(sum, data, len));
+}
+
+uint16_t tcp_checksum(const struct ip_addr *src, const struct ip_addr *dst,
+		      const uint8_t *tcp, size_t len)
+{
+	return upper_checksum(src, dst, 6, tcp, len);
 }

@@ -52,7 +52,7 @@ static struct conn *conn_add(struct conn_table *table,
 	return c;
 }
 
-static struct conn *conn_current(struct conn_table *table)
+struct conn *conn_current(struct conn_table *table)
 {
 	return table->current >= 0 ? &table->items[table->current] : NULL;
 }

@@ -47,6 +47,9 @@ struct conn_table {
 
 void conn_table_init(struct conn_table *table);
 
+/* The connection the script used last, or NULL before any. */
+struct conn *conn_current(struct conn_table *table);
+
 /* The connection an inbound script packet belongs to, created if needed
  * (a SYN starts a new passive connection unless it crosses our own SYN:
  * simultaneous open).  Returns NULL when the table is full.

@@ -10,7 +10,8 @@ ENGINE_SOURCES += engine/error.h engine/error.c engine/plan.h engine/plan.c \
 	engine/session.h engine/session.c engine/pcap_path.h engine/pcap_path.c \
 	engine/tcp_info.h engine/tcp_info.c engine/code.h engine/code.c \
 	engine/defines.h engine/defines.c \
-	engine/segment_merge.h engine/segment_merge.c
+	engine/segment_merge.h engine/segment_merge.c \
+	engine/icmp.h engine/icmp.c
 # The recorder behind --pcap-dir, and libpcap loaded on first use.
 ENGINE_SOURCES += engine/capture.h engine/capture.c engine/pcap_dl.h \
 	engine/pcap_dl.c

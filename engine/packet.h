@@ -99,6 +99,26 @@ int packet_builder_build(struct packet_builder *builder,
 int packet_build_tcp(const struct tcp_segment *seg, const uint8_t *payload,
 		     uint8_t *buf, size_t cap, size_t *len, struct error *err);
 
+/* An ICMP or ICMPv6 error from the peer about a segment the stack sent
+ * (RFC 792, RFC 4443).  The message quotes that segment's IP header, the
+ * first 8 bytes of its TCP header (ports and sequence number: all the
+ * stack needs to find the connection) and then quoted.payload_len zero
+ * bytes; the quoted IP header claims the full segment, a 20-byte TCP
+ * header plus that payload.  quoted goes from the stack to the peer.
+ */
+struct icmp_error {
+	int ip_version;			/* 4 or 6 */
+	struct ip_addr src, dst;	/* the peer, the stack */
+	uint8_t tos, ttl;
+	uint8_t type, code;
+	uint32_t info;	/* header bytes 4-7: an MTU where the type has one */
+	struct tcp_segment quoted;
+};
+
+int packet_builder_build_icmp(struct packet_builder *builder,
+			      const struct icmp_error *msg, uint8_t *buf,
+			      size_t cap, size_t *len, struct error *err);
+
 /*
  * Parsing.  packet_parse() returns PACKET_TCP (seg filled), PACKET_OTHER
  * (well-formed but not TCP: seg->ip_version, protocol, addresses, tos, ttl
@@ -131,6 +151,9 @@ uint16_t checksum_fold(uint32_t sum);	/* ones' complement of the folded sum */
  */
 uint16_t tcp_checksum(const struct ip_addr *src, const struct ip_addr *dst,
 		      const uint8_t *tcp, size_t len);
+/* The same over any upper layer that uses the pseudo-header (ICMPv6). */
+uint16_t upper_checksum(const struct ip_addr *src, const struct ip_addr *dst,
+			uint8_t protocol, const uint8_t *data, size_t len);
 
 /*
  * TCP options.  Kind numbers carry a KIND_ infix so they do not collide

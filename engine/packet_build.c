@@ -1,6 +1,7 @@
 /*
- * packet_build.c - struct tcp_segment to a raw IP datagram, with libnet
- * (see packet.h).  This is the only file that includes libnet.h.
+ * packet_build.c - struct tcp_segment (or an ICMP error about one) to a
+ * raw IP datagram, with libnet (see packet.h).  This is the only file
+ * that includes libnet.h.
  *
  * libnet 1.1.6 (Debian 12) is used in LIBNET_NONE mode, which builds
  * packets without opening a device or a socket and so needs no privilege.
@@ -25,6 +26,7 @@
 #endif
 
 #include <libnet.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -119,9 +121,13 @@ static int check_segment(const struct tcp_segment *seg, size_t *total,
 	return 0;
 }
 
+/* The IP header; payload (the upper layer) is NULL when libnet already
+ * holds it as a block of its own (TCP).
+ */
 static int build_ip(struct packet_builder *builder,
 		    const struct tcp_segment *seg, size_t total,
-		    struct error *err)
+		    uint8_t protocol, const uint8_t *payload,
+		    size_t payload_len, struct error *err)
 {
 	struct libnet_in6_addr src6, dst6;
 	libnet_ptag_t tag;
@@ -129,10 +135,10 @@ static int build_ip(struct packet_builder *builder,
 	if (seg->ip_version == 4) {
 		tag = libnet_build_ipv4((uint16_t)total, seg->tos, seg->ip_id,
 					seg->dont_fragment ? IPV4_DF : 0,
-					seg->ttl, IPPROTO_TCP, 0,
+					seg->ttl, protocol, 0,
 					seg->src.u.v4.s_addr,
-					seg->dst.u.v4.s_addr, NULL, 0,
-					builder->ln, 0);
+					seg->dst.u.v4.s_addr, payload,
+					(uint32_t)payload_len, builder->ln, 0);
 		return tag == -1 ? libnet_failed(builder, "libnet_build_ipv4",
 						 err) : 0;
 	}
@@ -140,8 +146,8 @@ static int build_ip(struct packet_builder *builder,
 	memcpy(&dst6, &seg->dst.u.v6, sizeof(dst6));
 	tag = libnet_build_ipv6(seg->tos, seg->flow_label,
 				(uint16_t)(total - IPV6_HEADER_LEN),
-				IPPROTO_TCP, seg->ttl, src6, dst6, NULL, 0,
-				builder->ln, 0);
+				protocol, seg->ttl, src6, dst6, payload,
+				(uint32_t)payload_len, builder->ln, 0);
 	return tag == -1 ? libnet_failed(builder, "libnet_build_ipv6", err) : 0;
 }
 
@@ -167,7 +173,7 @@ static int build_blocks(struct packet_builder *builder,
 			       seg->payload_len, builder->ln, 0);
 	if (tag == -1)
 		return libnet_failed(builder, "libnet_build_tcp", err);
-	return build_ip(builder, seg, total, err);
+	return build_ip(builder, seg, total, IPPROTO_TCP, NULL, 0, err);
 }
 
 /* libnet 1.1.6 stores the middle byte of the flow label as
@@ -201,15 +207,46 @@ static void set_ae_flag(const struct tcp_segment *seg, uint8_t *tcp,
 	tcp[17] = (uint8_t)sum;
 }
 
+/* Copy the blocks built into buf as one datagram of total bytes, then
+ * clear them for the next packet (also after a failure).
+ */
+static int take_packet(struct packet_builder *builder, bool built,
+		       uint8_t *buf, size_t total, struct error *err)
+{
+	uint8_t *packet = NULL;
+	uint32_t size = 0;
+	int rc = -1;
+
+	if (!built)
+		goto out;
+	if (libnet_pblock_coalesce(builder->ln, &packet, &size) == -1) {
+		libnet_failed(builder, "libnet_pblock_coalesce", err);
+		goto out;
+	}
+	if (size != total) {
+		error_set(err, "libnet built %u bytes, expected %zu", size,
+			  total);
+		goto out;
+	}
+	memcpy(buf, packet, total);
+	rc = 0;
+out:
+	/* Unlike cull, this works in any mode: it undoes coalesce's
+	 * link-layer alignment offset (none here) and frees.
+	 */
+	if (packet)
+		libnet_adv_free_packet(builder->ln, packet);
+	libnet_clear_packet(builder->ln);
+	return rc;
+}
+
 int packet_builder_build(struct packet_builder *builder,
 			 const struct tcp_segment *seg, const uint8_t *payload,
 			 uint8_t *buf, size_t cap, size_t *len,
 			 struct error *err)
 {
 	size_t total = 0, ip_len;
-	uint8_t *packet = NULL;
-	uint32_t size = 0;
-	int rc = -1;
+	bool built;
 
 	if (check_segment(seg, &total, err))
 		return -1;
@@ -226,33 +263,112 @@ int packet_builder_build(struct packet_builder *builder,
 	}
 
 	libnet_clear_packet(builder->ln);
-	if (build_blocks(builder, seg, payload, total, err))
-		goto out;
-	if (libnet_pblock_coalesce(builder->ln, &packet, &size) == -1) {
-		libnet_failed(builder, "libnet_pblock_coalesce", err);
-		goto out;
-	}
-	if (size != total) {
-		error_set(err, "libnet built %u bytes, expected %zu", size,
-			  total);
-		goto out;
-	}
-	memcpy(buf, packet, total);
+	built = build_blocks(builder, seg, payload, total, err) == 0;
+	if (take_packet(builder, built, buf, total, err) < 0)
+		return -1;
 	ip_len = seg->ip_version == 4 ? IPV4_HEADER_MIN : IPV6_HEADER_LEN;
 	if (seg->ip_version == 6)
 		fix_ipv6_first_word(seg, buf);
 	if (seg->flags & TCP_AE)
 		set_ae_flag(seg, buf + ip_len, total - ip_len);
 	*len = total;
-	rc = 0;
-out:
-	/* Unlike cull, this works in any mode: it undoes coalesce's
-	 * link-layer alignment offset (none here) and frees.
-	 */
-	if (packet)
-		libnet_adv_free_packet(builder->ln, packet);
+	return 0;
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v);
+}
+
+/* The quoted datagram: its IP header, then the first 8 bytes of TCP. */
+static size_t write_quoted(const struct tcp_segment *q, uint8_t *p)
+{
+	size_t ip_len = q->ip_version == 4 ? IPV4_HEADER_MIN : IPV6_HEADER_LEN;
+	size_t l4_len = TCP_HEADER_MIN + q->payload_len;
+
+	memset(p, 0, ip_len + 8);
+	if (q->ip_version == 4) {
+		p[0] = 0x45;
+		put16(p + 2, (uint32_t)(ip_len + l4_len));
+		put16(p + 6, IPV4_DF);
+		p[8] = q->ttl;
+		p[9] = IPPROTO_TCP;
+		memcpy(p + 12, &q->src.u.v4, 4);
+		memcpy(p + 16, &q->dst.u.v4, 4);
+		put16(p + 10, checksum_fold(checksum_add(0, p, ip_len)));
+	} else {
+		p[0] = 0x60;
+		put16(p + 4, (uint32_t)l4_len);
+		p[6] = IPPROTO_TCP;
+		p[7] = q->ttl;
+		memcpy(p + 8, q->src.u.v6.s6_addr, 16);
+		memcpy(p + 24, q->dst.u.v6.s6_addr, 16);
+	}
+	put16(p + ip_len, q->src_port);
+	put16(p + ip_len + 2, q->dst_port);
+	put32(p + ip_len + 4, q->seq);
+	return ip_len + 8;
+}
+
+int packet_builder_build_icmp(struct packet_builder *builder,
+			      const struct icmp_error *msg, uint8_t *buf,
+			      size_t cap, size_t *len, struct error *err)
+{
+	struct tcp_segment outer;
+	size_t ip_len = msg->ip_version == 4 ? IPV4_HEADER_MIN : IPV6_HEADER_LEN;
+	size_t icmp_len = 8 + ip_len + 8 + msg->quoted.payload_len;
+	size_t total = ip_len + icmp_len;
+	uint8_t *icmp = buf + ip_len;
+	bool built;
+
+	if (msg->quoted.ip_version != msg->ip_version)
+		return error_set(err, "an ICMPv%d message cannot quote an "
+				 "IPv%d datagram", msg->ip_version == 4 ? 4 : 6,
+				 msg->quoted.ip_version);
+	/* The outer header is checked like a TCP segment's. */
+	memset(&outer, 0, sizeof(outer));
+	outer.ip_version = msg->ip_version;
+	outer.src = msg->src;
+	outer.dst = msg->dst;
+	outer.tos = msg->tos;
+	outer.ttl = msg->ttl;
+	if (check_segment(&outer, &(size_t){ 0 }, err) ||
+	    check_segment(&msg->quoted, &(size_t){ 0 }, err))
+		return -1;
+	if (total > cap || total > (msg->ip_version == 4 ? IP_PACKET_MAX :
+				    IPV6_HEADER_LEN + IPV6_PAYLOAD_MAX))
+		return error_set(err, "ICMP message of %zu bytes is too large",
+				 total);
+
+	icmp[0] = msg->type;
+	icmp[1] = msg->code;
+	put16(icmp + 2, 0);
+	put32(icmp + 4, msg->info);
+	memset(icmp + 8 + write_quoted(&msg->quoted, icmp + 8), 0,
+	       msg->quoted.payload_len);
+	if (msg->ip_version == 4)
+		put16(icmp + 2, checksum_fold(checksum_add(0, icmp, icmp_len)));
+	else
+		put16(icmp + 2, upper_checksum(&msg->src, &msg->dst,
+					       IPPROTO_ICMPV6, icmp, icmp_len));
+
 	libnet_clear_packet(builder->ln);
-	return rc;
+	built = build_ip(builder, &outer, total,
+			 msg->ip_version == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6,
+			 icmp, icmp_len, err) == 0;
+	if (take_packet(builder, built, buf, total, err) < 0)
+		return -1;
+	if (msg->ip_version == 6)
+		fix_ipv6_first_word(&outer, buf);
+	*len = total;
+	return 0;
 }
 
 int packet_build_tcp(const struct tcp_segment *seg, const uint8_t *payload,

@@ -33,6 +33,7 @@
 #include "clock.h"
 #include "code.h"
 #include "conn.h"
+#include "icmp.h"
 #include "matcher.h"
 #include "packet.h"
 #include "run.h"
@@ -427,12 +428,18 @@ static int wait_for_call(struct runner *r, int64_t deadline_us,
 	return OUTCOME_OK;
 }
 
+/* A packet the runner injects: TCP or ICMP. */
+static bool is_injection(const struct event *e)
+{
+	return (e->kind == EVENT_PACKET && e->u.packet.direction == DIR_INBOUND) ||
+	       (e->kind == EVENT_ICMP && e->u.icmp.direction == DIR_INBOUND);
+}
+
 static void schedule(const struct runner *r, const struct event *e,
 		     int64_t *t, int64_t *t_end, int64_t *block_end)
 {
 	const struct event_time *et = &e->time;
-	bool inbound = e->kind == EVENT_PACKET &&
-		e->u.packet.direction == DIR_INBOUND;
+	bool inbound = is_injection(e);
 	bool relative = false;
 	int64_t offset = 0;
 
@@ -539,6 +546,71 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 	if (r->path->ops->send(r->path, r->tx, len, &sent_ns, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	trace(r, "%s (line %d)", text, e->loc.line);
+	return OUTCOME_OK;
+}
+
+/* `< icmp unreachable frag_needed mtu 800 [0:1000(1000)]`: an ICMP error
+ * from the peer about a segment of the current connection.  The quoted
+ * sequence number is in the stack's script space (0 when not written: the
+ * ISN, which is what a SYN_SENT socket accepts), mapped to the wire.
+ */
+static int run_icmp(struct runner *r, const struct event *e, int64_t t)
+{
+	const struct icmp_packet_spec *spec = &e->u.icmp;
+	struct conn *conn = conn_current(&r->conns);
+	struct icmp_error msg;
+	size_t len = 0;
+	int64_t sent_ns;
+	int outcome;
+
+	if (!conn)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
+			    "an ICMP line needs a connection to refer to: "
+			    "no packet has been sent or expected before it");
+	memset(&msg, 0, sizeof(msg));
+	msg.ip_version = conn->local_ip.family == AF_INET6 ? 6 : 4;
+	if (icmp_resolve(msg.ip_version, spec->type, spec->code, &msg.type,
+			 &msg.code, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
+	if (spec->has_mtu && !icmp_has_mtu(msg.ip_version, msg.type, msg.code))
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
+			    "this ICMP%s message carries no MTU",
+			    msg.ip_version == 6 ? "v6" : "");
+	if (spec->has_mtu && msg.ip_version == 4 && spec->mtu > 0xffff)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
+			    "an ICMP MTU is 16 bits, %u is too large", spec->mtu);
+	msg.info = spec->has_mtu ? spec->mtu : 0;
+	msg.src = conn->remote_ip;
+	msg.dst = conn->local_ip;
+	if (spec->src.has_addr)
+		ip_addr_parse(spec->src.addr, &msg.src);
+	if (spec->dst.has_addr)
+		ip_addr_parse(spec->dst.addr, &msg.dst);
+	msg.ttl = 64;
+	msg.tos = ecn_bits(spec->ecn);
+	msg.quoted.ip_version = msg.ip_version;
+	msg.quoted.src = conn->local_ip;
+	msg.quoted.dst = conn->remote_ip;
+	msg.quoted.src_port = conn->local_port;
+	msg.quoted.dst_port = conn->remote_port;
+	msg.quoted.ttl = 64;
+	msg.quoted.seq = (spec->echoed == ICMP_ECHOED_TCP ?
+			  spec->echoed_seq_start : 0) + conn->local_seq_offset;
+	msg.quoted.payload_len = spec->echoed == ICMP_ECHOED_TCP ?
+		spec->echoed_len : 0;
+	if (packet_builder_build_icmp(r->builder, &msg, r->tx, sizeof(r->tx),
+				      &len, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
+			    "cannot build this ICMP message: %s", r->err->text);
+
+	outcome = wait_for_event(r, e, "inbound ICMP message", t);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	if (r->path->ops->send(r->path, r->tx, len, &sent_ns, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
+	trace(r, "< icmp %s%s%s (type %u code %u, quoting seq %u) (line %d)",
+	      spec->type, spec->code ? " " : "", spec->code ? spec->code : "",
+	      msg.type, msg.code, msg.quoted.seq, e->loc.line);
 	return OUTCOME_OK;
 }
 
@@ -903,15 +975,12 @@ static int run_event(struct runner *r, const struct event *e)
 		outcome = run_code(r, e, t);
 		break;
 	case EVENT_ICMP:
-		/* script_check() refuses these before any run. */
-		outcome = fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
-			       "this kind of line is not supported yet");
+		outcome = run_icmp(r, e, t);
 		break;
 	}
 	r->have_last = true;
 	r->last_us = t;
-	r->last_was_inbound = e->kind == EVENT_PACKET &&
-		e->u.packet.direction == DIR_INBOUND;
+	r->last_was_inbound = is_injection(e);
 	return outcome;
 }
 

@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "netns.h"
 #include "session.h"
+#include "shell.h"
 #include "syscall_backend.h"
 #include "pcap_path.h"
 #include "tun.h"
@@ -130,6 +131,7 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	signal(SIGPIPE, SIG_IGN);
 	raise_priority();
 	outcome = run_script(script, cfg, path, backend, err);
+	shell_cleanup();
 	syscall_backend_free(backend);
 	if (cap)
 		finish_capture(cap, opts, outcome, err);

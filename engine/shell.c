@@ -19,9 +19,26 @@
 #include "abort.h"
 #include "shell.h"
 
+/* nstat(8) keeps the counters it last printed in one file per user,
+ * shared by every namespace: two scripts using it at once would see each
+ * other's deltas.  Each runner gets its own history file.
+ */
+static void nstat_history_path(pid_t runner, char *buf, size_t size)
+{
+	snprintf(buf, size, "/tmp/.tcpcheck-nstat.%d", (int)runner);
+}
+
+void shell_cleanup(void)
+{
+	char path[64];
+
+	nstat_history_path(getpid(), path, sizeof(path));
+	unlink(path);
+}
+
 static void exec_child(const char *command, const char *dir, pid_t runner)
 {
-	char pid_text[24];
+	char pid_text[24], nstat_path[64];
 	sigset_t none;
 
 	setpgid(0, 0);
@@ -36,6 +53,8 @@ static void exec_child(const char *command, const char *dir, pid_t runner)
 	snprintf(pid_text, sizeof(pid_text), "%d", (int)runner);
 	setenv("PACKETDRILL_PID", pid_text, 1);
 	setenv("TCPCHECK_PID", pid_text, 1);
+	nstat_history_path(runner, nstat_path, sizeof(nstat_path));
+	setenv("NSTAT_HISTORY", nstat_path, 1);
 	if (dir && chdir(dir) < 0) {
 		fprintf(stderr, "tcpcheck: cannot enter %s: %s\n", dir,
 			strerror(errno));

@@ -5,6 +5,7 @@
  * directory (upstream scripts call `../common/defaults.sh`), with
  * PACKETDRILL_PID set to the runner's pid: helpers name restore files
  * after it, and the scripts find them again through their $PPID.
+ * NSTAT_HISTORY points nstat(8) at a history file of the runner's own.
  */
 #ifndef TCPCHECK_SHELL_H
 #define TCPCHECK_SHELL_H
@@ -22,5 +23,8 @@ enum shell_status {
  * process group is killed when it returns.
  */
 int shell_run(const char *command, const char *dir, struct error *err);
+
+/* Remove what the commands of this runner left for it (nstat's history). */
+void shell_cleanup(void);
 
 #endif /* TCPCHECK_SHELL_H */
