@@ -26,7 +26,8 @@ static struct conn *conn_find(struct conn_table *table, uint16_t local_port,
 	for (int i = 0; i < table->count; i++) {
 		struct conn *c = &table->items[i];
 
-		if (c->local_port == local_port && c->remote_port == remote_port) {
+		if (!c->retired && c->local_port == local_port &&
+		    c->remote_port == remote_port) {
 			table->current = i;
 			return c;
 		}
@@ -50,6 +51,31 @@ static struct conn *conn_add(struct conn_table *table,
 	c->remote_port = remote_port;
 	table->current = table->count++;
 	return c;
+}
+
+void conn_retire_all(struct conn_table *table)
+{
+	for (int i = 0; i < table->count; i++)
+		table->items[i].retired = true;
+	table->current = -1;
+}
+
+bool conn_segment_retired(const struct conn_table *table,
+			  const struct tcp_segment *seg)
+{
+	bool retired = false;
+
+	for (int i = 0; i < table->count; i++) {
+		const struct conn *c = &table->items[i];
+
+		if (c->local_port != seg->src_port ||
+		    c->remote_port != seg->dst_port)
+			continue;
+		if (!c->retired)
+			return false;
+		retired = true;
+	}
+	return retired;
 }
 
 struct conn *conn_current(struct conn_table *table)
@@ -176,7 +202,13 @@ void conn_inbound_to_live(struct conn *conn, struct tcp_view *view)
 	 * written (`< S. 123:123(0)`), and every later number on its side
 	 * counts from that ISN (`< . 1:1(0)`, `> . 1:1(0) ack 1`).
 	 */
-	if ((view->flags & TCP_SYN) && !conn->remote_isn_known) {
+	bool syn = view->flags & TCP_SYN, ack = view->flags & TCP_ACK;
+
+	/* A bare SYN crossing our own (simultaneous open) is written with
+	 * absolute numbers, as packetdrill has it: only the SYN-ACK that
+	 * answers our SYN fixes the peer's ISN then.
+	 */
+	if (syn && !conn->remote_isn_known && (ack || !conn->saw_local_syn)) {
 		conn->remote_seq_offset = view->seq;
 		conn->remote_isn_known = true;
 	}

@@ -34,6 +34,7 @@ struct conn {
 	uint32_t ts_val_offset;		/* kernel TS val: live = script + offset */
 	bool saw_local_syn;		/* the kernel sent a SYN (active open) */
 	bool saw_remote_syn;		/* we injected a SYN */
+	bool retired;			/* its socket is no longer under test */
 };
 
 #define CONN_MAX 64
@@ -46,6 +47,18 @@ struct conn_table {
 };
 
 void conn_table_init(struct conn_table *table);
+
+/* packetdrill tests one socket at a time: once the script creates a new
+ * socket, segments of the earlier connections are ignored (say a FIN an
+ * earlier close() sent), not matched against the new one's lines.
+ * Scripts that name ports on their packet lines test several
+ * connections at once and never retire any.
+ */
+void conn_retire_all(struct conn_table *table);
+
+/* Whether seg belongs to a retired connection. */
+bool conn_segment_retired(const struct conn_table *table,
+			  const struct tcp_segment *seg);
 
 /* The connection the script used last, or NULL before any. */
 struct conn *conn_current(struct conn_table *table);

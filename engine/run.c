@@ -99,6 +99,10 @@ struct runner {
 	 */
 	struct code_log *code;
 	int code_fd;
+	/* No packet line names its ports: one socket under test at a time
+	 * (conn_retire_all()).
+	 */
+	bool one_socket;
 	uint8_t rx[PACKET_BUF_MAX];
 	uint8_t tx[PACKET_BUF_MAX];
 };
@@ -253,6 +257,8 @@ static int finish_call(struct runner *r, int64_t end_ns)
 			 !strcmp(e->u.syscall.name, "accept") ||
 			 !strcmp(e->u.syscall.name, "accept4")))
 		r->code_fd = (int)ret;
+	if (ret >= 0 && r->one_socket && !strcmp(e->u.syscall.name, "socket"))
+		conn_retire_all(&r->conns);
 	if (ret == -1)
 		trace(r, "%s = -1 %s (line %d)", call_text,
 		      errno_to_name(errnum) ? errno_to_name(errnum) : "?",
@@ -652,6 +658,12 @@ static int next_segment(struct runner *r, const struct event *e,
 			return fail(r, &e->loc, OUTCOME_MISMATCH,
 				    "the stack sent a malformed packet: %s",
 				    r->err->text);
+		if (rc == PACKET_TCP && conn_segment_retired(&r->conns, seg)) {
+			trace(r, "(ignored a segment of an earlier socket's "
+			      "connection: %u>%u seq %u)", seg->src_port,
+			      seg->dst_port, seg->seq);
+			continue;
+		}
 		if (rc == PACKET_TCP)
 			return OUTCOME_OK;
 		trace(r, "(skipped a non-TCP packet of %zu bytes)", len);
@@ -994,6 +1006,18 @@ static int run_untimed_command(struct runner *r, const char *command,
 	return run_shell(r, command, loc, what);
 }
 
+static bool script_names_ports(const struct script *script)
+{
+	for (int i = 0; i < script->event_count; i++) {
+		const struct event *e = &script->events[i];
+
+		if (e->kind == EVENT_PACKET &&
+		    (e->u.packet.src.has_port || e->u.packet.dst.has_port))
+			return true;
+	}
+	return false;
+}
+
 int run_script(const struct script *script, const struct run_config *cfg,
 	       struct packet_path *path, struct syscall_backend *backend,
 	       struct error *err)
@@ -1018,6 +1042,7 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		return error_set(err, "out of memory"), OUTCOME_ENVIRONMENT;
 	}
 	r->code_fd = -1;
+	r->one_socket = !script_names_ports(script);
 	r->code = code_log_new();
 	r->builder = r->code ? packet_builder_new(err) : NULL;
 	if (!r->builder || worker_start(&r->worker, err) < 0) {

@@ -166,6 +166,61 @@ static void test_peer_isn(void)
 	tap_is_int(ours.ack, 1, "our ack of ISN + 1 reads as ack 1");
 }
 
+/* A bare SYN crossing ours is written with absolute numbers; the SYN-ACK
+ * that answers our SYN then fixes the peer's ISN (packetdrill's rule).
+ */
+static void test_crossing_syn_is_absolute(void)
+{
+	struct conn conn;
+	struct tcp_view crossing = view_of(DIR_INBOUND, TCP_SYN, 1234, 0);
+	struct tcp_view ours = view_of(DIR_OUTBOUND, TCP_SYN | TCP_ACK, 0, 1235);
+	struct tcp_view synack = view_of(DIR_INBOUND, TCP_SYN | TCP_ACK, 1234,
+					 1001);
+	struct tcp_view data = view_of(DIR_INBOUND, TCP_ACK, 1, 1001);
+
+	memset(&conn, 0, sizeof(conn));
+	conn.saw_local_syn = true;
+	conn_inbound_to_live(&conn, &crossing);
+	tap_ok(!conn.remote_isn_known, "a crossing SYN does not fix the ISN");
+	conn_outbound_to_script(&conn, &ours);
+	tap_is_int(ours.ack, 1235, "our SYN-ACK's ack reads as absolute 1235");
+	conn_inbound_to_live(&conn, &synack);
+	tap_ok(conn.remote_isn_known && conn.remote_seq_offset == 1234,
+	       "the peer's SYN-ACK fixes it at 1234");
+	conn_inbound_to_live(&conn, &data);
+	tap_is_int(data.seq, 1235, "later peer data counts from it");
+}
+
+/* Once a script makes a new socket, the earlier connections' segments
+ * are no longer matched (packetdrill's one socket under test).
+ */
+static void test_retired_connections(void)
+{
+	struct conn_table table;
+	struct net_plan plan;
+	struct tcp_segment old = syn_from(45000, 8080);
+	struct tcp_segment fresh = syn_from(45001, 8080);
+	struct conn *a, *b;
+
+	plan_set_defaults(&plan);
+	conn_table_init(&table);
+	a = conn_for_outbound(&table, &plan, &old);
+	tap_ok(!conn_segment_retired(&table, &old), "a live connection is not retired");
+	conn_retire_all(&table);
+	tap_ok(conn_current(&table) == NULL, "retiring leaves no current connection");
+	old.flags = TCP_FIN | TCP_ACK;
+	tap_ok(conn_segment_retired(&table, &old),
+	       "a FIN of the earlier connection is recognised as retired");
+	tap_ok(!conn_segment_retired(&table, &fresh),
+	       "a segment on new ports is not");
+	b = conn_for_outbound(&table, &plan, &fresh);
+	tap_ok(b && b != a && conn_current(&table) == b,
+	       "the new SYN starts the connection under test");
+	old.flags = TCP_SYN;
+	tap_ok(conn_for_outbound(&table, &plan, &old) != a,
+	       "a retired connection is never found again by its ports");
+}
+
 static void test_option_mapping(void)
 {
 	struct conn conn;
@@ -247,6 +302,8 @@ int main(void)
 {
 	test_self_connect();
 	test_peer_isn();
+	test_crossing_syn_is_absolute();
+	test_retired_connections();
 	test_passive_connections();
 	test_active_and_simultaneous();
 	test_sequence_mapping();

@@ -105,10 +105,11 @@ static void fake_path_fini(struct fake_path *f)
 	close(f->pipe_fds[1]);
 }
 
-/* Queue one datagram from the stack: 192.168.0.1:45000 -> 192.0.2.1:8080. */
-static void queue_outbound(struct fake_path *f, uint16_t flags, uint32_t seq,
-			   uint32_t ack, uint32_t len, const uint8_t *options,
-			   uint8_t options_len, bool corrupt)
+/* Queue one datagram from the stack: 192.168.0.1:port -> 192.0.2.1:8080. */
+static void queue_outbound_from(struct fake_path *f, uint16_t port,
+				uint16_t flags, uint32_t seq, uint32_t ack,
+				uint32_t len, const uint8_t *options,
+				uint8_t options_len, bool corrupt)
 {
 	struct tcp_segment seg;
 	struct error err;
@@ -118,7 +119,7 @@ static void queue_outbound(struct fake_path *f, uint16_t flags, uint32_t seq,
 	ip_addr_parse("192.168.0.1", &seg.src);
 	ip_addr_parse("192.0.2.1", &seg.dst);
 	seg.ttl = 64;
-	seg.src_port = 45000;
+	seg.src_port = port;
 	seg.dst_port = 8080;
 	seg.flags = flags;
 	seg.seq = seq;
@@ -137,6 +138,14 @@ static void queue_outbound(struct fake_path *f, uint16_t flags, uint32_t seq,
 	f->out_count++;
 	if (write(f->pipe_fds[1], "x", 1) != 1)
 		abort();
+}
+
+static void queue_outbound(struct fake_path *f, uint16_t flags, uint32_t seq,
+			   uint32_t ack, uint32_t len, const uint8_t *options,
+			   uint8_t options_len, bool corrupt)
+{
+	queue_outbound_from(f, 45000, flags, seq, ack, len, options,
+			    options_len, corrupt);
 }
 
 /* A backend where every call succeeds; socket() hands out fd 100. */
@@ -380,6 +389,39 @@ static void test_pieces_gathered(void)
 	fake_path_fini(&path);
 }
 
+/* A new socket becomes the one under test: the FIN the first
+ * connection's close() sent, which the script does not mention, is not
+ * taken for the second connection's SYN.
+ */
+static void test_earlier_socket_ignored(void)
+{
+	static const char script[] =
+		"0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		"+0 connect(3, ..., ...) = 0\n"
+		"+0 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		"+0 < S. 0:0(0) ack 1 win 5000 <mss 1000,sackOK,nop,nop>\n"
+		"+0 > . 1:1(0) ack 1\n"
+		"+0 close(3) = 0\n"
+		"+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		"+0 connect(3, ..., ...) = 0\n"
+		"+0 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n";
+	struct fake_path path;
+	struct run_result out;
+
+	fake_path_init(&path);
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	queue_outbound(&path, TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	queue_outbound(&path, TCP_FIN | TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	queue_outbound_from(&path, 45001, TCP_SYN, 77, 0, 0, syn_options, 8,
+			    false);
+	out = run_text(script, &path, false);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "the earlier connection's FIN is ignored after socket()");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	fake_path_fini(&path);
+}
+
 static void test_bad_checksum(void)
 {
 	struct fake_path path;
@@ -426,6 +468,7 @@ int main(void)
 	test_super_packet();
 	test_gso_boundaries();
 	test_pieces_gathered();
+	test_earlier_socket_ignored();
 	test_bad_checksum();
 	test_missing_and_ports();
 	return tap_done();
