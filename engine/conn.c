@@ -230,3 +230,20 @@ void conn_outbound_to_script(const struct conn *conn, struct tcp_view *view)
 	shift_options(view, -conn->remote_seq_offset, ts_shift,
 		      conn_is_self(conn) ? ts_shift : 0);
 }
+
+bool conn_outbound_peek(const struct conn_table *table, struct tcp_view *view)
+{
+	const struct conn *c = NULL;
+
+	for (int i = 0; i < table->count && !c; i++)
+		if (table->items[i].local_port == view->src_port &&
+		    table->items[i].remote_port == view->dst_port)
+			c = &table->items[i];
+	if (!c && !((view->flags & TCP_SYN) && !(view->flags & TCP_ACK)) &&
+	    table->current >= 0)
+		c = &table->items[table->current];
+	if (!c || !c->local_isn_known)
+		return false;
+	conn_outbound_to_script(c, view);
+	return true;
+}

@@ -95,4 +95,12 @@ void conn_inbound_to_live(struct conn *conn, struct tcp_view *view);
 /* Translate an outbound view from live to script numbers, in place. */
 void conn_outbound_to_script(const struct conn *conn, struct tcp_view *view);
 
+/* For reports about a live outbound view that no line has matched yet:
+ * translate it in place when its connection (by its ports, else the
+ * current one) knows the kernel's ISN, changing nothing in the table.
+ * Returns false, leaving live numbers, when it cannot be translated.
+ */
+bool conn_outbound_peek(const struct conn_table *table,
+			struct tcp_view *view);
+
 #endif /* TCPCHECK_CONN_H */

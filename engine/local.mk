@@ -12,6 +12,10 @@ ENGINE_SOURCES += engine/error.h engine/error.c engine/plan.h engine/plan.c \
 	engine/defines.h engine/defines.c \
 	engine/segment_merge.h engine/segment_merge.c \
 	engine/icmp.h engine/icmp.c
+# What a failure report shows besides the failing line: the last packets
+# each way, and packets no line asked for.
+ENGINE_SOURCES += engine/history.h engine/history.c engine/stray.h \
+	engine/stray.c
 # The recorder behind --pcap-dir, and libpcap loaded on first use.
 ENGINE_SOURCES += engine/capture.h engine/capture.c engine/pcap_dl.h \
 	engine/pcap_dl.c

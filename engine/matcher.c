@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,6 +72,63 @@ static int compare_option(const struct tcp_opt_item *e,
 	}
 }
 
+/* "mss", "sackOK", "TS": what an item is, without its values. */
+static void option_name(const struct tcp_opt_item *item, char *buf,
+			size_t size)
+{
+	tcp_option_format(item, buf, size);
+	buf[strcspn(buf, " ")] = '\0';
+}
+
+static bool is_padding(const struct tcp_opt_item *item)
+{
+	return item->kind == TCPOPT_KIND_NOP || item->kind == TCPOPT_KIND_EOL;
+}
+
+/* The lists differ in length: say item by item what is missing, what is
+ * extra and what differs, matching items by kind (padding aside).
+ */
+static void compare_option_sets(const struct tcp_view *e,
+				const struct tcp_view *a, struct error *err)
+{
+	bool used[TCP_VIEW_MAX_OPTIONS] = { false };
+	char name[160], text[160];
+
+	for (int i = 0; i < e->option_count; i++) {
+		const struct tcp_opt_item *eo = &e->options[i];
+		int j;
+
+		if (is_padding(eo))
+			continue;
+		for (j = 0; j < a->option_count; j++)
+			if (!used[j] && a->options[j].kind == eo->kind)
+				break;
+		if (j < a->option_count) {
+			used[j] = true;
+			compare_option(eo, &a->options[j], e->check_ts_val, err);
+			continue;
+		}
+		option_name(eo, name, sizeof(name));
+		tcp_option_format(eo, text, sizeof(text));
+		if (!strcmp(name, text))
+			error_append(err, "\n  %s: expected, absent", name);
+		else
+			error_append(err, "\n  %s: expected %s, absent", name,
+				     text + strlen(name) + 1);
+	}
+	for (int j = 0; j < a->option_count; j++) {
+		if (used[j] || is_padding(&a->options[j]))
+			continue;
+		option_name(&a->options[j], name, sizeof(name));
+		tcp_option_format(&a->options[j], text, sizeof(text));
+		if (!strcmp(name, text))
+			error_append(err, "\n  %s: not expected, present", name);
+		else
+			error_append(err, "\n  %s: not expected, got %s", name,
+				     text + strlen(name) + 1);
+	}
+}
+
 static int compare_options(const struct tcp_view *e, const struct tcp_view *a,
 			   struct error *err)
 {
@@ -84,6 +142,8 @@ static int compare_options(const struct tcp_view *e, const struct tcp_view *a,
 	if (e->option_count != a->option_count) {
 		error_append(err, "\n  options: expected %s, got %s",
 			     want[0] ? want : "none", got[0] ? got : "none");
+		if (e->option_count > 0)
+			compare_option_sets(e, a, err);
 		return 1;
 	}
 	for (int i = 0; i < e->option_count; i++) {

@@ -33,12 +33,14 @@
 #include "clock.h"
 #include "code.h"
 #include "conn.h"
+#include "history.h"
 #include "icmp.h"
 #include "matcher.h"
 #include "packet.h"
 #include "run.h"
 #include "segment_merge.h"
 #include "shell.h"
+#include "stray.h"
 #include "symbols.h"
 #include "syscalls.h"
 #include "tcp_info.h"
@@ -103,6 +105,7 @@ struct runner {
 	 * (conn_retire_all()).
 	 */
 	bool one_socket;
+	struct history history;	/* the last packets each way, for reports */
 	uint8_t rx[PACKET_BUF_MAX];
 	uint8_t tx[PACKET_BUF_MAX];
 };
@@ -113,6 +116,9 @@ enum wait_result {
 	WAIT_CALL_DONE,	/* the pending call returned and checked out */
 	WAIT_STOP,	/* failure or abort: r->err says which */
 };
+
+static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
+				    bool want_packet, int *outcome);
 
 void run_config_defaults(struct run_config *cfg)
 {
@@ -172,6 +178,9 @@ static int64_t tolerance_us(const struct runner *r, int64_t t)
 		r->cfg->tolerance_usecs;
 }
 
+/* -v: "  0.100213 line 7: what happened", one line per event: the
+ * callers start their text with the line.
+ */
 static void trace(const struct runner *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void trace(const struct runner *r, const char *fmt, ...)
@@ -188,12 +197,37 @@ static void trace(const struct runner *r, const char *fmt, ...)
 	fflush(r->cfg->trace);
 }
 
+/* A packet in script notation, its live numbers beside it. */
+static void trace_packet(const struct runner *r, const struct event *e,
+			 const char *text, const struct tcp_segment *live)
+{
+	trace(r, "line %d: %s   [live: seq %u ack %u, ports %u>%u]",
+	      e->loc.line, text, live->seq, live->ack, live->src_port,
+	      live->dst_port);
+}
+
+/* What the runner says when an expected packet has not come: the
+ * deadline, the line, and what did cross lately.
+ */
+static int report_missing(struct runner *r, const struct event *e,
+			  int64_t deadline_ns, const char *want)
+{
+	char by[32];
+
+	usecs_format((deadline_ns - r->start_ns) / 1000, by, sizeof(by));
+	fail(r, &e->loc, OUTCOME_MISMATCH,
+	     "no outbound packet by %s s; expected %s", by, want);
+	history_append(&r->history, &r->conns, r->err);
+	return OUTCOME_MISMATCH;
+}
+
 /* Check that something happened within [t - tol, t_end + tol]. */
 static int check_time(struct runner *r, const struct event *e,
 		      const char *what, int64_t actual, int64_t t,
 		      int64_t t_end)
 {
 	int64_t tol = tolerance_us(r, t);
+	char from[32], to[32], within[32];
 	int64_t off;
 
 	if (e->time.kind == TIME_ANY)
@@ -201,16 +235,18 @@ static int check_time(struct runner *r, const struct event *e,
 	if (actual >= t - tol && actual <= t_end + tol)
 		return OUTCOME_OK;
 	off = actual < t ? t - actual : actual - t_end;
+	usecs_format(t, from, sizeof(from));
+	usecs_format(t_end, to, sizeof(to));
+	usecs_format(tol, within, sizeof(within));
 	if (t_end != t)
 		return fail(r, &e->loc, OUTCOME_MISMATCH,
-			    "timing error: %s expected between %.6f s and "
-			    "%.6f s (tolerance %.6f s), seen at %.6f s: "
-			    "%.3f ms %s", what, secs(t), secs(t_end), secs(tol),
-			    secs(actual), (double)off / 1000.0,
-			    actual < t ? "early" : "late");
+			    "timing error: %s expected between %s s and %s s "
+			    "(tolerance \u00b1%s s), seen at %.3f s: %.1f ms %s",
+			    what, from, to, within, secs(actual),
+			    (double)off / 1000.0, actual < t ? "early" : "late");
 	return fail(r, &e->loc, OUTCOME_MISMATCH,
-		    "timing error: %s expected at %.6f s (tolerance %.6f s), "
-		    "seen at %.6f s: %.3f ms %s", what, secs(t), secs(tol),
+		    "timing error: %s expected at %s s (tolerance \u00b1%s s), "
+		    "seen at %.3f s: %.1f ms %s", what, from, within,
 		    secs(actual), (double)off / 1000.0,
 		    actual < t ? "early" : "late");
 }
@@ -260,22 +296,25 @@ static int finish_call(struct runner *r, int64_t end_ns)
 	if (ret >= 0 && r->one_socket && !strcmp(e->u.syscall.name, "socket"))
 		conn_retire_all(&r->conns);
 	if (ret == -1)
-		trace(r, "%s = -1 %s (line %d)", call_text,
-		      errno_to_name(errnum) ? errno_to_name(errnum) : "?",
-		      e->loc.line);
+		trace(r, "line %d: %s = -1 %s", e->loc.line, call_text,
+		      errno_to_name(errnum) ? errno_to_name(errnum) : "?");
 	else
-		trace(r, "%s = %ld (line %d)", call_text, ret, e->loc.line);
+		trace(r, "line %d: %s = %ld", e->loc.line, call_text, ret);
 	if (r->call.blocking) {
 		int64_t tol = call_tolerance_us(r);
 
 		if (end_us < r->call.end_us - tol || end_us > r->call.end_us + tol) {
 			int64_t off = end_us - r->call.end_us;
+			char start[32], due[32], within[32];
 
+			usecs_format(r->call.start_us, start, sizeof(start));
+			usecs_format(r->call.end_us, due, sizeof(due));
+			usecs_format(tol, within, sizeof(within));
 			outcome = fail(r, &e->loc, OUTCOME_MISMATCH,
-				       "timing error: %s expected to return at "
-				       "%.6f s (tolerance %.6f s), returned at "
-				       "%.6f s: %.3f ms %s", call_text,
-				       secs(r->call.end_us), secs(tol),
+				       "timing error: %s, started at %s s, "
+				       "expected to return at %s s (tolerance "
+				       "\u00b1%s s), returned at %.3f s: %.1f ms "
+				       "%s", call_text, start, due, within,
 				       secs(end_us), (double)llabs(off) / 1000.0,
 				       off < 0 ? "early" : "late");
 			free_call(r);
@@ -291,6 +330,18 @@ static int interrupted(struct runner *r)
 	error_set(r->err, "%s: interrupted by %s", r->script->path,
 		  strsignal(abort_signal()));
 	return OUTCOME_ENVIRONMENT;
+}
+
+/* Keep an arriving segment in the history, for reports. */
+static void note_outbound(struct runner *r, const struct captured *c)
+{
+	struct tcp_segment seg;
+	struct tcp_view view;
+	struct error ignored;
+
+	if (packet_parse(c->bytes, c->len, &seg, &ignored) == PACKET_TCP &&
+	    tcp_view_from_segment(&seg, DIR_OUTBOUND, &view, &ignored) == 0)
+		history_add(&r->history, (c->at_ns - r->start_ns) / 1000, &view);
 }
 
 /* Move every datagram the device has ready into the queue.  0, or -1
@@ -319,6 +370,7 @@ static int drain_path(struct runner *r)
 		c->at_ns = at_ns;
 		c->gso = r->path->last_gso_size;
 		r->queue_count++;
+		note_outbound(r, c);
 	}
 	return 0;
 }
@@ -346,6 +398,71 @@ static void queue_free(struct runner *r)
 		r->queue_head = (r->queue_head + 1) % OUTBOUND_QUEUE_MAX;
 		r->queue_count--;
 	}
+}
+
+/* The oldest queued TCP segment (other traffic, such as IPv6 neighbour
+ * discovery, is passed over), parsed; false when there is none.
+ */
+static bool first_queued_segment(const struct runner *r,
+				 struct tcp_segment *seg, int64_t *at_us)
+{
+	struct error ignored;
+
+	for (int i = 0; i < r->queue_count; i++) {
+		const struct captured *c =
+			&r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
+
+		if (packet_parse(c->bytes, c->len, seg, &ignored) == PACKET_TCP) {
+			*at_us = (c->at_ns - r->start_ns) / 1000;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Line e is about to inject or run something: has the stack sent a
+ * packet the script does not expect here (stray.h)?  The unmatched rest
+ * of a super-packet is left to the next outbound line.
+ */
+static int check_stray(struct runner *r, const struct event *e)
+{
+	struct tcp_segment seg;
+	struct error report;
+	int64_t at_us;
+
+	/* What came while the runner waited is queued already: runner_wait()
+	 * drains the device as packets come.
+	 */
+	if (r->have_rest)
+		return OUTCOME_OK;
+	if (!first_queued_segment(r, &seg, &at_us) ||
+	    !stray_before(r->script, e, &r->conns, &seg, at_us, r->cfg->strict,
+			  &report))
+		return OUTCOME_OK;
+	return fail(r, &e->loc, OUTCOME_MISMATCH, "%s", report.text);
+}
+
+/* The end of a --strict run: watch the device for STRICT_SETTLE_USECS
+ * more; any segment the stack sent and no line took fails the script.
+ */
+static int settle_strict(struct runner *r, const struct event *last)
+{
+	int64_t deadline_ns = clock_now_ns() + STRICT_SETTLE_USECS * 1000LL;
+	int outcome = OUTCOME_OK;
+	struct tcp_segment seg;
+	struct error report;
+	int64_t at_us;
+
+	if (runner_wait(r, deadline_ns, false, &outcome) == WAIT_STOP)
+		return outcome;
+	if (r->have_rest) {
+		seg = r->rest;
+		at_us = (r->rest_at_ns - r->start_ns) / 1000;
+	} else if (!first_queued_segment(r, &seg, &at_us)) {
+		return OUTCOME_OK;
+	}
+	stray_after_end(&r->conns, &seg, at_us, &report);
+	return fail(r, &last->loc, OUTCOME_MISMATCH, "%s", report.text);
 }
 
 /* Wait until deadline_ns.  Returns early when the pending call returns
@@ -407,6 +524,9 @@ static int wait_for_event(struct runner *r, const struct event *e,
 		if (w == WAIT_STOP)
 			return outcome;
 	} while (w != WAIT_DEADLINE);
+	outcome = check_stray(r, e);
+	if (outcome != OUTCOME_OK)
+		return outcome;
 	return check_time(r, e, what, now_us(r), t, t);
 }
 
@@ -415,7 +535,7 @@ static int wait_for_call(struct runner *r, int64_t deadline_us,
 			 const char *why)
 {
 	int outcome = OUTCOME_OK;
-	char call_text[512];
+	char call_text[512], by[32];
 
 	while (r->call.active) {
 		if (runner_wait(r, script_to_ns(r, deadline_us), false,
@@ -427,9 +547,10 @@ static int wait_for_call(struct runner *r, int64_t deadline_us,
 			continue;
 		syscall_format_call(&r->call.event->u.syscall, call_text,
 				    sizeof(call_text));
+		usecs_format(deadline_us, by, sizeof(by));
 		return fail(r, &r->call.event->loc, OUTCOME_MISMATCH,
-			    "%s had not returned by %.6f s, %s", call_text,
-			    secs(deadline_us), why);
+			    "%s had not returned by %s s, %s", call_text, by,
+			    why);
 	}
 	return OUTCOME_OK;
 }
@@ -509,7 +630,7 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 {
 	const struct tcp_packet_spec *spec = &e->u.packet;
 	struct tcp_segment seg;
-	struct tcp_view view;
+	struct tcp_view view, written;
 	char text[1024];
 	struct conn *conn;
 	size_t opt_len = 0, len = 0;
@@ -519,6 +640,7 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 	if (tcp_view_from_spec(spec, &view, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
 	tcp_view_format(&view, text, sizeof(text));
+	written = view;
 	conn = conn_for_inbound(&r->conns, &r->cfg->plan, spec, &view);
 	if (!conn)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
@@ -551,7 +673,8 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 		return outcome;
 	if (r->path->ops->send(r->path, r->tx, len, &sent_ns, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
-	trace(r, "%s (line %d)", text, e->loc.line);
+	history_add(&r->history, (sent_ns - r->start_ns) / 1000, &written);
+	trace_packet(r, e, text, &seg);
 	return OUTCOME_OK;
 }
 
@@ -824,9 +947,7 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 	if (outcome != OUTCOME_OK)
 		return outcome;
 	if (timed_out)
-		return fail(r, &e->loc, OUTCOME_MISMATCH,
-			    "no outbound packet by %.6f s; expected %s",
-			    secs((deadline_ns - r->start_ns) / 1000), want);
+		return report_missing(r, e, deadline_ns, want);
 	outcome = check_checksums(r, e, &seg);
 	if (outcome != OUTCOME_OK)
 		return outcome;
@@ -854,6 +975,7 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 	if (share)
 		split_super_packet(r, &seg, &actual, share, gso, at_ns);
 
+	actual.show_ports = expected.show_ports;
 	tcp_view_format(&actual, got, sizeof(got));
 	diffs.text[0] = '\0';
 	if (match_tcp(&expected, &actual, &diffs) > 0)
@@ -861,7 +983,7 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 			    "outbound packet does not match the script\n"
 			    "  expected: %s\n  actual:   %s%s", want, got,
 			    diffs.text);
-	trace(r, "%s (line %d)", got, e->loc.line);
+	trace_packet(r, e, got, &seg);
 	return check_time(r, e, "outbound packet",
 			  (at_ns - r->start_ns) / 1000, t, t_end);
 }
@@ -887,7 +1009,7 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 		return fail(r, &e->loc, outcome, "%s", r->err->text);
 	syscall_format_call(&e->u.syscall, call_text, sizeof(call_text));
 	if (e->u.syscall.is_blocking)
-		trace(r, "%s starts (line %d)", call_text, e->loc.line);
+		trace(r, "line %d: %s starts", e->loc.line, call_text);
 
 	r->call = (struct pending_call){
 		.active = true,
@@ -916,7 +1038,7 @@ static int run_shell(struct runner *r, const char *command,
 {
 	int rc;
 
-	trace(r, "`%s` (%scommand, line %d)", command, what, loc->line);
+	trace(r, "line %d: `%s` (%scommand)", loc->line, command, what);
 	rc = shell_run(command, r->cfg->script_dir, r->err);
 	switch (rc) {
 	case SHELL_OK:
@@ -956,8 +1078,8 @@ static int run_code(struct runner *r, const struct event *e, int64_t t)
 					    IPPROTO_TCP, TCP_INFO, info, &len,
 					    &errnum) == 0)
 		have = len;
-	trace(r, "%%{ TCP_INFO snapshot of %zu bytes }%% (line %d)", have,
-	      e->loc.line);
+	trace(r, "line %d: %%{ TCP_INFO snapshot of %zu bytes }%%",
+	      e->loc.line, have);
 	if (code_log_add(r->code, e, have ? info : NULL, have, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	return OUTCOME_OK;
@@ -1064,6 +1186,8 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	if (outcome == OUTCOME_OK && r->call.active)
 		outcome = wait_for_call(r, r->call.end_us + call_tolerance_us(r),
 					"at the end of the script");
+	if (outcome == OUTCOME_OK && cfg->strict && script->event_count)
+		outcome = settle_strict(r, &script->events[script->event_count - 1]);
 	if (outcome == OUTCOME_OK)
 		outcome = code_log_run(r->code, script->path, err);
 

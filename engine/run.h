@@ -35,6 +35,9 @@ struct run_config {
 	int64_t tolerance_usecs;	/* packetdrill's default: 4000 */
 	double tolerance_percent;	/* of the interval: 12.5 */
 	bool strict_segments;		/* no TSO/GSO super-packet splitting */
+	bool strict;			/* an outbound packet no line expects
+					 * fails the script, also after the
+					 * last line (stray.h) */
 	int64_t any_time_wait_usecs;	/* how long `*` waits for a packet */
 	FILE *trace;			/* -v: every event as it runs, or NULL */
 	const char *script_dir;		/* working directory of commands */

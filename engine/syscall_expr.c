@@ -108,6 +108,10 @@ int unknown_symbol(const char *name, struct src_loc loc,
 {
 	const char *hint = symbol_suggest(name);
 
+	/* The scanner takes "12ab" or "0x" as a word: say what it is. */
+	if (name[0] >= '0' && name[0] <= '9')
+		return eval_fail(ee, loc, "bad number '%s' (write decimal "
+				 "digits, or 0x and hex digits)", name);
 	if (hint)
 		return eval_fail(ee, loc,
 				 "unknown symbol '%s'; did you mean '%s'?",

@@ -165,6 +165,9 @@ int tcp_view_from_spec(const struct tcp_packet_spec *spec,
 	view->has_urg = spec->has_urg;
 	view->urg = spec->urg;
 	view->ecn = spec->ecn;
+	view->show_ports = spec->src.has_port || spec->dst.has_port;
+	view->src_port = spec->src.has_port ? spec->src.port : 0;
+	view->dst_port = spec->dst.has_port ? spec->dst.port : 0;
 	view->options_form = spec->options_form;
 	view->check_ts_val = false;
 	if (spec->options_form != TCP_OPTIONS_LIST)
@@ -325,6 +328,20 @@ const char *tcp_ecn_name(enum ip_ecn ecn)
 	return NULL;
 }
 
+/* "8080>40000 ", a side left out when it is not known, as the dump
+ * writes a line that names only one port.
+ */
+static int format_ports(const struct tcp_view *view, char *buf, size_t size)
+{
+	char src[8] = "", dst[8] = "";
+
+	if (view->src_port)
+		snprintf(src, sizeof(src), "%u", view->src_port);
+	if (view->dst_port)
+		snprintf(dst, sizeof(dst), "%u", view->dst_port);
+	return snprintf(buf, size, "%s>%s ", src, dst);
+}
+
 void tcp_view_format(const struct tcp_view *view, char *buf, size_t size)
 {
 	char flags[16], opts[1024];
@@ -336,6 +353,8 @@ void tcp_view_format(const struct tcp_view *view, char *buf, size_t size)
 	tcp_flags_format(view->flags, flags, sizeof(flags));
 	used = (size_t)snprintf(buf, size, "%c ",
 				view->direction == DIR_INBOUND ? '<' : '>');
+	if (view->show_ports && used < size)
+		used += (size_t)format_ports(view, buf + used, size - used);
 	if (ecn && used < size)
 		used += (size_t)snprintf(buf + used, size - used, "[%s] ", ecn);
 	if (used < size)

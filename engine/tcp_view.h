@@ -41,9 +41,15 @@ struct tcp_view {
 	bool check_ts_val;
 	/* Built from a live segment: "[noecn]" is then not worth printing. */
 	bool is_live;
-	/* Ports as seen on the wire; 0 when unknown (expected views). */
+	/* Ports as seen on the wire, or as written on the script line;
+	 * 0 when unknown or not written.
+	 */
 	uint16_t src_port;
 	uint16_t dst_port;
+	/* Print the ports ("> 8080>40000 S. ..."): the script wrote them,
+	 * so its reports and traces show them, on both sides of a match.
+	 */
+	bool show_ports;
 };
 
 /* Interpret a flags token ("S.", "FP.", "-", "SEW").  Returns 0, or -1 and

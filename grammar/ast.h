@@ -12,6 +12,7 @@
 #define TCPCHECK_AST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -304,5 +305,11 @@ void endpoint_clear(struct endpoint_spec *endpoint);
  */
 void script_dump(const struct script *script, FILE *out);
 void expr_dump(const struct expr *expr, FILE *out);
+
+/* Seconds as the dump writes times: at least 3 and at most 6 fractional
+ * digits, exact ("0.100", "0.0625", "-1.000001").  Reports use it too,
+ * so a time in a message reads as it would in a script.
+ */
+void usecs_format(int64_t usecs, char *buf, size_t size);
 
 #endif /* TCPCHECK_AST_H */

@@ -36,7 +36,7 @@
 
 #include "ast.h"
 
-static void dump_usecs(int64_t usecs, FILE *out)
+void usecs_format(int64_t usecs, char *buf, size_t size)
 {
 	uint64_t mag = usecs < 0 ? 0 - (uint64_t)usecs : (uint64_t)usecs;
 	unsigned frac = (unsigned)(mag % 1000000);
@@ -46,8 +46,16 @@ static void dump_usecs(int64_t usecs, FILE *out)
 		frac /= 10;
 		digits--;
 	}
-	fprintf(out, "%s%" PRIu64 ".%0*u", usecs < 0 ? "-" : "",
-		mag / 1000000, digits, frac);
+	snprintf(buf, size, "%s%" PRIu64 ".%0*u", usecs < 0 ? "-" : "",
+		 mag / 1000000, digits, frac);
+}
+
+static void dump_usecs(int64_t usecs, FILE *out)
+{
+	char text[32];
+
+	usecs_format(usecs, text, sizeof(text));
+	fputs(text, out);
 }
 
 static void dump_time(const struct event_time *t, FILE *out)

@@ -96,7 +96,7 @@ static void test_plain_fields(void)
 static void test_options(void)
 {
 	struct tcp_packet_spec spec = spec_of("S.", 0, 0);
-	struct tcp_option opts[3];
+	struct tcp_option opts[4];
 	struct tcp_segment seg = segment_of(TCP_SYN | TCP_ACK, 0, 0, 1);
 	static const uint8_t wire[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 8 };
 	static const uint8_t wire_ts[] = { 1, 1, 8, 10, 0, 0, 0x12, 0x34,
@@ -128,7 +128,36 @@ static void test_options(void)
 	tap_is_str(diffs.text, "\n  options: expected none, got "
 		   "<mss 1460,nop,wscale 8>", "... and says what came");
 
+	/* Lists of different lengths: item by item, by kind. */
 	opts[1].kind = OPT_SACK_PERMITTED;
+	opts[2].kind = OPT_NOP;
+	opts[3].kind = OPT_WSCALE;
+	opts[3].value = 8;
+	spec.option_count = 4;
+	spec.options_form = TCP_OPTIONS_LIST;
+	tap_is_int(compare(&spec, &seg, &diffs), 1, "a missing sackOK differs");
+	tap_is_str(diffs.text, "\n  options: expected <mss 1460,sackOK,nop,"
+		   "wscale 8>, got <mss 1460,nop,wscale 8>\n"
+		   "  sackOK: expected, absent",
+		   "... and the report names the absent option");
+	opts[1].kind = OPT_TIMESTAMP;
+	opts[1].ts_ecr = 5;
+	spec.option_count = 2;
+	memcpy(seg.options, wire, sizeof(wire));
+	seg.options_len = sizeof(wire);
+	compare(&spec, &seg, &diffs);
+	tap_is_str(diffs.text, "\n  options: expected <mss 1460,TS val 0 "
+		   "ecr 5>, got <mss 1460,nop,wscale 8>\n"
+		   "  TS: expected val 0 ecr 5, absent\n"
+		   "  wscale: not expected, got 8",
+		   "an absent valued option and an extra one, each named");
+	memset(opts, 0, sizeof(opts));
+	opts[0].kind = OPT_MSS;
+	opts[0].value = 1460;
+	spec.option_count = 3;
+
+	opts[1].kind = OPT_SACK_PERMITTED;
+	opts[2].kind = OPT_WSCALE;
 	spec.options_form = TCP_OPTIONS_LIST;
 	opts[2].value = 8;
 	tap_is_int(compare(&spec, &seg, &diffs), 1, "nop vs sackOK differs");

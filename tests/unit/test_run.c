@@ -30,15 +30,35 @@ struct datagram {
 	size_t len;
 };
 
+/* The fake stack sends its datagrams as a stack would: the first once
+ * connect() is called, the others once the runner has injected a packet
+ * (the SYN-ACK), so each is timed where the script expects it, however
+ * slowly the machine runs the calls before.
+ */
 struct fake_path {
 	struct packet_path base;
-	int pipe_fds[2];	/* one byte per queued outbound datagram */
+	int pipe_fds[2];	/* one byte per released outbound datagram */
 	struct datagram out[FAKE_MAX];	/* what the "stack" sends */
 	uint16_t out_gso[FAKE_MAX];	/* their TSO segment sizes, 0: none */
-	int out_count, out_next;
+	int out_after[FAKE_MAX];	/* released after this many injected */
+	int64_t out_at[FAKE_MAX];	/* when released: their arrival time */
+	int out_count, out_next, out_released;
+	bool connected;			/* connect() was called */
 	struct datagram in[FAKE_MAX];	/* what the runner injected */
 	int in_count;
 };
+
+static struct fake_path *current_fake;
+
+static void fake_release(struct fake_path *f)
+{
+	while (f->connected && f->out_released < f->out_count &&
+	       f->out_after[f->out_released] <= f->in_count) {
+		if (write(f->pipe_fds[1], "x", 1) != 1)
+			abort();
+		f->out_at[f->out_released++] = clock_now_ns();
+	}
+}
 
 static int fake_send(struct packet_path *p, const uint8_t *packet, size_t len,
 		     int64_t *sent_ns, struct error *err)
@@ -50,6 +70,7 @@ static int fake_send(struct packet_path *p, const uint8_t *packet, size_t len,
 	memcpy(f->in[f->in_count].bytes, packet, len);
 	f->in[f->in_count++].len = len;
 	*sent_ns = clock_now_ns();
+	fake_release(f);
 	return 0;
 }
 
@@ -62,14 +83,14 @@ static int fake_receive(struct packet_path *p, uint8_t *buf, size_t cap,
 
 	(void)deadline_ns;
 	(void)err;
-	if (f->out_next == f->out_count)
+	if (f->out_next == f->out_released)
 		return PATH_TIMEOUT;
 	if (read(f->pipe_fds[0], &byte, 1) != 1)
 		return PATH_TIMEOUT;
 	p->last_gso_size = f->out_gso[f->out_next];
 	*len = f->out[f->out_next].len < cap ? f->out[f->out_next].len : cap;
+	*at_ns = f->out_at[f->out_next];
 	memcpy(buf, f->out[f->out_next++].bytes, *len);
-	*at_ns = clock_now_ns();
 	return PATH_RECEIVED;
 }
 
@@ -97,6 +118,7 @@ static void fake_path_init(struct fake_path *f)
 	f->base.ops = &fake_path_ops;
 	if (pipe2(f->pipe_fds, O_NONBLOCK) < 0)
 		abort();
+	current_fake = f;
 }
 
 static void fake_path_fini(struct fake_path *f)
@@ -135,9 +157,9 @@ static void queue_outbound_from(struct fake_path *f, uint16_t port,
 		abort();
 	if (corrupt)
 		f->out[f->out_count].bytes[40] ^= 0xff;	/* payload byte */
+	f->out_after[f->out_count] = f->out_count ? 1 : 0;
 	f->out_count++;
-	if (write(f->pipe_fds[1], "x", 1) != 1)
-		abort();
+	fake_release(f);
 }
 
 static void queue_outbound(struct fake_path *f, uint16_t flags, uint32_t seq,
@@ -159,6 +181,9 @@ static long ok_connect(struct syscall_backend *b, int fd,
 		       const struct sockaddr *a, socklen_t l, int *e)
 {
 	(void)b, (void)fd, (void)a, (void)l, (void)e;
+	/* The worker thread calls this; the runner reads the pipe. */
+	current_fake->connected = true;
+	fake_release(current_fake);
 	return 0;
 }
 
@@ -186,9 +211,10 @@ struct run_result {
  */
 #define LENIENT_TOLERANCE_USECS 1000000
 
-static struct run_result run_text_tolerance(const char *text,
-					    struct fake_path *path,
-					    bool strict, int64_t tolerance)
+static struct run_result run_text_with(const char *text,
+				       struct fake_path *path,
+				       bool strict_segments, bool strict,
+				       int64_t tolerance)
 {
 	struct syscall_backend backend = { .ops = &ok_backend_ops };
 	struct script *script = NULL;
@@ -205,7 +231,8 @@ static struct run_result run_text_tolerance(const char *text,
 		return out;
 	}
 	run_config_defaults(&cfg);
-	cfg.strict_segments = strict;
+	cfg.strict_segments = strict_segments;
+	cfg.strict = strict;
 	cfg.tolerance_usecs = tolerance;
 	err.text[0] = '\0';
 	out.status = run_script(script, &cfg, &path->base, &backend, &err);
@@ -216,9 +243,26 @@ static struct run_result run_text_tolerance(const char *text,
 }
 
 static struct run_result run_text(const char *text, struct fake_path *path,
-			       bool strict)
+			       bool strict_segments)
 {
-	return run_text_tolerance(text, path, strict, LENIENT_TOLERANCE_USECS);
+	return run_text_with(text, path, strict_segments, false,
+			     LENIENT_TOLERANCE_USECS);
+}
+
+static struct run_result run_text_tolerance(const char *text,
+					    struct fake_path *path,
+					    bool strict_segments,
+					    int64_t tolerance)
+{
+	return run_text_with(text, path, strict_segments, false, tolerance);
+}
+
+static struct run_result run_text_strict(const char *text,
+				       struct fake_path *path,
+				       bool strict_segments, bool strict)
+{
+	return run_text_with(text, path, strict_segments, strict,
+			     LENIENT_TOLERANCE_USECS);
 }
 
 static const char active_open[] =
@@ -446,12 +490,13 @@ static void test_missing_and_ports(void)
 	out = run_text_tolerance("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
 				 "0.050 > S 0:0(0)\n", &path, false, 4000);
 	tap_is_int(out.status, OUTCOME_MISMATCH, "no packet at all fails");
-	tap_is_str(out.text, "fake.pkt:2: no outbound packet by 0.056250 s; "
-		   "expected > S 0:0(0)",
+	tap_is_str(out.text, "fake.pkt:2: no outbound packet by 0.05625 s; "
+		   "expected > S 0:0(0)\n  no packets have crossed yet",
 		   "the deadline is the time plus 12.5%% of the interval");
 	fake_path_fini(&path);
 
 	fake_path_init(&path);
+	path.connected = true;	/* no connect() in this script */
 	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
 	out = run_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
 		       "+0 > 45001>8080 S 0:0(0) <mss 1460,nop,nop,sackOK>\n",
@@ -459,6 +504,185 @@ static void test_missing_and_ports(void)
 	tap_is_int(out.status, OUTCOME_MISMATCH, "a wrong source port fails");
 	tap_is_str(out.text, "fake.pkt:2: outbound packet from port 45000, "
 		   "expected 45001", "... naming both ports");
+	fake_path_fini(&path);
+}
+
+/* The report with its measured times (seconds with three decimals)
+ * replaced by "T": the fake stack's packets come when they come.
+ */
+static const char *masked(const char *text)
+{
+	static char buf[ERROR_TEXT_MAX];
+	size_t o = 0;
+
+	for (const char *p = text; *p && o + 2 < sizeof(buf);) {
+		const char *q = p;
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (q > p && (p == text || p[-1] < '0' || p[-1] > '9') &&
+		    q[0] == '.' && q[1] >= '0' && q[1] <= '9' &&
+		    q[2] >= '0' && q[2] <= '9' && q[3] >= '0' && q[3] <= '9' &&
+		    (q[4] < '0' || q[4] > '9')) {
+			buf[o++] = 'T';
+			p = q + 4;
+			continue;
+		}
+		buf[o++] = *p++;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* The SYN and the ACK of an active open, the stack's ISN being ISN. */
+static void queue_handshake(struct fake_path *path)
+{
+	fake_path_init(path);
+	queue_outbound(path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	queue_outbound(path, TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+}
+
+/* What a missing packet's report shows of the packets before it. */
+static void test_missing_shows_history(void)
+{
+	struct fake_path path;
+	struct run_result out;
+	char text[1024];
+
+	fake_path_init(&path);
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	out = run_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		       "+0 connect(3, ..., ...) = 0\n"
+		       "+0 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		       "+0 < S. 0:0(0) ack 1 win 5000 <mss 1000,sackOK,nop,nop>\n"
+		       "0.020 > . 1:1(0) ack 1\n", &path, false);
+	tap_is_int(out.status, OUTCOME_MISMATCH, "the ACK never comes");
+	tap_is_str(masked(out.text),
+		   "fake.pkt:5: no outbound packet by T s; expected "
+		   "> . 1:1(0) ack 1\n"
+		   "  last packets (script time):\n"
+		   "    T > S 0:0(0) win 1000 <mss 1460,nop,nop,sackOK>\n"
+		   "    T < S. 0:0(0) ack 1 win 5000 <mss 1000,sackOK,nop,nop>",
+		   "... and shows the last packets each way, in script numbers");
+	(void)text;
+	fake_path_fini(&path);
+}
+
+/* Packets sent before a line that injects or runs something. */
+static void test_stray_between_events(void)
+{
+	struct fake_path path;
+	struct run_result out;
+	char text[1024];
+
+	/* The FIN comes before the inbound ACK; the next outbound line
+	 * wants data: it would fail there, so it fails here, saying why.
+	 */
+	queue_handshake(&path);
+	queue_outbound(&path, TCP_FIN | TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	snprintf(text, sizeof(text), "%s%s", active_open,
+		 "+0.01 < . 1:1(0) ack 1 win 5000\n"
+		 "+0 > P. 1:11(10) ack 1\n");
+	out = run_text(text, &path, false);
+	tap_is_int(out.status, OUTCOME_MISMATCH,
+		   "a packet no line expects before an inbound line fails");
+	tap_is_str(masked(out.text),
+		   "fake.pkt:6: unexpected outbound packet at T s, before "
+		   "this line ran\n"
+		   "  packet:   > F. 1:1(0) ack 1 win 1000\n"
+		   "  the next outbound line, 7, expects > P. 1:11(10) ack 1\n"
+		   "  flags: expected P., got F.\n"
+		   "  payload length: expected 10, got 0",
+		   "... at the line it came before, with the packet and why");
+	fake_path_fini(&path);
+
+	/* The same packet, taken by the next outbound line: no change. */
+	queue_handshake(&path);
+	queue_outbound(&path, TCP_FIN | TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	snprintf(text, sizeof(text), "%s%s", active_open,
+		 "+0 < . 1:1(0) ack 1 win 5000\n"
+		 "+0 > F. 1:1(0) ack 1\n");
+	out = run_text(text, &path, false);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "a packet the next outbound line takes is not unexpected");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	fake_path_fini(&path);
+
+	/* No outbound line follows: packetdrill never sees it; --strict
+	 * does.
+	 */
+	queue_handshake(&path);
+	queue_outbound(&path, TCP_FIN | TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	snprintf(text, sizeof(text), "%s%s", active_open,
+		 "+0.01 < . 1:1(0) ack 1 win 5000\n");
+	out = run_text(text, &path, false);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "without --strict, a packet after the last outbound line "
+		   "passes, as in packetdrill");
+	fake_path_fini(&path);
+
+	queue_handshake(&path);
+	queue_outbound(&path, TCP_FIN | TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	out = run_text_strict(text, &path, false, true);
+	tap_is_int(out.status, OUTCOME_MISMATCH, "with --strict it fails");
+	tap_is_str(masked(out.text), "fake.pkt:6: unexpected outbound packet "
+		   "at T s, before this line ran; no outbound line follows "
+		   "(--strict)\n  packet:   > F. 1:1(0) ack 1 win 1000",
+		   "... saying so");
+	fake_path_fini(&path);
+}
+
+/* --strict after the last line: the settle time, then any packet. */
+static void test_strict_after_end(void)
+{
+	struct fake_path path;
+	struct run_result out;
+
+	queue_handshake(&path);
+	queue_outbound(&path, TCP_FIN | TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	out = run_text_strict(active_open, &path, false, true);
+	tap_is_int(out.status, OUTCOME_MISMATCH,
+		   "--strict fails on a packet after the last line");
+	tap_is_str(masked(out.text), "fake.pkt:5: unexpected outbound packet "
+		   "at T s, after the last line (--strict watches T s for "
+		   "any)\n  packet:   > F. 1:1(0) ack 1 win 1000",
+		   "... at the last line, with the packet");
+	fake_path_fini(&path);
+
+	queue_handshake(&path);
+	queue_outbound(&path, TCP_FIN | TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	out = run_text(active_open, &path, false);
+	tap_is_int(out.status, OUTCOME_OK, "without --strict it passes");
+	fake_path_fini(&path);
+
+	queue_handshake(&path);
+	out = run_text_strict(active_open, &path, false, true);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "--strict passes when nothing more comes");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	fake_path_fini(&path);
+}
+
+/* Ports written on a line are shown on both sides of a mismatch. */
+static void test_explicit_ports_shown(void)
+{
+	struct fake_path path;
+	struct run_result out;
+
+	queue_handshake(&path);
+	out = run_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		       "+0 connect(3, ..., ...) = 0\n"
+		       "+0 > 45000>8080 S 0:0(0) <mss 1400,nop,nop,sackOK>\n",
+		       &path, false);
+	tap_is_str(out.text,
+		   "fake.pkt:3: outbound packet does not match the script\n"
+		   "  expected: > 45000>8080 S 0:0(0) <mss 1400,nop,nop,sackOK>\n"
+		   "  actual:   > 45000>8080 S 0:0(0) win 1000 "
+		   "<mss 1460,nop,nop,sackOK>\n"
+		   "  mss: expected 1400, got 1460",
+		   "ports written on the line are in the report");
 	fake_path_fini(&path);
 }
 
@@ -471,5 +695,9 @@ int main(void)
 	test_earlier_socket_ignored();
 	test_bad_checksum();
 	test_missing_and_ports();
+	test_missing_shows_history();
+	test_stray_between_events();
+	test_strict_after_end();
+	test_explicit_ports_shown();
 	return tap_done();
 }
