@@ -268,12 +268,32 @@ static int add_message_job(struct job_list *list, enum job_kind kind,
 	return 0;
 }
 
+/* The header's options, each checked once whatever the families, and
+ * before the events so that a file's errors come in the file's order.
+ */
+static void check_header_options(const struct script *script,
+				 const struct job_settings *set,
+				 struct diag_list *diags)
+{
+	struct tool_settings tool = set->tool;
+	struct run_config cfg;
+	char msg[256];
+
+	run_config_defaults(&cfg);
+	for (int i = 0; i < script->option_count; i++) {
+		const struct script_option *o = &script->options[i];
+
+		if (option_apply(o->name, o->value, &cfg, &tool, msg,
+				 sizeof(msg)) < 0)
+			diag_add(diags, o->loc, "%s", msg);
+	}
+}
+
 /* The family plan, the script's header, the command line, in that order:
- * each may override the one before.
+ * each may override the one before.  The options were checked already.
  */
 static void configure(const struct script_file *file, const char *family,
-		      const struct job_settings *set, struct job *job,
-		      struct diag_list *diags)
+		      const struct job_settings *set, struct job *job)
 {
 	const struct script *script = file->script;
 	struct tool_settings tool = set->tool;
@@ -284,13 +304,9 @@ static void configure(const struct script_file *file, const char *family,
 	option_apply("ip_version", family, cfg, &tool, msg, sizeof(msg));
 	if (!strcmp(family, "ipv6"))
 		cfg->plan.mtu = FAMILY_IPV6_MTU;
-	for (int i = 0; i < script->option_count; i++) {
-		const struct script_option *o = &script->options[i];
-
-		if (option_apply(o->name, o->value, cfg, &tool, msg,
-				 sizeof(msg)) < 0)
-			diag_add(diags, o->loc, "%s", msg);
-	}
+	for (int i = 0; i < script->option_count; i++)
+		option_apply(script->options[i].name, script->options[i].value,
+			     cfg, &tool, msg, sizeof(msg));
 	for (int i = 0; i < set->option_count; i++)
 		option_apply(set->options[i].name, set->options[i].value, cfg,
 			     &tool, msg, sizeof(msg));
@@ -410,7 +426,10 @@ static int load(struct script_file *file, const struct job_settings *set,
 			 &diags) == 0)
 		script_apply_defines(file->script, set->defines,
 				     set->define_count);
-	if (file->script && script_check(file->script, &diags) == 0) {
+	if (file->script)
+		check_header_options(file->script, set, &diags);
+	if (file->script && script_check(file->script, &diags) == 0 &&
+	    diags.count == 0) {
 		n = choose_families(file, set, families, &why);
 		if (n == 0)
 			rc = add_message_job(list, JOB_SKIP, file, NULL,
@@ -422,7 +441,7 @@ static int load(struct script_file *file, const struct job_settings *set,
 			if (!job) {
 				rc = -1;
 			} else {
-				configure(file, families[i], set, job, &diags);
+				configure(file, families[i], set, job);
 				job->length_usecs = timeline_length(file->script);
 			}
 		}

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "abort.h"
+#include "color.h"
 #include "defines.h"
 #include "jobs.h"
 #include "options.h"
@@ -48,6 +49,8 @@ struct cli {
 	enum format format;
 	const char *junit_path;
 	const char *json_path;
+	enum color_mode color;
+	bool dump;			/* --dump: print the parsed scripts */
 };
 
 static void usage(FILE *out)
@@ -89,6 +92,12 @@ static void usage(FILE *out)
 		"  --xfail[=timing]             failures (or only timing "
 		"failures) are expected:\n"
 		"                               XFAIL, not FAIL, and exit status 0\n"
+		"  --color=auto|always|never    colour the verdicts and labels "
+		"(auto: on a\n"
+		"                               terminal, unless TERM=dumb or "
+		"NO_COLOR is set)\n"
+		"  --dump                       print each script in canonical "
+		"form, run nothing\n"
 		"  --help                       this text\n"
 		"  --version                    print the version\n\n"
 		"exit status: 0 pass, 1 fail, 2 bad script or usage, "
@@ -271,6 +280,18 @@ static int suite_option(struct cli *cli, const char *arg)
 			cli->json_path = value;
 		else
 			cli->suite.pcap_dir = value;
+		return 1;
+	}
+	if (IS("--color")) {
+		if (color_mode_parse(value, &cli->color) < 0) {
+			fprintf(stderr, "tcpcheck: --color takes auto, always "
+				"or never\n");
+			return -1;
+		}
+		return 1;
+	}
+	if (IS("--dump") && !value) {
+		cli->dump = true;
 		return 1;
 	}
 	if (IS("--pcap-all") && !value) {
@@ -480,6 +501,9 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	else
 		reps[n++] = report_text_new(stdout, stderr, list,
 					    list && isatty(STDOUT_FILENO));
+	if (reps[0] && cli->format == FORMAT_TEXT)
+		report_text_color(reps[0], color_wanted(cli->color, STDOUT_FILENO),
+				  color_wanted(cli->color, STDERR_FILENO));
 	if (junit)
 		reps[n++] = report_junit_new(junit);
 	if (json)
@@ -506,6 +530,36 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 		return OUTCOME_ENVIRONMENT;
 	}
 	return exit_status(&sum);
+}
+
+/* --dump: each script once, in canonical form, on the output; a script
+ * that does not parse or check gets its errors instead (exit 2).
+ */
+static int dump(const struct cli *cli, const struct job_list *jobs)
+{
+	bool color = color_wanted(cli->color, STDERR_FILENO);
+	int rc = OUTCOME_OK;
+
+	for (int f = 0; f < jobs->file_count; f++) {
+		const struct script_file *file = &jobs->files[f];
+		const char *message = NULL;
+
+		for (int i = 0; i < jobs->count && !message; i++)
+			if (jobs->jobs[i].file == file &&
+			    jobs->jobs[i].kind == JOB_ERROR)
+				message = jobs->jobs[i].message;
+		if (message || !file->script) {
+			color_print_report(stderr, message ? message :
+					   "cannot read the script", color);
+			fputc('\n', stderr);
+			rc = OUTCOME_BAD_SCRIPT;
+			continue;
+		}
+		script_dump(file->script, stdout);
+	}
+	if (fflush(stdout) != 0 && rc == OUTCOME_OK)
+		rc = OUTCOME_ENVIRONMENT;
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -559,7 +613,7 @@ int main(int argc, char **argv)
 		rc = OUTCOME_ENVIRONMENT;
 		goto out;
 	}
-	rc = run(&cli, &jobs, junit, json);
+	rc = cli.dump ? dump(&cli, &jobs) : run(&cli, &jobs, junit, json);
 out:
 	jobs_free(&jobs);
 	if (junit && fclose(junit) != 0 && rc == OUTCOME_OK)

@@ -179,6 +179,14 @@ static int set_strict_segments(struct option_ctx *c, char *msg, size_t size)
 	return 0;
 }
 
+static int set_strict(struct option_ctx *c, char *msg, size_t size)
+{
+	(void)msg;
+	(void)size;
+	c->cfg->strict = c->integer != 0;
+	return 0;
+}
+
 static int set_verbose(struct option_ctx *c, char *msg, size_t size)
 {
 	(void)msg;
@@ -228,6 +236,9 @@ static const struct option_def option_table[] = {
 	{ "strict_segments", OPT_KIND_FLAG,
 	  "do not accept a TSO/GSO super-packet for several expected segments",
 	  set_strict_segments },
+	{ "strict", OPT_KIND_FLAG,
+	  "fail on any outbound packet no line expects, also in the 0.250 s "
+	  "after the last line (packetdrill ignores those)", set_strict },
 	{ "verbose", OPT_KIND_FLAG, "trace every event as it runs (also -v)",
 	  set_verbose },
 	{ "dry_run", OPT_KIND_FLAG, "parse and check the scripts, run nothing",

@@ -89,6 +89,8 @@ struct reporter {
  * progress line that is rewritten in place.
  */
 struct reporter *report_text_new(FILE *out, FILE *err, bool list, bool live);
+/* Colour the status words on out, the reports' labels on err (color.h). */
+void report_text_color(struct reporter *rep, bool out, bool err);
 struct reporter *report_tap_new(FILE *out);	/* TAP version 13 */
 struct reporter *report_ktap_new(FILE *out);	/* kselftest's KTAP */
 struct reporter *report_junit_new(FILE *out);	/* JUnit XML */

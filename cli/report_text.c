@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "color.h"
 #include "report.h"
 
 struct text_reporter {
@@ -26,6 +27,7 @@ struct text_reporter {
 	bool live;
 	bool progress_shown;
 	int width;
+	bool color_out, color_err;	/* colour what goes to out, to err */
 };
 
 static void clear_progress(struct text_reporter *t)
@@ -92,7 +94,12 @@ static void print_line(struct text_reporter *t, const struct script_result *res)
 	const char *first;
 	size_t len;
 
-	fprintf(out, "%-5s %s", status_word(res->status), res->path);
+	if (t->color_out)
+		fprintf(out, "%s%-5s" COLOR_RESET " %s",
+			color_status_start(res->status),
+			status_word(res->status), res->path);
+	else
+		fprintf(out, "%-5s %s", status_word(res->status), res->path);
 	if (res->family)
 		fprintf(out, " %s", res->family);
 	fprintf(out, " (%.2f s", res->duration);
@@ -115,8 +122,10 @@ static void text_script_done(struct reporter *rep,
 	clear_progress(t);
 	/* The output stream first: it may be the same terminal. */
 	fflush(rep->out);
-	if (failed && res->message)
-		fprintf(t->err, "%s\n", res->message);
+	if (failed && res->message) {
+		color_print_report(t->err, res->message, t->color_err);
+		fputc('\n', t->err);
+	}
 	if (failed && res->capture)
 		fprintf(t->err, "  capture: %s\n", res->capture);
 	fflush(t->err);
@@ -169,4 +178,12 @@ struct reporter *report_text_new(FILE *out, FILE *err, bool list, bool live)
 	if (live && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
 		t->width = ws.ws_col - 1;
 	return &t->base;
+}
+
+void report_text_color(struct reporter *rep, bool out, bool err)
+{
+	struct text_reporter *t = (struct text_reporter *)rep;
+
+	t->color_out = out;
+	t->color_err = err;
 }

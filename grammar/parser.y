@@ -135,6 +135,10 @@ struct gram_ctx {
 	int errors;
 	bool nomem;
 	bool misplaced_cleanup_reported;
+	/* A string left open swallows the rest of its line: a syntax
+	 * error later on that line only repeats it, and is not shown.
+	 */
+	int unterminated_line;
 
 	/* scanner position and line-sensitive state (lexer.l) */
 	int line;
@@ -1604,7 +1608,8 @@ static int yyreport_syntax_error(const yypcontext_t *pctx,
 			append_name(buf, sizeof(buf), shown[i]);
 		}
 	}
-	gram_error(ctx, loc, "%s", buf);
+	if (loc->first_line != ctx->unterminated_line)
+		gram_error(ctx, loc, "%s", buf);
 	start_recovery(ctx);
 	return 0;
 }

@@ -53,6 +53,10 @@ tests_unit_test_report_san_SOURCES = $(tests_unit_test_report_SOURCES)
 tests_unit_test_report_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_report_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 
+# --dump and --color: the command's output modes, no kernel needed.
+TESTS += tests/report-modes.sh
+EXTRA_DIST += tests/report-modes.sh
+
 # Scripts against the kernel: they need root and /dev/net/tun, and skip
 # (TAP SKIP) where those are missing.
 TESTS += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
