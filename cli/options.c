@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "options.h"
+#include "symbols.h"
 
 enum option_kind {
 	OPT_KIND_FLAG,		/* no value, or a boolean value */
@@ -247,34 +248,6 @@ static const struct option_def option_table[] = {
 
 #define OPTION_COUNT (sizeof(option_table) / sizeof(option_table[0]))
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[64];
-
-	if (lb >= 64)
-		return 64;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 static const struct option_def *option_find(const char *name)
 {
 	for (size_t i = 0; i < OPTION_COUNT; i++)
@@ -283,19 +256,16 @@ static const struct option_def *option_find(const char *name)
 	return NULL;
 }
 
+/* The same "did you mean" rule as for system calls and constants. */
 static void unknown_option(const char *name, char *msg, size_t size)
 {
-	const char *best = NULL;
-	size_t best_distance = 3;
+	struct suggestion s;
+	const char *best;
 
-	for (size_t i = 0; i < OPTION_COUNT; i++) {
-		size_t d = edit_distance(name, option_table[i].name);
-
-		if (d < best_distance) {
-			best_distance = d;
-			best = option_table[i].name;
-		}
-	}
+	suggestion_init(&s, name);
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		suggestion_consider(&s, option_table[i].name);
+	best = suggestion_result(&s);
 	if (best)
 		snprintf(msg, size, "unknown option --%s (did you mean --%s?)",
 			 name, best);
