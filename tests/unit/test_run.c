@@ -32,8 +32,8 @@ struct datagram {
 
 /* The fake stack sends its datagrams as a stack would: the first once
  * connect() is called, the others once the runner has injected a packet
- * (the SYN-ACK), so each is timed where the script expects it, however
- * slowly the machine runs the calls before.
+ * (the SYN-ACK), so none is read, and timed, long before the line that
+ * expects it, however slowly the machine runs the calls before.
  */
 struct fake_path {
 	struct packet_path base;
@@ -41,7 +41,6 @@ struct fake_path {
 	struct datagram out[FAKE_MAX];	/* what the "stack" sends */
 	uint16_t out_gso[FAKE_MAX];	/* their TSO segment sizes, 0: none */
 	int out_after[FAKE_MAX];	/* released after this many injected */
-	int64_t out_at[FAKE_MAX];	/* when released: their arrival time */
 	int out_count, out_next, out_released;
 	bool connected;			/* connect() was called */
 	struct datagram in[FAKE_MAX];	/* what the runner injected */
@@ -56,7 +55,7 @@ static void fake_release(struct fake_path *f)
 	       f->out_after[f->out_released] <= f->in_count) {
 		if (write(f->pipe_fds[1], "x", 1) != 1)
 			abort();
-		f->out_at[f->out_released++] = clock_now_ns();
+		f->out_released++;
 	}
 }
 
@@ -89,8 +88,11 @@ static int fake_receive(struct packet_path *p, uint8_t *buf, size_t cap,
 		return PATH_TIMEOUT;
 	p->last_gso_size = f->out_gso[f->out_next];
 	*len = f->out[f->out_next].len < cap ? f->out[f->out_next].len : cap;
-	*at_ns = f->out_at[f->out_next];
 	memcpy(buf, f->out[f->out_next++].bytes, *len);
+	/* Timed when read, as tun.c does: the runner reads a datagram
+	 * before it collects the call that released it.
+	 */
+	*at_ns = clock_now_ns();
 	return PATH_RECEIVED;
 }
 
