@@ -102,8 +102,14 @@ void stray_after_end(const struct conn_table *conns,
 	char settle[32], when[96];
 	bool translated;
 
-	if (!outbound_view(conns, seg, &view, &translated))
+	if (!outbound_view(conns, seg, &view, &translated)) {
+		/* Malformed options: the header is still worth showing. */
 		memset(&view, 0, sizeof(view));
+		view.direction = DIR_OUTBOUND;
+		view.flags = seg->flags;
+		view.seq = seg->seq;
+		view.len = seg->payload_len;
+	}
 	usecs_format(STRICT_SETTLE_USECS, settle, sizeof(settle));
 	snprintf(when, sizeof(when), "after the last line (--strict watches "
 		 "%s s for any)", settle);

@@ -611,6 +611,24 @@ static void test_stray_between_events(void)
 		tap_diag("%s", out.text);
 	fake_path_fini(&path);
 
+	/* The first of two segments the next line takes as one (1000
+	 * bytes, then 1000 with PSH for `> P. 1:2001(2000)`): not yet
+	 * judged, and the line takes both.
+	 */
+	queue_handshake(&path);
+	queue_outbound(&path, TCP_ACK, ISN + 1, 1, 1000, NULL, 0, false);
+	queue_outbound(&path, TCP_ACK | TCP_PSH, ISN + 1001, 1, 1000, NULL, 0,
+		       false);
+	snprintf(text, sizeof(text), "%s%s", active_open,
+		 "+0.01 < . 1:1(0) ack 1 win 5000\n"
+		 "+0 > P. 1:2001(2000) ack 1\n");
+	out = run_text(text, &path, false);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "the first piece of a line's sum is not unexpected");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	fake_path_fini(&path);
+
 	/* No outbound line follows: packetdrill never sees it; --strict
 	 * does.
 	 */
