@@ -401,7 +401,8 @@ static void queue_free(struct runner *r)
 }
 
 /* The oldest queued TCP segment (other traffic, such as IPv6 neighbour
- * discovery, is passed over), parsed; false when there is none.
+ * discovery, and segments of retired connections are passed over),
+ * parsed; false when there is none.
  */
 static bool first_queued_segment(const struct runner *r,
 				 struct tcp_segment *seg, int64_t *at_us)
@@ -412,7 +413,8 @@ static bool first_queued_segment(const struct runner *r,
 		const struct captured *c =
 			&r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
 
-		if (packet_parse(c->bytes, c->len, seg, &ignored) == PACKET_TCP) {
+		if (packet_parse(c->bytes, c->len, seg, &ignored) == PACKET_TCP &&
+		    !conn_segment_retired(&r->conns, seg)) {
 			*at_us = (c->at_ns - r->start_ns) / 1000;
 			return true;
 		}

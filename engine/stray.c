@@ -10,15 +10,25 @@
 #include "stray.h"
 #include "tcp_view.h"
 
+/* The next outbound line after e, NULL if none; *new_socket says whether
+ * a socket() call comes first (from e on), which may retire the packet's
+ * connection before that line runs.
+ */
 static const struct event *next_outbound(const struct script *script,
-					 const struct event *e)
+					 const struct event *e,
+					 bool *new_socket)
 {
 	const struct event *end = script->events + script->event_count;
 
-	for (const struct event *n = e + 1; n < end; n++)
-		if (n->kind == EVENT_PACKET &&
+	*new_socket = false;
+	for (const struct event *n = e; n < end; n++) {
+		if (n != e && n->kind == EVENT_PACKET &&
 		    n->u.packet.direction == DIR_OUTBOUND)
 			return n;
+		if (n->kind == EVENT_SYSCALL &&
+		    !strcmp(n->u.syscall.name, "socket"))
+			*new_socket = true;
+	}
 	return NULL;
 }
 
@@ -51,13 +61,14 @@ int stray_before(const struct script *script, const struct event *e,
 		 const struct conn_table *conns, const struct tcp_segment *seg,
 		 int64_t at_us, bool strict, struct error *err)
 {
-	const struct event *next = next_outbound(script, e);
+	bool new_socket;
+	const struct event *next = next_outbound(script, e, &new_socket);
 	struct tcp_view actual, expected;
 	struct error diffs;
 	char want[1024];
 	bool translated;
 
-	if (!outbound_view(conns, seg, &actual, &translated))
+	if (!outbound_view(conns, seg, &actual, &translated) || new_socket)
 		return 0;
 	if (!next) {
 		if (!strict)
