@@ -45,6 +45,7 @@
 #include "syscalls.h"
 #include "tcp_info.h"
 #include "tcp_view.h"
+#include "tick.h"
 #include "worker.h"
 
 /* A call written without `...end` is expected to return at once; if it
@@ -1182,7 +1183,11 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		cfg->progress->first_event_ns = r->start_ns;
 	outcome = run_untimed_command(r, script->init_command, &script->init_loc,
 				      "init ");
-	r->start_ns = clock_now_ns();
+	/* Time 0 just past a jiffy boundary (tick.h). */
+	r->start_ns = tick_aligned_start_ns();
+	while (outcome == OUTCOME_OK && clock_sleep_until(r->start_ns) < 0)
+		if (abort_requested())
+			outcome = interrupted(r);
 	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
 		outcome = run_event(r, &script->events[i]);
 	if (outcome == OUTCOME_OK && r->call.active)

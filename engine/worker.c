@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -25,12 +26,53 @@ struct worker {
 	bool quit;
 	int64_t end_ns;
 	int event_fd;
+	int policy;			/* the runner's scheduling, copied */
+	int cpu;			/* the runner's CPU, -1: any */
+	struct sched_param param;
 };
+
+/* The runner and its worker hand work to each other and never run at
+ * the same time except while a call blocks in the kernel.  On one CPU a
+ * hand-over is a context switch; across CPUs it is a wake-up of an idle
+ * CPU, which on a virtual machine costs hundreds of microseconds after
+ * each pause of the script.  So both stay on the CPU the runner is on.
+ * Only with a real-time policy: a normal runner is left to the scheduler.
+ */
+static int worker_pin_cpu(void)
+{
+	cpu_set_t one;
+	int cpu;
+
+	if ((sched_getscheduler(0) & ~SCHED_RESET_ON_FORK) == SCHED_OTHER)
+		return -1;
+	cpu = sched_getcpu();
+	if (cpu < 0)
+		return -1;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one) == 0 ? cpu : -1;
+}
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 
+	/* The runner's real-time policy carries SCHED_RESET_ON_FORK (so
+	 * shell commands run as normal processes), which also resets new
+	 * threads: a worker left at normal priority wakes hundreds of
+	 * microseconds late on a busy machine, and every system call and
+	 * what follows it would be that late.  Without privilege this
+	 * fails quietly, like the runner's own request.
+	 */
+	if (w->policy != SCHED_OTHER)
+		sched_setscheduler(0, w->policy | SCHED_RESET_ON_FORK, &w->param);
+	if (w->cpu >= 0) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(w->cpu, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		while (!w->quit && (!w->job || w->done))
@@ -69,6 +111,10 @@ int worker_start(struct worker **out, struct error *err)
 	}
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->go, NULL);
+	w->policy = sched_getscheduler(0) & ~SCHED_RESET_ON_FORK;
+	if (w->policy < 0 || sched_getparam(0, &w->param) < 0)
+		w->policy = SCHED_OTHER;
+	w->cpu = worker_pin_cpu();
 	rc = pthread_create(&w->thread, NULL, worker_main, w);
 	if (rc != 0) {
 		close(w->event_fd);
