@@ -155,11 +155,14 @@ void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
 			 const struct tcp_view *expected)
 {
 	if ((live->flags & TCP_SYN) && !conn->local_isn_known) {
+		conn->local_isn = live->seq;
 		conn->local_seq_offset = live->seq - expected->seq;
 		conn->local_isn_known = true;
 		conn->saw_local_syn = true;
-		if (conn_is_self(conn))
-			conn->remote_seq_offset = conn->local_seq_offset;
+		if (conn_is_self(conn)) {
+			conn->remote_seq_offset = conn->local_isn;
+			conn->remote_syn_offset = conn->local_seq_offset;
+		}
 	}
 	if (conn->ts_offset_known)
 		return;
@@ -213,20 +216,27 @@ void conn_inbound_to_live(struct conn *conn, struct tcp_view *view)
 		conn->remote_isn_known = true;
 	}
 	/* The SYN itself, and a SYN repeated later, carry their seq as is. */
-	if (!(view->flags & TCP_SYN))
+	if (!syn)
 		view->seq += conn->remote_seq_offset;
-	view->ack += conn->local_seq_offset;
+	view->ack += conn_local_offset(conn, syn);
 	/* The peer echoes the kernel's TS val, which runs on its own clock. */
-	shift_options(view, conn->local_seq_offset, 0,
+	shift_options(view, conn_local_offset(conn, false), 0,
 		      conn->ts_offset_known ? conn->ts_val_offset : 0);
+}
+
+uint32_t conn_local_offset(const struct conn *conn, bool syn)
+{
+	return syn ? conn->local_seq_offset : conn->local_isn;
 }
 
 void conn_outbound_to_script(const struct conn *conn, struct tcp_view *view)
 {
 	uint32_t ts_shift = conn->ts_offset_known ? -conn->ts_val_offset : 0;
+	bool syn = view->flags & TCP_SYN;
 
-	view->seq -= conn->local_seq_offset;
-	view->ack -= conn->remote_seq_offset;
+	view->seq -= conn_local_offset(conn, syn);
+	/* A SYN-ACK acknowledges the peer's ISN as the script wrote it. */
+	view->ack -= syn ? conn->remote_syn_offset : conn->remote_seq_offset;
 	shift_options(view, -conn->remote_seq_offset, ts_shift,
 		      conn_is_self(conn) ? ts_shift : 0);
 }

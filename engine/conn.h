@@ -26,10 +26,20 @@ struct conn {
 	struct ip_addr remote_ip;	/* the simulated peer */
 	uint16_t local_port;
 	uint16_t remote_port;
+	/* packetdrill numbers like tcpdump: in a segment with SYN set, seq
+	 * and ack are absolute (the kernel's own side shifted by its ISN
+	 * against the ISN the script wrote); in every other segment both
+	 * count from the side's ISN.
+	 */
 	bool local_isn_known;
-	uint32_t local_seq_offset;	/* live = script + offset */
+	uint32_t local_isn;		/* the kernel's ISN, live */
+	uint32_t local_seq_offset;	/* SYN segments: live = script + offset */
 	bool remote_isn_known;		/* the peer's SYN was injected */
-	uint32_t remote_seq_offset;	/* live = script + offset */
+	uint32_t remote_seq_offset;	/* the peer's ISN: other segments'
+					 * live = script + offset */
+	uint32_t remote_syn_offset;	/* its SYN segments: 0, the peer's
+					 * numbers go out as written (but
+					 * a socket connected to itself) */
 	bool ts_offset_known;
 	uint32_t ts_val_offset;		/* kernel TS val: live = script + offset */
 	bool saw_local_syn;		/* the kernel sent a SYN (active open) */
@@ -80,6 +90,11 @@ struct conn *conn_for_inbound(struct conn_table *table,
 struct conn *conn_for_outbound(struct conn_table *table,
 			       const struct net_plan *plan,
 			       const struct tcp_segment *seg);
+
+/* What the kernel's script sequence numbers add on the wire: in a
+ * segment with SYN set, or in any other.
+ */
+uint32_t conn_local_offset(const struct conn *conn, bool syn);
 
 /* Learn the kernel's ISN and timestamp clock from an outbound segment,
  * given what the script expected of it.

@@ -727,7 +727,8 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 	msg.quoted.dst_port = conn->remote_port;
 	msg.quoted.ttl = 64;
 	msg.quoted.seq = (spec->echoed == ICMP_ECHOED_TCP ?
-			  spec->echoed_seq_start : 0) + conn->local_seq_offset;
+			  spec->echoed_seq_start : 0) +
+		conn_local_offset(conn, false);
 	msg.quoted.payload_len = spec->echoed == ICMP_ECHOED_TCP ?
 		spec->echoed_len : 0;
 	if (packet_builder_build_icmp(r->builder, &msg, r->tx, sizeof(r->tx),

@@ -223,6 +223,13 @@ static int fd_map_add(struct fd_map *m, int script_fd, int live_fd)
 	return 0;
 }
 
+static void fd_map_unname(struct fd_map *m, int script_fd)
+{
+	for (int i = 0; i < m->count; i++)
+		if (m->items[i].script_fd == script_fd)
+			m->items[i].script_fd = -1;
+}
+
 static void fd_map_remove_live(struct fd_map *m, int live_fd)
 {
 	int i;
@@ -485,7 +492,7 @@ int syscall_prepare(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 	const struct syscall_desc *desc = find_call(spec->name);
 	struct syscall_run *run;
 	struct eval_error ee;
-	int rc, live;
+	int rc;
 
 	*out = NULL;
 	if (!desc) {
@@ -511,13 +518,6 @@ int syscall_prepare(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 	rc = prepare_args(ctx, spec, run, &ee);
 	if (rc == OUTCOME_OK && prepare_result(spec, run, &ee))
 		rc = OUTCOME_BAD_SCRIPT;
-	if (rc == OUTCOME_OK && desc->result == RESULT_NEW_FD &&
-	    !run->result_unchecked && run->want_result >= 0 &&
-	    fd_map_lookup(ctx->fds, (int)run->want_result, &live)) {
-		eval_fail(&ee, spec->result->loc, "fd %d is already open in "
-			  "this script", (int)run->want_result);
-		rc = OUTCOME_BAD_SCRIPT;
-	}
 	if (rc != OUTCOME_OK) {
 		error_set(err, "%s", ee.text);
 		syscall_run_free(run);
@@ -690,13 +690,12 @@ static int track_fds(struct syscall_ctx *ctx, const struct syscall_run *run,
 		return OUTCOME_OK;
 	if (matched && !run->result_unchecked && run->want_result >= 0)
 		script_fd = (int)run->want_result;
-	if (script_fd >= 0 && fd_map_lookup(ctx->fds, script_fd, &live)) {
-		/* Named meanwhile by a call on the other thread. */
-		error_set(err, "fd %d is already open in this script",
-			  script_fd);
-		script_fd = -1;
-		rc = OUTCOME_BAD_SCRIPT;
-	}
+	/* A number still in use passes to the new descriptor, as in
+	 * packetdrill (`accept(3, ...) = 4` twice without a close): the
+	 * earlier one stays open, unnamed, until the run ends.
+	 */
+	if (script_fd >= 0 && fd_map_lookup(ctx->fds, script_fd, &live))
+		fd_map_unname(ctx->fds, script_fd);
 	if (fd_map_add(ctx->fds, script_fd, (int)run->result)) {
 		error_set(err, "out of memory");
 		return OUTCOME_ENVIRONMENT;

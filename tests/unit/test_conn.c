@@ -166,6 +166,40 @@ static void test_peer_isn(void)
 	tap_is_int(ours.ack, 1, "our ack of ISN + 1 reads as ack 1");
 }
 
+/* Numbers as tcpdump prints them (packetdrill's rule): absolute in
+ * segments with SYN set, relative to the side's ISN in all others,
+ * whatever ISN the script wrote (upstream's `< S 999000:999040(40)`,
+ * `> S. 1234:1234(0) ack 999001`, then `< . 1:1(0) ack 1`).
+ */
+static void test_tcpdump_numbers(void)
+{
+	struct conn conn;
+	struct tcp_view syn = view_of(DIR_INBOUND, TCP_SYN, 999000, 0);
+	struct tcp_view expected = view_of(DIR_OUTBOUND, TCP_SYN | TCP_ACK,
+					   1234, 999001);
+	struct tcp_view synack = view_of(DIR_OUTBOUND, TCP_SYN | TCP_ACK,
+					 70000, 999001);
+	struct tcp_view ack = view_of(DIR_INBOUND, TCP_ACK, 1, 1);
+	struct tcp_view data = view_of(DIR_OUTBOUND, TCP_ACK, 70001, 999001);
+
+	memset(&conn, 0, sizeof(conn));
+	conn_inbound_to_live(&conn, &syn);
+	tap_is_int(syn.seq, 999000, "the peer's SYN goes out as written");
+	conn_learn_outbound(&conn, &synack, &expected);
+	conn_outbound_to_script(&conn, &synack);
+	tap_ok(synack.seq == 1234 && synack.ack == 999001,
+	       "the SYN-ACK reads as 1234 ack 999001, absolute (got %u ack %u)",
+	       synack.seq, synack.ack);
+	conn_inbound_to_live(&conn, &ack);
+	tap_ok(ack.seq == 999001 && ack.ack == 70001,
+	       "the peer's `. 1:1(0) ack 1` counts from both ISNs "
+	       "(got %u ack %u)", ack.seq, ack.ack);
+	conn_outbound_to_script(&conn, &data);
+	tap_ok(data.seq == 1 && data.ack == 1,
+	       "the kernel's next segment reads as 1 ack 1 (got %u ack %u)",
+	       data.seq, data.ack);
+}
+
 /* A bare SYN crossing ours is written with absolute numbers; the SYN-ACK
  * that answers our SYN then fixes the peer's ISN (packetdrill's rule).
  */
@@ -231,6 +265,7 @@ static void test_option_mapping(void)
 	memset(&conn, 0, sizeof(conn));
 	conn.local_isn_known = true;
 	conn.local_seq_offset = 1000000;
+	conn.local_isn = 1000000;
 	expected.option_count = 1;
 	expected.options[0].kind = TCPOPT_KIND_TIMESTAMP;
 	expected.options[0].u.ts.val = 100;
@@ -303,6 +338,7 @@ int main(void)
 	test_self_connect();
 	test_peer_isn();
 	test_crossing_syn_is_absolute();
+	test_tcpdump_numbers();
 	test_retired_connections();
 	test_passive_connections();
 	test_active_and_simultaneous();
