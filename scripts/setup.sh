@@ -62,6 +62,12 @@ check)
 	# timing to the millisecond, and sanitized unit tests running beside
 	# them on a two-core machine would make those checks measure load.
 	make check || status=$?
+	# packetdrill's own scripts, when the project's shared material sits
+	# beside the clone (as in CI): tcpcheck's verdicts against
+	# packetdrill's, and every difference explained in docs/compat.md.
+	if [ -d ../shared/compat/tcp ]; then
+		make compat || status=$?
+	fi
 	# One closing line for CI and for people: the totals of the suite.
 	if [ -f test-suite.log ]; then
 		pass=$(sed -n 's/^# PASS: *//p' test-suite.log | head -n 1)
