@@ -73,3 +73,8 @@ EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutati
 	tests/valgrind.sh \
 	tests/suite.sh tests/environment.sh tests/kselftest.sh tests/suite \
 	tests/lib.sh tests/negative tests/mutations
+
+# Hostile and malformed scripts through --dry_run (no kernel needed):
+# tests/badinput/generate writes most of them at test time.
+TESTS += tests/badinput.sh
+EXTRA_DIST += tests/badinput.sh tests/badinput
