@@ -78,3 +78,5 @@ EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutati
 # tests/badinput/generate writes most of them at test time.
 TESTS += tests/badinput.sh
 EXTRA_DIST += tests/badinput.sh tests/badinput
+
+include $(srcdir)/tests/fuzz.mk
