@@ -79,4 +79,14 @@ EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutati
 TESTS += tests/badinput.sh
 EXTRA_DIST += tests/badinput.sh tests/badinput
 
+# Global sysctls recorded and restored, on a directory like /proc/sys.
+check_PROGRAMS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
+TESTS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
+tests_unit_test_host_sysctl_SOURCES = tests/unit/test_host_sysctl.c tests/unit/tap.h
+tests_unit_test_host_sysctl_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_host_sysctl_san_SOURCES = tests/unit/test_host_sysctl.c tests/unit/tap.h
+tests_unit_test_host_sysctl_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_host_sysctl_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_host_sysctl_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+
 include $(srcdir)/tests/fuzz.mk
