@@ -79,6 +79,11 @@ EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutati
 TESTS += tests/badinput.sh
 EXTRA_DIST += tests/badinput.sh tests/badinput
 
+# Runs interrupted at 22 moments leave no process, namespace, device,
+# file or host setting behind (kernel test: takes the lock).
+TESTS += tests/interrupt.sh
+EXTRA_DIST += tests/interrupt.sh
+
 # Global sysctls recorded and restored, on a directory like /proc/sys.
 check_PROGRAMS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
 TESTS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
