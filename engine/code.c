@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "abort.h"
 #include "code.h"
+#include "shell.h"
 #include "tcp_info.h"
 
 struct code_block {
@@ -169,16 +169,7 @@ static int run_python(const struct code_log *log, const char *path_hex,
 		return error_set_errno(err, "fork");
 	}
 	if (pid == 0) {
-		sigset_t none;
-
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != runner)
-			_exit(127);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		shell_child_prepare(runner);
 		dup2(in[0], 0);
 		dup2(msg[1], 2);
 		execlp("python3", "python3", "-", path_hex, (char *)NULL);

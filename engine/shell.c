@@ -36,9 +36,8 @@ void shell_cleanup(void)
 	unlink(path);
 }
 
-static void exec_child(const char *command, const char *dir, pid_t runner)
+void shell_child_prepare(pid_t runner)
 {
-	char pid_text[24], nstat_path[64];
 	sigset_t none;
 
 	setpgid(0, 0);
@@ -50,6 +49,13 @@ static void exec_child(const char *command, const char *dir, pid_t runner)
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void exec_child(const char *command, const char *dir, pid_t runner)
+{
+	char pid_text[24], nstat_path[64];
+
+	shell_child_prepare(runner);
 	snprintf(pid_text, sizeof(pid_text), "%d", (int)runner);
 	setenv("PACKETDRILL_PID", pid_text, 1);
 	setenv("TCPCHECK_PID", pid_text, 1);
