@@ -84,6 +84,16 @@ EXTRA_DIST += tests/badinput.sh tests/badinput
 TESTS += tests/interrupt.sh
 EXTRA_DIST += tests/interrupt.sh
 
+# tcpcheck itself built with ASan+UBSan, and the whole corpus played
+# with it; the host must be as it was afterwards (kernel test).
+check_PROGRAMS += tcpcheck_san
+tcpcheck_san_SOURCES = $(tcpcheck_SOURCES)
+tcpcheck_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tcpcheck_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tcpcheck_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+TESTS += tests/corpus-san.sh
+EXTRA_DIST += tests/corpus-san.sh
+
 # Global sysctls recorded and restored, on a directory like /proc/sys.
 check_PROGRAMS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
 TESTS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
