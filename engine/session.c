@@ -318,6 +318,8 @@ void session_finish(struct session *s, struct session_result *res)
 	res->capture_written = s->capture_path &&
 		access(s->capture_path, F_OK) == 0;
 	if (WIFSIGNALED(status)) {
+		/* It could not clean up after its commands: do it here. */
+		shell_cleanup_of(s->pid);
 		res->signal = WTERMSIG(status);
 		res->outcome = OUTCOME_ENVIRONMENT;
 		error_set(&res->err, "the runner was killed by signal %d (%s)",

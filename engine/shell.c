@@ -28,12 +28,17 @@ static void nstat_history_path(pid_t runner, char *buf, size_t size)
 	snprintf(buf, size, "/tmp/.tcpcheck-nstat.%d", (int)runner);
 }
 
-void shell_cleanup(void)
+void shell_cleanup_of(pid_t runner)
 {
 	char path[64];
 
-	nstat_history_path(getpid(), path, sizeof(path));
+	nstat_history_path(runner, path, sizeof(path));
 	unlink(path);
+}
+
+void shell_cleanup(void)
+{
+	shell_cleanup_of(getpid());
 }
 
 void shell_child_prepare(pid_t runner)

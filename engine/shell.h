@@ -28,6 +28,10 @@ int shell_run(const char *command, const char *dir, struct error *err);
 
 /* Remove what the commands of this runner left for it (nstat's history). */
 void shell_cleanup(void);
+/* The same for a runner that could not do it itself (killed outright),
+ * from its parent.
+ */
+void shell_cleanup_of(pid_t runner);
 
 /* In a child just forked by the runner, before exec: a process group of
  * its own (Ctrl-C reaches the runner, which stops the child), death with

@@ -9,8 +9,9 @@
 # alone, once with Ctrl-C pressed twice.  After each: tcpcheck exited 130
 # (or died of the signal itself, when it came before tcpcheck could
 # catch it), no process of the run is left, no namespace is held by one,
-# no file /tmp/tcpcheck* appeared, and the host's interfaces (no tun0),
-# addresses, routes, named namespaces and sysctls are as they were.
+# no file /tmp/tcpcheck* or /tmp/.tcpcheck* (nstat's history) appeared,
+# and the host's interfaces (no tun0), addresses, routes, named
+# namespaces and sysctls are as they were.
 . "$(dirname "$0")/lib.sh"
 require_kernel_env
 cd "$top_srcdir" || exit 1
@@ -30,7 +31,8 @@ script() {	# script NAME TEXT...
 }
 script init "\`sleep 30; : $marker\`" "$head"
 script blocking "$head" '+0...20 accept(3, ..., ...) = 4'
-script shell "$head" "+0 \`sleep 30; : $marker\`"
+# nstat keeps a history file per runner (/tmp/.tcpcheck-nstat.PID).
+script shell "$head" "+0 \`nstat -n; sleep 30; : $marker\`"
 script background "$head" \
 	"+0 \`sh -c 'sleep 300; : $marker' >/dev/null 2>&1 &\`" \
 	'+0...20 accept(3, ..., ...) = 4'
@@ -44,7 +46,7 @@ script sysctl "$head" "+0 \`sysctl -q fs.lease-break-time=$((lease + 1))\`" \
 	'+0...20 accept(3, ..., ...) = 4'
 
 host_snapshot "$work/before"
-ls -d /tmp/tcpcheck* 2>/dev/null >"$work/before.tmp"
+ls -d /tmp/tcpcheck* /tmp/.tcpcheck* 2>/dev/null >"$work/before.tmp"
 readlink /proc/[0-9]*/ns/net 2>/dev/null | sort -u >"$work/before.netns"
 
 # NAME SCRIPTS DELAY SIGNALS(INT|TERM|INT,INT) TARGET(group|process)
@@ -119,8 +121,9 @@ echo "$cases" | while read -r name scripts delay signals target; do
 	test ! -s "$work/left"
 	tap_ok $? "$name: no process of the run is left, none holds a namespace"
 	tap_diag <"$work/left"
-	ls -d /tmp/tcpcheck* 2>/dev/null | diff "$work/before.tmp" - >"$work/diff"
-	tap_ok $? "$name: no /tmp/tcpcheck* file left"
+	ls -d /tmp/tcpcheck* /tmp/.tcpcheck* 2>/dev/null |
+		diff "$work/before.tmp" - >"$work/diff"
+	tap_ok $? "$name: no /tmp/tcpcheck* or /tmp/.tcpcheck* file left"
 	tap_diag <"$work/diff"
 	host_snapshot "$work/after"
 	diff "$work/before" "$work/after" >"$work/diff"
