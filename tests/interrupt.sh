@@ -46,7 +46,6 @@ script sysctl "$head" "+0 \`sysctl -q fs.lease-break-time=$((lease + 1))\`" \
 	'+0...20 accept(3, ..., ...) = 4'
 
 host_snapshot "$work/before"
-ls -d /tmp/tcpcheck* /tmp/.tcpcheck* 2>/dev/null >"$work/before.tmp"
 readlink /proc/[0-9]*/ns/net 2>/dev/null | sort -u >"$work/before.netns"
 
 # NAME SCRIPTS DELAY SIGNALS(INT|TERM|INT,INT) TARGET(group|process)
@@ -77,7 +76,7 @@ ctrl-c-twice packet 0.5 INT,INT group'
 work_hex=$(printf '%s' "$work" | od -An -tx1 | tr -d ' \n')
 leftovers() {	# processes of these runs, and namespaces they hold
 	for dir in /proc/[0-9]*; do
-		cmd=$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null) || continue
+		cmd=$( (tr '\0' ' ' <"$dir/cmdline") 2>/dev/null) || continue
 		case $cmd in
 		*"$work"*|*"$marker"*|*"$work_hex"*)
 			ns=$(readlink "$dir/ns/net" 2>/dev/null)
@@ -94,6 +93,9 @@ echo "$cases" | while read -r name scripts delay signals target; do
 	for s in $(echo "$scripts" | tr , ' '); do
 		files="$files $work/$s.pkt"
 	done
+	# Taken for each case: other work on the machine may leave its
+	# own /tmp/tcpcheck-* (a test's mktemp) between two cases.
+	ls -d /tmp/tcpcheck* /tmp/.tcpcheck* 2>/dev/null >"$work/before.tmp"
 	# setsid: a process group of its own, as a shell job has.
 	# shellcheck disable=SC2086
 	setsid "$TCPCHECK" -j2 $files >"$work/out" 2>&1 &
