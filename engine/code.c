@@ -14,11 +14,14 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "abort.h"
 #include "code.h"
+#include "shell.h"
 #include "tcp_info.h"
 
 struct code_block {
@@ -137,11 +140,17 @@ static char *hex_of(const char *text)
 	return hex;
 }
 
-/* Python reads the program from a pipe; its stderr comes back on another. */
+/* Python reads the program from a pipe; its stderr comes back on another.
+ * Like a shell command (shell.c) it is the runner's to stop: a process
+ * group of its own, so Ctrl-C reaches the runner alone, which then kills
+ * it, and a parent-death signal, so it never outlives a runner killed
+ * outright (a block may loop forever).  *interrupted tells the caller.
+ */
 static int run_python(const struct code_log *log, const char *path_hex,
-		      struct error *err, int *status)
+		      struct error *err, int *status, bool *interrupted)
 {
 	int in[2], msg[2];
+	pid_t runner = getpid();
 	pid_t pid;
 	FILE *to;
 	ssize_t n;
@@ -160,6 +169,7 @@ static int run_python(const struct code_log *log, const char *path_hex,
 		return error_set_errno(err, "fork");
 	}
 	if (pid == 0) {
+		shell_child_prepare(runner);
 		dup2(in[0], 0);
 		dup2(msg[1], 2);
 		execlp("python3", "python3", "-", path_hex, (char *)NULL);
@@ -175,14 +185,27 @@ static int run_python(const struct code_log *log, const char *path_hex,
 		close(in[1]);
 	}
 	err->text[0] = '\0';
-	n = read(msg[0], err->text, sizeof(err->text) - 1);
+	*interrupted = false;
+	while ((n = read(msg[0], err->text, sizeof(err->text) - 1)) < 0 &&
+	       errno == EINTR) {
+		if (abort_requested()) {
+			kill(pid, SIGKILL);
+			*interrupted = true;
+			break;
+		}
+	}
 	err->text[n > 0 ? n : 0] = '\0';
 	if (n > 0 && err->text[n - 1] == '\n')
 		err->text[n - 1] = '\0';
 	close(msg[0]);
-	while (waitpid(pid, status, 0) < 0)
+	while (waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR)
 			return error_set_errno(err, "waitpid");
+		if (abort_requested()) {
+			kill(pid, SIGKILL);
+			*interrupted = true;
+		}
+	}
 	return 0;
 }
 
@@ -191,17 +214,22 @@ int code_log_run(const struct code_log *log, const char *script_path,
 {
 	char *path_hex;
 	int status = 0;
+	bool interrupted = false;
 
 	if (log->count == 0)
 		return OUTCOME_OK;
 	path_hex = hex_of(script_path);
 	if (!path_hex)
 		return error_set(err, "out of memory"), OUTCOME_ENVIRONMENT;
-	if (run_python(log, path_hex, err, &status) < 0) {
+	if (run_python(log, path_hex, err, &status, &interrupted) < 0) {
 		free(path_hex);
 		return OUTCOME_ENVIRONMENT;
 	}
 	free(path_hex);
+	if (interrupted || abort_requested())
+		return error_set(err, "%s: interrupted by %s", script_path,
+				 strsignal(abort_signal())),
+			OUTCOME_ENVIRONMENT;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return OUTCOME_OK;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == PY_ASSERTION)

@@ -21,5 +21,8 @@ ENGINE_SOURCES += engine/history.h engine/history.c engine/stray.h \
 ENGINE_SOURCES += engine/capture.h engine/capture.c engine/pcap_dl.h \
 	engine/pcap_dl.c
 
+# The host's global sysctls, put back after each run.
+ENGINE_SOURCES += engine/host_sysctl.h engine/host_sysctl.c
+
 include $(srcdir)/engine/packet.mk
 include $(srcdir)/engine/syscall.mk

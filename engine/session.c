@@ -24,6 +24,7 @@
 #include "abort.h"
 #include "capture.h"
 #include "clock.h"
+#include "host_sysctl.h"
 #include "netns.h"
 #include "session.h"
 #include "shell.h"
@@ -39,8 +40,34 @@ struct session {
 	struct run_progress *progress;	/* MAP_SHARED with the runner */
 	int64_t started_ns;
 	char *capture_path;
+	struct host_sysctls *host;	/* recorded before the runner starts */
+	FILE *trace;
 	struct error report;
 };
+
+/* Only a shell command or a code block (Python) can write a sysctl; a
+ * script without either leaves the host's as they are, and the session
+ * spares itself reading them twice.
+ */
+static bool runs_programs(const struct script *script)
+{
+	if (script->init_command || script->cleanup_command)
+		return true;
+	for (int i = 0; i < script->event_count; i++)
+		if (script->events[i].kind == EVENT_COMMAND ||
+		    script->events[i].kind == EVENT_CODE)
+			return true;
+	return false;
+}
+
+static void session_free(struct session *s)
+{
+	if (s->progress && s->progress != MAP_FAILED)
+		munmap(s->progress, sizeof(*s->progress));
+	host_sysctls_free(s->host);
+	free(s->capture_path);
+	free(s);
+}
 
 /* A runner preempted by a busy neighbour sees packets milliseconds late;
  * the lowest real-time priority keeps ordinary load from preempting it.
@@ -180,19 +207,25 @@ int session_start(const struct script *script, const struct run_config *cfg,
 		error_set(err, "out of memory");
 		return OUTCOME_ENVIRONMENT;
 	}
+	s->trace = cfg->trace;
 	s->progress = mmap(NULL, sizeof(*s->progress), PROT_READ | PROT_WRITE,
 			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s->progress == MAP_FAILED) {
 		error_set_errno(err, "mmap");
-		free(s->capture_path);
-		free(s);
+		session_free(s);
+		return OUTCOME_ENVIRONMENT;
+	}
+	/* Before the runner exists, so that whatever it does to the host
+	 * is undone in session_finish(), however it ends.
+	 */
+	if (runs_programs(script) &&
+	    host_sysctls_record("/proc/sys", &s->host, err) < 0) {
+		session_free(s);
 		return OUTCOME_ENVIRONMENT;
 	}
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		error_set_errno(err, "pipe2");
-		munmap(s->progress, sizeof(*s->progress));
-		free(s->capture_path);
-		free(s);
+		session_free(s);
 		return OUTCOME_ENVIRONMENT;
 	}
 	/* A stale file from an earlier run must not pass for this one's. */
@@ -205,9 +238,7 @@ int session_start(const struct script *script, const struct run_config *cfg,
 		error_set_errno(err, "fork");
 		close(fds[0]);
 		close(fds[1]);
-		munmap(s->progress, sizeof(*s->progress));
-		free(s->capture_path);
-		free(s);
+		session_free(s);
 		return OUTCOME_ENVIRONMENT;
 	}
 	if (s->pid == 0) {
@@ -287,6 +318,8 @@ void session_finish(struct session *s, struct session_result *res)
 	res->capture_written = s->capture_path &&
 		access(s->capture_path, F_OK) == 0;
 	if (WIFSIGNALED(status)) {
+		/* It could not clean up after its commands: do it here. */
+		shell_cleanup_of(s->pid);
 		res->signal = WTERMSIG(status);
 		res->outcome = OUTCOME_ENVIRONMENT;
 		error_set(&res->err, "the runner was killed by signal %d (%s)",
@@ -296,7 +329,9 @@ void session_finish(struct session *s, struct session_result *res)
 		memcpy(res->err.text, s->report.text, s->used + 1);
 	}
 	close(s->fd);
-	munmap(s->progress, sizeof(*s->progress));
-	free(s->capture_path);
-	free(s);
+	/* The runner and everything it started are gone: nothing can
+	 * change a sysctl again behind the restore.
+	 */
+	host_sysctls_restore(s->host, s->trace);
+	session_free(s);
 }

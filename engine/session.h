@@ -4,14 +4,17 @@
  * The runner of each script is a child process that moves itself into a
  * new network namespace, creates tun0 there and plays the script.  When
  * the child exits, for whatever reason, the kernel destroys the namespace
- * and the device with it: the host is never touched and nothing needs
- * cleaning up.  The child sends its report back through a pipe, and
- * publishes the line it is playing in a page it shares with the parent.
+ * and the device with it.  The sysctls a namespace shares with the host
+ * (kernel.*, vm.*, ...) are recorded before the runner starts and put
+ * back once it is gone (host_sysctl.h), so a script's shell command
+ * cannot leave the host changed.  The child sends its report back
+ * through a pipe, and publishes the line it is playing in a page it
+ * shares with the parent.
  *
  * A session is started, watched and finished in separate steps so that
  * the caller can keep several running at once and wait for all of them in
- * one poll().  Nothing here prints, and nothing decides what a result
- * means for the suite.
+ * one poll().  Nothing here prints but the -v trace of a sysctl put
+ * back, and nothing decides what a result means for the suite.
  */
 #ifndef TCPCHECK_SESSION_H
 #define TCPCHECK_SESSION_H

@@ -28,17 +28,21 @@ static void nstat_history_path(pid_t runner, char *buf, size_t size)
 	snprintf(buf, size, "/tmp/.tcpcheck-nstat.%d", (int)runner);
 }
 
-void shell_cleanup(void)
+void shell_cleanup_of(pid_t runner)
 {
 	char path[64];
 
-	nstat_history_path(getpid(), path, sizeof(path));
+	nstat_history_path(runner, path, sizeof(path));
 	unlink(path);
 }
 
-static void exec_child(const char *command, const char *dir, pid_t runner)
+void shell_cleanup(void)
 {
-	char pid_text[24], nstat_path[64];
+	shell_cleanup_of(getpid());
+}
+
+void shell_child_prepare(pid_t runner)
+{
 	sigset_t none;
 
 	setpgid(0, 0);
@@ -50,6 +54,13 @@ static void exec_child(const char *command, const char *dir, pid_t runner)
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void exec_child(const char *command, const char *dir, pid_t runner)
+{
+	char pid_text[24], nstat_path[64];
+
+	shell_child_prepare(runner);
 	snprintf(pid_text, sizeof(pid_text), "%d", (int)runner);
 	setenv("PACKETDRILL_PID", pid_text, 1);
 	setenv("TCPCHECK_PID", pid_text, 1);

@@ -10,6 +10,8 @@
 #ifndef TCPCHECK_SHELL_H
 #define TCPCHECK_SHELL_H
 
+#include <sys/types.h>
+
 #include "error.h"
 
 enum shell_status {
@@ -26,5 +28,16 @@ int shell_run(const char *command, const char *dir, struct error *err);
 
 /* Remove what the commands of this runner left for it (nstat's history). */
 void shell_cleanup(void);
+/* The same for a runner that could not do it itself (killed outright),
+ * from its parent.
+ */
+void shell_cleanup_of(pid_t runner);
+
+/* In a child just forked by the runner, before exec: a process group of
+ * its own (Ctrl-C reaches the runner, which stops the child), death with
+ * the runner, default signals.  Exits (127) if the runner is already
+ * gone.  Shared by the shell commands and the code blocks' Python.
+ */
+void shell_child_prepare(pid_t runner);
 
 #endif /* TCPCHECK_SHELL_H */

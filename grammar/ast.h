@@ -51,9 +51,17 @@ struct expr_field {
 	struct src_loc loc;
 };
 
+/* Expressions nest at most this deep (an a|b|c chain nests one level
+ * per '|').  The parser rejects deeper ones, so that the passes that walk
+ * a tree recursively (checks, evaluation, dump, free) cannot run out of
+ * stack on a hostile script.
+ */
+#define EXPR_DEPTH_MAX 256
+
 struct expr {
 	enum expr_kind kind;
 	struct src_loc loc;
+	int depth;	/* levels in this subtree: 1 for a leaf */
 	union {
 		struct {
 			int64_t value;

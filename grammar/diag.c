@@ -112,23 +112,41 @@ void diag_add(struct diag_list *list, struct src_loc loc, const char *fmt,
 	va_end(ap);
 }
 
+/* What diag_print() shows of hostile input: a report stays readable,
+ * and its size bounded, whatever the script holds (megabyte lines, a
+ * million errors, terminal escapes).
+ */
+#define DIAG_SHOWN_MAX 100	/* diagnostics per list */
+#define MESSAGE_SHOWN_MAX 400	/* bytes of one message */
+#define LINE_SHOWN_MAX 160	/* bytes of a source line */
+
+/* A cursor over the source's lines, so that printing diagnostics in line
+ * order reads the text once rather than once per diagnostic.
+ */
+struct line_cursor {
+	int line;	/* 1-based number of the line at pos */
+	size_t pos;	/* offset of its first byte */
+};
+
 /* Find the text of 1-based line `line`; returns its length (without the
  * line terminator) or -1 if the source has fewer lines.
  */
 static long find_line(const char *source, size_t len, int line,
-		      const char **start)
+		      struct line_cursor *cur, const char **start)
 {
-	size_t pos = 0;
-
-	for (int n = 1; n < line; n++) {
-		const char *nl = memchr(source + pos, '\n', len - pos);
+	if (line < cur->line) {
+		cur->line = 1;
+		cur->pos = 0;
+	}
+	for (; cur->line < line; cur->line++) {
+		const char *nl = memchr(source + cur->pos, '\n',
+					len - cur->pos);
 
 		if (!nl)
 			return -1;
-		pos = (size_t)(nl - source) + 1;
+		cur->pos = (size_t)(nl - source) + 1;
 	}
-	if (pos > len)
-		return -1;
+	size_t pos = cur->pos;
 	const char *nl = memchr(source + pos, '\n', len - pos);
 	size_t end = nl ? (size_t)(nl - source) : len;
 
@@ -138,39 +156,86 @@ static long find_line(const char *source, size_t len, int line,
 	return (long)(end - pos);
 }
 
-/* The caret line copies the tabs of the source line so that the caret
- * lands under the right character whatever the tab width.
- */
-static void print_caret(const char *text, long len, int column, FILE *out)
+/* Control characters other than tab would act on the terminal. */
+static void put_shown(char c, FILE *out)
 {
-	for (long i = 0; i < column - 1; i++)
+	unsigned char u = (unsigned char)c;
+
+	fputc(u == '\t' || (u >= 0x20 && u != 0x7f) ? c : '?', out);
+}
+
+/* The source line, or the LINE_SHOWN_MAX bytes of it around the column
+ * with "..." where it is cut, and the caret under the column.  The caret
+ * line copies the tabs of the source line so that the caret lands under
+ * the right character whatever the tab width.
+ */
+static void print_line(const char *text, long len, int column, FILE *out)
+{
+	long from = 0, to = len, col = column - 1;
+
+	if (len > LINE_SHOWN_MAX) {
+		from = col > LINE_SHOWN_MAX / 2 ? col - LINE_SHOWN_MAX / 2 : 0;
+		if (from > len - LINE_SHOWN_MAX)
+			from = len - LINE_SHOWN_MAX;
+		to = from + LINE_SHOWN_MAX;
+	}
+	if (from > 0)
+		fputs("...", out);
+	for (long i = from; i < to; i++)
+		put_shown(text[i], out);
+	if (to < len)
+		fputs("...", out);
+	fputc('\n', out);
+	if (from > 0)
+		fputs("   ", out);
+	for (long i = from; i < col; i++)
 		fputc(i < len && text[i] == '\t' ? '\t' : ' ', out);
 	fputs("^\n", out);
+}
+
+static void print_message(const char *message, FILE *out)
+{
+	size_t n = strlen(message);
+
+	if (n > MESSAGE_SHOWN_MAX) {
+		fprintf(out, "%.*s...\n", MESSAGE_SHOWN_MAX, message);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		put_shown(message[i], out);
+	fputc('\n', out);
 }
 
 void diag_print(const struct diag_list *list, const char *source,
 		size_t source_len, FILE *out)
 {
 	const char *path = list->path ? list->path : "<input>";
+	struct line_cursor cur = { 1, 0 };
+	int shown = list->count;
 
-	for (int i = 0; i < list->count; i++) {
+	if (shown > DIAG_SHOWN_MAX + 1)
+		shown = DIAG_SHOWN_MAX;
+	for (int i = 0; i < shown; i++) {
 		const struct diag *d = &list->items[i];
 		const char *text;
 		long len;
 
 		if (d->loc.line <= 0) {
-			fprintf(out, "%s: error: %s\n", path, d->message);
+			fprintf(out, "%s: error: ", path);
+			print_message(d->message, out);
 			continue;
 		}
-		fprintf(out, "%s:%d:%d: error: %s\n", path, d->loc.line,
-			d->loc.column, d->message);
+		fprintf(out, "%s:%d:%d: error: ", path, d->loc.line,
+			d->loc.column);
+		print_message(d->message, out);
 		if (!source)
 			continue;
-		len = find_line(source, source_len, d->loc.line, &text);
+		len = find_line(source, source_len, d->loc.line, &cur, &text);
 		if (len < 0)
 			continue;
-		fwrite(text, 1, (size_t)len, out);
-		fputc('\n', out);
-		print_caret(text, len, d->loc.column, out);
+		print_line(text, len, d->loc.column, out);
 	}
+	if (shown < list->count)
+		fprintf(out, "%s: %d more errors not shown\n", path,
+			list->count - shown);
 }

@@ -170,6 +170,7 @@ void gram_error(struct gram_ctx *ctx, const YYLTYPE *loc, const char *fmt,
 }
 
 %code {
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,8 +317,72 @@ static struct expr *expr_new(struct gram_ctx *ctx, enum expr_kind kind,
 	if (e) {
 		e->kind = kind;
 		e->loc = src(loc);
+		e->depth = 1;
 	}
 	return e;
+}
+
+static int child_depth(const struct expr *child, int depth)
+{
+	return child && child->depth >= depth ? child->depth + 1 : depth;
+}
+
+/* Set e's depth from its children's.  A node over EXPR_DEPTH_MAX is
+ * reported once and replaced by a leaf marked EXPR_DEPTH_MAX + 1; every
+ * node built on such a leaf collapses into one too.  So no tree ever
+ * gets deeper than the limit, not even the half-built ones that error
+ * recovery frees, and a million-level nesting costs no stack and one
+ * message.
+ */
+static struct expr *bound_depth(struct gram_ctx *ctx, struct expr *e)
+{
+	int depth = 1;
+	bool reported = false;
+	struct expr *leaf;
+
+	if (!e)
+		return NULL;
+	switch (e->kind) {
+	case EXPR_OR:
+		depth = child_depth(e->u.binary.lhs, depth);
+		depth = child_depth(e->u.binary.rhs, depth);
+		break;
+	case EXPR_ARRAY:
+		for (int i = 0; i < e->u.array.count; i++)
+			depth = child_depth(e->u.array.items[i], depth);
+		break;
+	case EXPR_STRUCT:
+		for (int i = 0; i < e->u.structure.count; i++) {
+			depth = child_depth(e->u.structure.fields[i].index,
+					    depth);
+			depth = child_depth(e->u.structure.fields[i].value,
+					    depth);
+		}
+		break;
+	case EXPR_CALL:
+		for (int i = 0; i < e->u.call.args.count; i++)
+			depth = child_depth(e->u.call.args.items[i], depth);
+		break;
+	default:
+		break;
+	}
+	/* A child that is a marked leaf: reported further down. */
+	reported = depth > EXPR_DEPTH_MAX + 1;
+	e->depth = depth;
+	if (depth <= EXPR_DEPTH_MAX)
+		return e;
+	if (!reported)
+		gram_error(ctx, &(YYLTYPE){ .first_line = e->loc.line,
+					    .first_column = e->loc.column },
+			   "expression nested too deeply (more than %d levels)",
+			   EXPR_DEPTH_MAX);
+	leaf = expr_new(ctx, EXPR_ELLIPSIS, &(YYLTYPE){ 0 });
+	if (leaf) {
+		leaf->loc = e->loc;
+		leaf->depth = EXPR_DEPTH_MAX + 1;
+	}
+	expr_free(e);
+	return leaf;
 }
 
 static struct expr *expr_int(struct gram_ctx *ctx, struct gram_num num,
@@ -451,7 +516,7 @@ static struct expr *expr_or(struct gram_ctx *ctx, struct expr *lhs,
 	}
 	e->u.binary.lhs = lhs;
 	e->u.binary.rhs = rhs;
-	return e;
+	return bound_depth(ctx, e);
 }
 
 static struct expr *expr_array(struct gram_ctx *ctx, struct expr_list list,
@@ -464,7 +529,7 @@ static struct expr *expr_array(struct gram_ctx *ctx, struct expr_list list,
 		return NULL;
 	}
 	e->u.array = list;
-	return e;
+	return bound_depth(ctx, e);
 }
 
 static struct expr *expr_call(struct gram_ctx *ctx, char *name,
@@ -480,7 +545,7 @@ static struct expr *expr_call(struct gram_ctx *ctx, char *name,
 	}
 	e->u.call.name = name;
 	e->u.call.args = args;
-	return e;
+	return bound_depth(ctx, e);
 }
 
 static void fields_free(struct gram_fields *fields)
@@ -503,7 +568,7 @@ static struct expr *expr_struct(struct gram_ctx *ctx,
 	}
 	e->u.structure.fields = fields.items;
 	e->u.structure.count = fields.count;
-	return e;
+	return bound_depth(ctx, e);
 }
 
 /* Items that failed to build (NULL) are dropped: the parse has already
@@ -542,7 +607,9 @@ static struct expr_field field_indexed(struct gram_ctx *ctx,
 {
 	struct expr_field field = { .loc = src(loc) };
 
-	if (!call) {
+	/* Not a call any more when it nested too deeply (bound_depth()). */
+	if (!call || call->kind != EXPR_CALL) {
+		expr_free(call);
 		expr_free(value);
 		return field;
 	}
@@ -648,17 +715,28 @@ static struct endpoint_spec endpoint_port(struct gram_ctx *ctx,
 	};
 }
 
-/* An IPv6 address comes with its brackets: [fd3d::1]. */
+/* An IPv6 address comes with its brackets: [fd3d::1].  The scanner
+ * only knows the characters an address is made of (999.1.2.3 and [:::]
+ * scan too); whether they make one is checked here, where the location
+ * is, rather than when the run builds the packet.
+ */
 static struct endpoint_spec endpoint_addr(struct gram_ctx *ctx,
 					  const YYLTYPE *loc, bool bracketed)
 {
 	size_t trim = bracketed ? 1 : 0;
-
-	return (struct endpoint_spec){
+	struct endpoint_spec ep = {
 		.has_addr = true,
 		.addr = gram_strndup(ctx, ctx->text + loc->start + trim,
 				     loc->end - loc->start - 2 * trim),
 	};
+	unsigned char bytes[sizeof(struct in6_addr)];
+
+	if (ep.addr && inet_pton(bracketed ? AF_INET6 : AF_INET, ep.addr,
+				 bytes) != 1)
+		gram_error(ctx, loc, "'%.*s' is not an %s address",
+			   (int)(loc->end - loc->start), ctx->text + loc->start,
+			   bracketed ? "IPv6" : "IPv4");
+	return ep;
 }
 
 static struct event *event_new(struct gram_ctx *ctx, enum event_kind kind)

@@ -48,3 +48,20 @@ corpus_scripts() {
 		(cd "$top_srcdir" && find testcases -name '*.pkt')
 	fi | sort
 }
+
+# What a run must leave as it found it: interfaces (a TUN device in the
+# host's namespace would show here), addresses, routes, named network
+# namespaces and every sysctl but those the kernel changes by itself.
+host_snapshot() {	# host_snapshot FILE
+	{
+		ip -o link show | sed 's/ state [A-Z]*//'
+		ip -o addr show
+		ip route show table all
+		ip -6 route show table all 2>/dev/null
+		ip netns list 2>/dev/null
+		sysctl -a 2>/dev/null | grep -v -E \
+			-e '^fs\.(dentry-state|file-nr|inode-nr|inode-state|aio-nr|quota\.)' \
+			-e '^kernel\.(ns_last_pid|random\.|pty\.nr|perf_event_max_sample_rate|tainted)' \
+			-e '^net\.netfilter\.nf_conntrack_count'
+	} >"$1"
+}

@@ -73,3 +73,35 @@ EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutati
 	tests/valgrind.sh \
 	tests/suite.sh tests/environment.sh tests/kselftest.sh tests/suite \
 	tests/lib.sh tests/negative tests/mutations
+
+# Hostile and malformed scripts through --dry_run (no kernel needed):
+# tests/badinput/generate writes most of them at test time.
+TESTS += tests/badinput.sh
+EXTRA_DIST += tests/badinput.sh tests/badinput
+
+# Runs interrupted at 22 moments leave no process, namespace, device,
+# file or host setting behind (kernel test: takes the lock).
+TESTS += tests/interrupt.sh
+EXTRA_DIST += tests/interrupt.sh
+
+# tcpcheck itself built with ASan+UBSan, and the whole corpus played
+# with it; the host must be as it was afterwards (kernel test).
+check_PROGRAMS += tcpcheck_san
+tcpcheck_san_SOURCES = $(tcpcheck_SOURCES)
+tcpcheck_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tcpcheck_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tcpcheck_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+TESTS += tests/corpus-san.sh
+EXTRA_DIST += tests/corpus-san.sh
+
+# Global sysctls recorded and restored, on a directory like /proc/sys.
+check_PROGRAMS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
+TESTS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
+tests_unit_test_host_sysctl_SOURCES = tests/unit/test_host_sysctl.c tests/unit/tap.h
+tests_unit_test_host_sysctl_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_host_sysctl_san_SOURCES = tests/unit/test_host_sysctl.c tests/unit/tap.h
+tests_unit_test_host_sysctl_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_host_sysctl_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_host_sysctl_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+
+include $(srcdir)/tests/fuzz.mk

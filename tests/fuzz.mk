@@ -1,0 +1,82 @@
+# tests/fuzz.mk - libFuzzer targets and the replay of what they found.
+#
+# The replay programs are built always, with gcc and the sanitizers like
+# the other _san tests: `make check` feeds them every input kept under
+# tests/fuzz-regressions/TARGET/.  The libFuzzer targets themselves need
+# clang and `./configure --enable-fuzzing`; `make fuzz` runs each for
+# FUZZ_SECONDS on a seed corpus (the scripts of testcases/ and tests/,
+# packets written by tests/fuzz/packet-seeds) with a dictionary derived
+# from the scanner (tests/fuzz/script-dict).  What they learn stays in
+# fuzz-corpus/, crashes land in fuzz-crashes/: fix the bug, then copy the
+# input to tests/fuzz-regressions/TARGET/.
+check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san
+TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san
+tests_fuzz_replay_script_san_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_script.c tests/unit/tap.h
+tests_fuzz_replay_script_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
+	-DFUZZ_TARGET='"script"'
+tests_fuzz_replay_script_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_fuzz_replay_script_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_fuzz_replay_script_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+tests_fuzz_replay_packet_san_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_packet.c tests/unit/tap.h
+tests_fuzz_replay_packet_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
+	$(LIBNET_CFLAGS) -DFUZZ_TARGET='"packet"'
+tests_fuzz_replay_packet_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_fuzz_replay_packet_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_fuzz_replay_packet_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+EXTRA_DIST += tests/fuzz/packet-seeds tests/fuzz/script-dict \
+	tests/fuzz-regressions
+
+FUZZ_SECONDS = 60
+FUZZ_TARGETS = script packet
+
+if ENABLE_FUZZING
+# The library again, instrumented for libFuzzer's coverage.
+noinst_LIBRARIES += libtcpcheck_fuzz.a
+libtcpcheck_fuzz_a_SOURCES = $(GRAMMAR_SOURCES) $(ENGINE_SOURCES)
+nodist_libtcpcheck_fuzz_a_SOURCES = $(GRAMMAR_GENERATED)
+libtcpcheck_fuzz_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
+libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+
+noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet
+tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c
+tests_fuzz_fuzz_script_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_script_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_script_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
+tests_fuzz_fuzz_packet_SOURCES = tests/fuzz/fuzz_packet.c
+tests_fuzz_fuzz_packet_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
+tests_fuzz_fuzz_packet_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_packet_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_packet_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
+
+fuzz-seeds/script: $(srcdir)/tests/fuzz/script-dict $(srcdir)/grammar/lexer.l
+	$(AM_V_GEN)rm -rf fuzz-seeds/script && $(MKDIR_P) fuzz-seeds/script && \
+	for f in `cd $(srcdir) && find testcases tests/golden tests/negative \
+		tests/badinput -name '*.pkt'`; do \
+		cp $(srcdir)/$$f fuzz-seeds/script/`echo $$f | tr / _`; \
+	done && \
+	$(SHELL) $(srcdir)/tests/fuzz/script-dict $(srcdir) >fuzz-seeds/script.dict
+fuzz-seeds/packet: $(srcdir)/tests/fuzz/packet-seeds
+	$(AM_V_GEN)rm -rf fuzz-seeds/packet && \
+	python3 $(srcdir)/tests/fuzz/packet-seeds fuzz-seeds/packet
+
+# Each target in turn for FUZZ_SECONDS; the first crash stops make with
+# the input's path in fuzz-crashes/TARGET/.
+fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet fuzz-seeds/script \
+		fuzz-seeds/packet
+	@for t in $(FUZZ_TARGETS); do \
+		$(MKDIR_P) fuzz-corpus/$$t fuzz-crashes/$$t || exit 1; \
+		dict=; test ! -f fuzz-seeds/$$t.dict || dict=-dict=fuzz-seeds/$$t.dict; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		./tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-rss_limit_mb=2048 -print_final_stats=1 $$dict \
+			-artifact_prefix=fuzz-crashes/$$t/ fuzz-corpus/$$t \
+			fuzz-seeds/$$t $(srcdir)/tests/fuzz-regressions/$$t || exit 1; \
+	done
+else
+fuzz:
+	@echo "make fuzz needs clang: ./configure CC=clang --enable-fuzzing" >&2
+	@exit 1
+endif
+.PHONY: fuzz
