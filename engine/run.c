@@ -1233,6 +1233,8 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	r->played_us = calloc((size_t)script->event_count + 1,
 			      sizeof(*r->played_us));
 	conn_table_init(&r->conns);
+	r->conns.ts_clock.tick_usecs = cfg->tcp_ts_tick_usecs;
+	r->conns.ts_clock.tolerance_usecs = cfg->tolerance_usecs;
 	/* Wake-ups at the requested nanosecond, not 50 us later. */
 	prctl(PR_SET_TIMERSLACK, 1UL);
 	if (!r->sys.fds || !r->nominal_us || !r->played_us) {
