@@ -172,6 +172,18 @@ static int set_device(struct option_ctx *c, char *msg, size_t size)
 	return 0;
 }
 
+static int set_tcp_ts_tick_usecs(struct option_ctx *c, char *msg,
+				 size_t size)
+{
+	if (c->integer > 1000000) {
+		snprintf(msg, size, "--tcp_ts_tick_usecs=%lld is more than a "
+			 "second", c->integer);
+		return -1;
+	}
+	c->cfg->tcp_ts_tick_usecs = c->integer;
+	return 0;
+}
+
 static int set_strict_segments(struct option_ctx *c, char *msg, size_t size)
 {
 	(void)msg;
@@ -234,6 +246,14 @@ static const struct option_def option_table[] = {
 	{ "device", OPT_KIND_WORD,
 	  "where the script's packets cross: tun0 (default, created) or lo "
 	  "(loopback, watched with libpcap)", set_device },
+	{ "tcp_ts_tick_usecs", OPT_KIND_INT,
+	  "microseconds per tick of the kernel's TCP timestamp clock: an "
+	  "outbound TS val may then differ from the script's by the ticks in "
+	  "--tolerance_usecs (default 0: not compared)", set_tcp_ts_tick_usecs },
+	{ "tcp_ts_ecr_scaled", OPT_KIND_FLAG,
+	  "accepted for packetdrill compatibility: an inbound TS ecr that "
+	  "echoes no TS val the stack sent is always mapped through the "
+	  "stack's clock offset", accept_for_compatibility },
 	{ "strict_segments", OPT_KIND_FLAG,
 	  "do not accept a TSO/GSO super-packet for several expected segments",
 	  set_strict_segments },

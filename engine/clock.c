@@ -16,6 +16,15 @@ int64_t clock_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int64_t clock_realtime_of(int64_t mono_ns)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec -
+	       (clock_now_ns() - mono_ns);
+}
+
 int clock_sleep_until(int64_t deadline_ns)
 {
 	struct timespec ts = {

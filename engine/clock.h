@@ -11,6 +11,12 @@
 
 int64_t clock_now_ns(void);
 
+/* The CLOCK_REALTIME reading that corresponds to the monotonic time
+ * mono_ns, for times the kernel reports in wall-clock time (socket
+ * timestamps).
+ */
+int64_t clock_realtime_of(int64_t mono_ns);
+
 /* Sleep until the absolute monotonic time deadline_ns (no drift: the
  * deadline is absolute).  Returns early with -1 if a signal arrives.
  */

@@ -5,7 +5,9 @@
  * helper per block with the block's line, its snapshot as a dict and its
  * text as hex (so no quoting of user text can go wrong).  The helper pads
  * the text with blank lines so that Python's own line numbers are the
- * script's, which is how a failing assertion is located.  Python's
+ * script's, which is how a failing assertion is located, and ends it with
+ * one, so that a block whose last line ends in a backslash continuation
+ * (as packetdrill's scripts write `assert ...;\` before `}%`) is whole.  Python's
  * verdict comes back as its exit status and one line on stderr.
  */
 #include "config.h"
@@ -84,7 +86,7 @@ static const char prelude[] =
 	"    first, _, rest = text.partition('\\n')\n"
 	"    body = first.strip() + '\\n' + textwrap.dedent(rest)\n"
 	"    globals().update(tcpi)\n"
-	"    padded = '\\n' * (line - 1) + body\n"
+	"    padded = '\\n' * (line - 1) + body + '\\n'\n"
 	"    lines = padded.split('\\n')\n"
 	"    try:\n"
 	"        code = compile(padded, _path, 'exec')\n"

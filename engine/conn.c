@@ -49,6 +49,7 @@ static struct conn *conn_add(struct conn_table *table,
 	c->remote_ip = plan->remote_ip;
 	c->local_port = local_port;
 	c->remote_port = remote_port;
+	c->ts_clock = table->ts_clock;
 	table->current = table->count++;
 	return c;
 }
@@ -151,9 +152,46 @@ static bool conn_is_self(const struct conn *conn)
 		ip_addr_equal(&conn->local_ip, &conn->remote_ip);
 }
 
-void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
-			 const struct tcp_view *expected)
+static const struct tcp_opt_item *find_ts(const struct tcp_view *view)
 {
+	for (int i = 0; i < view->option_count; i++)
+		if (view->options[i].kind == TCPOPT_KIND_TIMESTAMP)
+			return &view->options[i];
+	return NULL;
+}
+
+/* The latest pair for a script value wins: a value written twice stands
+ * for the packet the peer most likely answers.
+ */
+static void remember_ts_val(struct conn *conn, uint32_t script, uint32_t live)
+{
+	conn->ts_vals[conn->ts_val_next].script = script;
+	conn->ts_vals[conn->ts_val_next].live = live;
+	conn->ts_val_next = (conn->ts_val_next + 1) % CONN_TS_VALS;
+	if (conn->ts_val_count < CONN_TS_VALS)
+		conn->ts_val_count++;
+}
+
+static bool lookup_ts_val(const struct conn *conn, uint32_t script,
+			  uint32_t *live)
+{
+	for (int k = 1; k <= conn->ts_val_count; k++) {
+		int i = (conn->ts_val_next - k + CONN_TS_VALS) % CONN_TS_VALS;
+
+		if (conn->ts_vals[i].script == script) {
+			*live = conn->ts_vals[i].live;
+			return true;
+		}
+	}
+	return false;
+}
+
+void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
+			 struct tcp_view *expected)
+{
+	const struct tcp_opt_item *got = find_ts(live);
+	const struct tcp_opt_item *want = find_ts(expected);
+
 	if ((live->flags & TCP_SYN) && !conn->local_isn_known) {
 		conn->local_isn = live->seq;
 		conn->local_seq_offset = live->seq - expected->seq;
@@ -164,19 +202,17 @@ void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
 			conn->remote_syn_offset = conn->local_seq_offset;
 		}
 	}
-	if (conn->ts_offset_known)
+	if (conn->ts_clock.tick_usecs > 0) {
+		expected->check_ts_val = true;
+		expected->ts_val_slack = (uint32_t)(conn->ts_clock.tolerance_usecs /
+						    conn->ts_clock.tick_usecs);
+	}
+	if (!got || !want)
 		return;
-	for (int i = 0; i < live->option_count; i++) {
-		if (live->options[i].kind != TCPOPT_KIND_TIMESTAMP)
-			continue;
-		for (int j = 0; j < expected->option_count; j++) {
-			if (expected->options[j].kind != TCPOPT_KIND_TIMESTAMP)
-				continue;
-			conn->ts_val_offset = live->options[i].u.ts.val -
-				expected->options[j].u.ts.val;
-			conn->ts_offset_known = true;
-			return;
-		}
+	remember_ts_val(conn, want->u.ts.val, got->u.ts.val);
+	if (!conn->ts_offset_known) {
+		conn->ts_val_offset = got->u.ts.val - want->u.ts.val;
+		conn->ts_offset_known = true;
 	}
 }
 
@@ -222,6 +258,16 @@ void conn_inbound_to_live(struct conn *conn, struct tcp_view *view)
 	/* The peer echoes the kernel's TS val, which runs on its own clock. */
 	shift_options(view, conn_local_offset(conn, false), 0,
 		      conn->ts_offset_known ? conn->ts_val_offset : 0);
+	for (int i = 0; i < view->option_count; i++) {
+		struct tcp_opt_item *o = &view->options[i];
+		uint32_t script_ecr, live;
+
+		if (o->kind != TCPOPT_KIND_TIMESTAMP || !conn->ts_offset_known)
+			continue;
+		script_ecr = o->u.ts.ecr - conn->ts_val_offset;
+		if (lookup_ts_val(conn, script_ecr, &live))
+			o->u.ts.ecr = live;
+	}
 }
 
 uint32_t conn_local_offset(const struct conn *conn, bool syn)

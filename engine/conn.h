@@ -21,6 +21,25 @@
 #include "plan.h"
 #include "tcp_view.h"
 
+/* How the kernel's TCP timestamps are checked: with tick_usecs set
+ * (--tcp_ts_tick_usecs), an outbound TS val may differ from the script's
+ * by as many ticks as fit in tolerance_usecs; with 0 it is not compared.
+ */
+struct ts_clock {
+	int64_t tick_usecs;
+	int64_t tolerance_usecs;
+};
+
+/* Outbound TS vals remembered per connection, script value -> live, so
+ * that an inbound ecr echoes exactly what the kernel sent.
+ */
+#define CONN_TS_VALS 64
+
+struct ts_val_pair {
+	uint32_t script;
+	uint32_t live;
+};
+
 struct conn {
 	struct ip_addr local_ip;	/* the stack under test */
 	struct ip_addr remote_ip;	/* the simulated peer */
@@ -45,6 +64,10 @@ struct conn {
 	bool saw_local_syn;		/* the kernel sent a SYN (active open) */
 	bool saw_remote_syn;		/* we injected a SYN */
 	bool retired;			/* its socket is no longer under test */
+	struct ts_clock ts_clock;
+	struct ts_val_pair ts_vals[CONN_TS_VALS];	/* a ring */
+	int ts_val_count;
+	int ts_val_next;
 };
 
 #define CONN_MAX 64
@@ -54,6 +77,7 @@ struct conn_table {
 	int count;
 	int current;			/* index of the last used, -1 if none */
 	uint16_t next_remote_port;	/* for passive opens without a port */
+	struct ts_clock ts_clock;	/* given to each new connection */
 };
 
 void conn_table_init(struct conn_table *table);
@@ -97,13 +121,18 @@ struct conn *conn_for_outbound(struct conn_table *table,
 uint32_t conn_local_offset(const struct conn *conn, bool syn);
 
 /* Learn the kernel's ISN and timestamp clock from an outbound segment,
- * given what the script expected of it.
+ * given what the script expected of it, and say in expected how closely
+ * its TS val must match (the connection's ts_clock).
  */
 void conn_learn_outbound(struct conn *conn, const struct tcp_view *live,
-			 const struct tcp_view *expected);
+			 struct tcp_view *expected);
 
 /* Translate an inbound view from script to live numbers, in place.  A
  * SYN sets the peer's ISN, which later numbers on its side count from.
+ * A TS ecr that is a TS val the kernel sent (as the script wrote it)
+ * becomes that packet's live value; any other is mapped through the
+ * clock offset learned from the first one (packetdrill's
+ * --tcp_ts_ecr_scaled, which tcpcheck always does).
  */
 void conn_inbound_to_live(struct conn *conn, struct tcp_view *view);
 

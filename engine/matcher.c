@@ -44,10 +44,25 @@ static int compare_ecn(const struct tcp_view *e, const struct tcp_view *a,
 	return 1;
 }
 
+/* A TS val within slack ticks of the script's (--tcp_ts_tick_usecs). */
+static int diff_ts_val(uint32_t want, uint32_t got, uint32_t slack,
+		       struct error *err)
+{
+	int32_t off = (int32_t)(got - want);
+
+	if ((off < 0 ? -(int64_t)off : off) <= (int64_t)slack)
+		return 0;
+	if (!slack)
+		return diff_u32(err, "TS val", want, got);
+	error_append(err, "\n  TS val: expected %u, got %u (%d ticks off, "
+		     "tolerance %u)", want, got, off, slack);
+	return 1;
+}
+
 /* Compare one option item; the kinds are equal. */
 static int compare_option(const struct tcp_opt_item *e,
 			  const struct tcp_opt_item *a, bool check_ts_val,
-			  struct error *err)
+			  uint32_t ts_val_slack, struct error *err)
 {
 	char want[160], got[160];
 	bool same;
@@ -58,8 +73,8 @@ static int compare_option(const struct tcp_opt_item *e,
 	case TCPOPT_KIND_WSCALE:
 		return diff_u32(err, "wscale", e->u.wscale, a->u.wscale);
 	case TCPOPT_KIND_TIMESTAMP:
-		return (check_ts_val ?
-			diff_u32(err, "TS val", e->u.ts.val, a->u.ts.val) : 0) +
+		return (check_ts_val ? diff_ts_val(e->u.ts.val, a->u.ts.val,
+						   ts_val_slack, err) : 0) +
 			diff_u32(err, "TS ecr", e->u.ts.ecr, a->u.ts.ecr);
 	default:
 		tcp_option_format(e, want, sizeof(want));
@@ -105,7 +120,8 @@ static void compare_option_sets(const struct tcp_view *e,
 				break;
 		if (j < a->option_count) {
 			used[j] = true;
-			compare_option(eo, &a->options[j], e->check_ts_val, err);
+			compare_option(eo, &a->options[j], e->check_ts_val,
+				       e->ts_val_slack, err);
 			continue;
 		}
 		option_name(eo, name, sizeof(name));
@@ -158,7 +174,8 @@ static int compare_options(const struct tcp_view *e, const struct tcp_view *a,
 			diffs++;
 			continue;
 		}
-		diffs += compare_option(eo, ao, e->check_ts_val, err);
+		diffs += compare_option(eo, ao, e->check_ts_val,
+					e->ts_val_slack, err);
 	}
 	return diffs;
 }

@@ -174,6 +174,7 @@ enum {
 #define TCPOPT_EXP_MAGIC_TFO 0xF989	/* RFC 7413's ExID for the pre-RFC cookie */
 #define TCPOPT_SACK_BLOCKS_MAX 4	/* 2 + 8 * 4 = 34 bytes */
 #define TCPOPT_DATA_MAX 38		/* 40 bytes minus kind and length */
+#define TCP_MD5_DIGEST_BYTES 16		/* RFC 2385 */
 
 struct tcp_opt_item {
 	uint8_t kind;

@@ -107,6 +107,14 @@ struct runner {
 	 */
 	bool one_socket;
 	struct history history;	/* the last packets each way, for reports */
+	/* Each event's time as written (relative ones added up) and when
+	 * the run played it, for times given inside call arguments
+	 * (SCM_TIMESTAMPING), which are script times: see script_to_live().
+	 */
+	int64_t *nominal_us;
+	int64_t *played_us;
+	int played;
+	int64_t last_nominal_us;
 	uint8_t rx[PACKET_BUF_MAX];
 	uint8_t tx[PACKET_BUF_MAX];
 };
@@ -1089,6 +1097,61 @@ static int run_code(struct runner *r, const struct event *e, int64_t t)
 	return OUTCOME_OK;
 }
 
+/* Where script time script_us fell on this run's timeline: relative
+ * events start from when the previous one finished, so the run drifts
+ * from the times as written, and the machine's load may delay any
+ * event.  The latest time written at or before script_us anchors it: the
+ * span from the first to the last event written at that time being done.
+ */
+static void script_to_live(const void *timeline, int64_t script_us,
+			   int64_t *lo, int64_t *hi)
+{
+	const struct runner *r = timeline;
+	int64_t best = 0;
+	bool found = false;
+	int i;
+
+	for (i = 0; i < r->played; i++)
+		if (r->nominal_us[i] <= script_us &&
+		    (!found || r->nominal_us[i] > best)) {
+			best = r->nominal_us[i];
+			found = true;
+		}
+	*lo = *hi = script_us;
+	if (!found)
+		return;
+	*lo = INT64_MAX;
+	*hi = INT64_MIN;
+	for (i = 0; i < r->played; i++) {
+		if (r->nominal_us[i] != best)
+			continue;
+		if (r->played_us[i] < *lo)
+			*lo = r->played_us[i];
+		if (r->played_us[i] > *hi)
+			*hi = r->played_us[i];
+	}
+	*lo += script_us - best;
+	*hi += script_us - best;
+}
+
+static void note_played(struct runner *r, const struct event *e,
+			int64_t done_us)
+{
+	const struct event_time *et = &e->time;
+	int64_t nominal = r->last_nominal_us;
+
+	if (et->kind == TIME_ABSOLUTE || et->kind == TIME_ABSOLUTE_RANGE)
+		nominal = et->usecs;
+	else if (et->kind != TIME_ANY)
+		nominal += et->usecs;
+	r->last_nominal_us = nominal;
+	if (r->played < r->script->event_count) {
+		r->nominal_us[r->played] = nominal;
+		r->played_us[r->played] = done_us;
+		r->played++;
+	}
+}
+
 static int run_event(struct runner *r, const struct event *e)
 {
 	int64_t t, t_end, block_end;
@@ -1116,6 +1179,7 @@ static int run_event(struct runner *r, const struct event *e)
 		outcome = run_icmp(r, e, t);
 		break;
 	}
+	note_played(r, e, now_us(r));
 	r->have_last = true;
 	r->last_us = t;
 	r->last_was_inbound = is_injection(e);
@@ -1160,10 +1224,23 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	r->sys.plan = &cfg->plan;
 	r->sys.backend = backend;
 	r->sys.fds = fd_map_new();
+	r->sys.script_dir = cfg->script_dir;
+	r->sys.tolerance_usecs = cfg->tolerance_usecs;
+	r->sys.script_to_live = script_to_live;
+	r->sys.timeline = r;
+	r->nominal_us = calloc((size_t)script->event_count + 1,
+			       sizeof(*r->nominal_us));
+	r->played_us = calloc((size_t)script->event_count + 1,
+			      sizeof(*r->played_us));
 	conn_table_init(&r->conns);
+	r->conns.ts_clock.tick_usecs = cfg->tcp_ts_tick_usecs;
+	r->conns.ts_clock.tolerance_usecs = cfg->tolerance_usecs;
 	/* Wake-ups at the requested nanosecond, not 50 us later. */
 	prctl(PR_SET_TIMERSLACK, 1UL);
-	if (!r->sys.fds) {
+	if (!r->sys.fds || !r->nominal_us || !r->played_us) {
+		fd_map_free(r->sys.fds);
+		free(r->nominal_us);
+		free(r->played_us);
 		free(r);
 		return error_set(err, "out of memory"), OUTCOME_ENVIRONMENT;
 	}
@@ -1175,6 +1252,8 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		packet_builder_free(r->builder);
 		code_log_free(r->code);
 		fd_map_free(r->sys.fds);
+		free(r->nominal_us);
+		free(r->played_us);
 		free(r);
 		return OUTCOME_ENVIRONMENT;
 	}
@@ -1189,6 +1268,7 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	while (outcome == OUTCOME_OK && clock_sleep_until(r->start_ns) < 0)
 		if (abort_requested())
 			outcome = interrupted(r);
+	r->sys.start_realtime_ns = clock_realtime_of(r->start_ns);
 	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
 		outcome = run_event(r, &script->events[i]);
 	if (outcome == OUTCOME_OK && r->call.active)
@@ -1228,6 +1308,8 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	fd_map_free(r->sys.fds);
 	packet_builder_free(r->builder);
 	code_log_free(r->code);
+	free(r->nominal_us);
+	free(r->played_us);
 	free(r);
 	return outcome;
 }

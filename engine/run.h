@@ -38,6 +38,7 @@ struct run_config {
 	bool strict;			/* an outbound packet no line expects
 					 * fails the script, also after the
 					 * last line (stray.h) */
+	int64_t tcp_ts_tick_usecs;	/* 0: outbound TS val not compared */
 	int64_t any_time_wait_usecs;	/* how long `*` waits for a packet */
 	FILE *trace;			/* -v: every event as it runs, or NULL */
 	const char *script_dir;		/* working directory of commands */

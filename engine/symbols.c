@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <linux/capability.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
 #include <linux/sockios.h>
@@ -29,7 +30,9 @@
 #include "symbols.h"
 
 #define SYM(name)		{ #name, (int64_t)(name), SYMBOL_CONSTANT }
-/* For names that are no macro of their own (enum tcp_ca_state, NULL). */
+/* For names that are no macro of their own (enum tcp_ca_state, NULL,
+ * libcap's CAP_EFFECTIVE and CAP_SET for cap_set()).
+ */
 #define SYM_AS(text, value)	{ text, (int64_t)(value), SYMBOL_CONSTANT }
 #define ERRNO(name)		{ #name, (name), SYMBOL_ERRNO }
 #define ERRNO_ALIAS(name)	{ #name, (name), SYMBOL_ERRNO_ALIAS }
@@ -43,6 +46,25 @@ static const struct symbol symbols[] = {
 	SYM(AF_PACKET),
 	SYM(AF_UNIX),
 	SYM(AF_UNSPEC),
+	SYM(CAP_AUDIT_WRITE),
+	SYM(CAP_CHOWN),
+	SYM_AS("CAP_CLEAR", 0),
+	SYM(CAP_DAC_OVERRIDE),
+	SYM_AS("CAP_EFFECTIVE", 0),
+	SYM_AS("CAP_INHERITABLE", 2),
+	SYM(CAP_IPC_LOCK),
+	SYM(CAP_KILL),
+	SYM(CAP_NET_ADMIN),
+	SYM(CAP_NET_BIND_SERVICE),
+	SYM(CAP_NET_BROADCAST),
+	SYM(CAP_NET_RAW),
+	SYM_AS("CAP_PERMITTED", 1),
+	SYM_AS("CAP_SET", 1),
+	SYM(CAP_SETGID),
+	SYM(CAP_SETUID),
+	SYM(CAP_SYS_ADMIN),
+	SYM(CAP_SYS_NICE),
+	SYM(CAP_SYS_RESOURCE),
 	ERRNO(E2BIG),
 	ERRNO(EACCES),
 	ERRNO(EADDRINUSE),

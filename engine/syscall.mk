@@ -4,7 +4,7 @@ ENGINE_SOURCES += engine/symbols.h engine/symbols.c \
 	engine/syscall_backend.h engine/syscall_kernel.c \
 	engine/syscalls.h engine/syscalls.c engine/syscall_internal.h \
 	engine/syscall_args.c engine/syscall_arrays.c \
-	engine/syscall_check.c engine/syscall_expr.c
+	engine/syscall_check.c engine/syscall_expr.c engine/syscall_msghdr.c
 check_PROGRAMS += tests/unit/test_syscalls tests/unit/test_syscalls_san \
 	tests/unit/test_symbols tests/unit/test_symbols_san
 TESTS += tests/unit/test_syscalls tests/unit/test_syscalls_san \

@@ -50,6 +50,11 @@ bool arg_kind_is_linked(enum arg_kind kind)
 	case ARG_OPTLEN_OUT:
 	case ARG_IOCTL_INT:
 	case ARG_EPOLL_EVENT_IN:
+	case ARG_MSGHDR_IN:
+	case ARG_MSGHDR_OUT:
+	case ARG_PATH:
+	case ARG_OFFSET:
+	case ARG_PIPE_FDS:
 		return false;
 	}
 	return false;
@@ -70,6 +75,17 @@ int arg_oom(struct eval_error *ee, const struct expr *e)
 {
 	eval_fail(ee, e->loc, "out of memory");
 	return OUTCOME_ENVIRONMENT;
+}
+
+int arg_struct(const struct expr *e, const char *const *allowed,
+	       const char *what, const char *form, struct eval_error *ee)
+{
+	if (e->kind != EXPR_STRUCT)
+		return arg_bad(ee, e->loc, "expected %s, found %s", form,
+			       expr_describe(e));
+	if (expr_check_fields(e, allowed, what, ee))
+		return OUTCOME_BAD_SCRIPT;
+	return OUTCOME_OK;
 }
 
 /* A zeroed allocation of at least one byte, so that a 0-byte buffer is
@@ -484,6 +500,99 @@ static int prep_ioctl_int(struct arg_slot *s, struct eval_error *ee)
 	return OUTCOME_OK;
 }
 
+/* ---- files and pipes ---- */
+
+/* open("file", ...): a relative name is the script's, as for the shell
+ * commands, which run in the script's directory.
+ */
+static int prep_path(const struct syscall_ctx *ctx, struct arg_slot *s,
+		     struct eval_error *ee)
+{
+	const struct expr *e = s->expr;
+	const char *dir = ctx && ctx->script_dir ? ctx->script_dir : NULL;
+	size_t dir_len = dir ? strlen(dir) : 0, len;
+
+	if (e->kind != EXPR_STRING)
+		return arg_bad(ee, e->loc, "expected a file name in quotes, "
+			       "found %s", expr_describe(e));
+	if (e->u.str.len == 0 || memchr(e->u.str.text, '\0', e->u.str.len))
+		return arg_bad(ee, e->loc, "a file name is not empty and has "
+			       "no NUL bytes");
+	if (e->u.str.text[0] == '/')
+		dir_len = 0;
+	len = dir_len + 1 + e->u.str.len + 1;
+	s->buf = malloc(len);
+	if (!s->buf)
+		return arg_oom(ee, e);
+	if (dir_len)
+		snprintf(s->buf, len, "%s/%s", dir, e->u.str.text);
+	else
+		snprintf(s->buf, len, "%s", e->u.str.text);
+	s->buf_len = strlen(s->buf);
+	return OUTCOME_OK;
+}
+
+/* sendfile()'s [offset] and splice()'s offsets: NULL, or a number the
+ * call reads and advances (the new value is not compared).
+ */
+static int prep_offset(struct arg_slot *s, struct eval_error *ee)
+{
+	int64_t v;
+
+	if (expr_is_null(s->expr)) {
+		s->is_null = true;
+		return OUTCOME_OK;
+	}
+	if (s->expr->kind != EXPR_ARRAY)
+		return arg_bad(ee, s->expr->loc, "expected NULL or [offset], "
+			       "found %s", expr_describe(s->expr));
+	if (expr_eval_bracketed(s->expr, &v, ee))
+		return OUTCOME_BAD_SCRIPT;
+	if (v < 0)
+		return arg_bad(ee, s->expr->loc, "offset %lld is negative",
+			       (long long)v);
+	s->buf = malloc(sizeof(int64_t));
+	if (!s->buf)
+		return arg_oom(ee, s->expr);
+	memcpy(s->buf, &v, sizeof(v));
+	s->buf_len = sizeof(v);
+	return OUTCOME_OK;
+}
+
+/* pipe([5, 6]): the numbers the script gives the read and write ends. */
+static int prep_pipe_fds(const struct syscall_ctx *ctx, struct arg_slot *s,
+			 struct eval_error *ee)
+{
+	const struct expr *e = s->expr;
+	int *want, k, live;
+	int64_t v;
+
+	if (e->kind != EXPR_ARRAY || e->u.array.count != 2)
+		return arg_bad(ee, e->loc, "expected [read fd, write fd], "
+			       "found %s", expr_describe(e));
+	s->buf = calloc(2, sizeof(int));
+	want = calloc(2, sizeof(int));
+	s->want = want;
+	if (!s->buf || !want)
+		return arg_oom(ee, e);
+	s->buf_len = s->want_len = 2;
+	for (k = 0; k < 2; k++) {
+		const struct expr *item = e->u.array.items[k];
+
+		if (arg_eval_range(item, 0, INT_MAX, "descriptor number", &v,
+				   ee))
+			return OUTCOME_BAD_SCRIPT;
+		want[k] = (int)v;
+		if (ctx && fd_map_lookup(ctx->fds, want[k], &live))
+			return arg_bad(ee, item->loc, "fd %d is already open "
+				       "in this script", want[k]);
+	}
+	if (want[0] == want[1])
+		return arg_bad(ee, e->loc, "the two ends of a pipe need two "
+			       "numbers");
+	return OUTCOME_OK;
+}
+
 int arg_prepare(const struct syscall_ctx *ctx, struct syscall_run *run, int i,
 		struct eval_error *ee)
 {
@@ -538,24 +647,29 @@ int arg_prepare(const struct syscall_ctx *ctx, struct syscall_run *run, int i,
 		return arg_prep_epoll_in(ctx, s, ee);
 	case ARG_EPOLL_EVENTS_OUT:
 		return arg_prep_epoll_out(ctx, run, i, ee);
+	case ARG_MSGHDR_IN:
+		return arg_prep_msghdr(ctx, s, false, ee);
+	case ARG_MSGHDR_OUT:
+		return arg_prep_msghdr(ctx, s, true, ee);
+	case ARG_PATH:
+		return prep_path(ctx, s, ee);
+	case ARG_OFFSET:
+		return prep_offset(s, ee);
+	case ARG_PIPE_FDS:
+		return prep_pipe_fds(ctx, s, ee);
 	}
 	return OUTCOME_BAD_SCRIPT;
 }
 
 void arg_release(enum arg_kind kind, struct arg_slot *s)
 {
-	size_t k;
-
 	/* iovecs own a buffer and an expectation per element. */
 	if (kind == ARG_IOV_IN || kind == ARG_IOV_OUT) {
-		struct iovec *iov = s->buf;
-		struct iov_want *want = s->want;
-
-		for (k = 0; iov && k < s->buf_len; k++)
-			free(iov[k].iov_base);
-		for (k = 0; want && k < s->want_len; k++)
-			free(want[k].bytes);
+		iov_array_free(s->buf, s->want, s->buf_len);
+		s->buf = s->want = NULL;
 	}
+	if ((kind == ARG_MSGHDR_IN || kind == ARG_MSGHDR_OUT) && s->buf)
+		msghdr_release(s->buf);
 	free(s->buf);
 	free(s->want);
 	memset(s, 0, sizeof(*s));

@@ -95,32 +95,57 @@ static int check_array(const struct expr *e, int64_t count, const char *what,
 	return OUTCOME_OK;
 }
 
-int arg_prep_iov(struct syscall_run *run, int i, bool out,
-		 struct eval_error *ee)
+int iov_array_prepare(const struct expr *e, int64_t count,
+		      const char *count_name, bool out, struct iovec **iov,
+		      struct iov_want **want, struct eval_error *ee)
 {
-	struct arg_slot *s = &run->arg[i];
-	const struct expr *e = s->expr;
-	struct iovec *iov;
 	int n, k, rc;
 
-	rc = check_array(e, arg_linked(run, i)->num, "iovec", "iovcnt", ee);
+	*iov = NULL;
+	*want = NULL;
+	rc = check_array(e, count, "iovec", count_name, ee);
 	if (rc != OUTCOME_OK)
 		return rc;
 	n = e->u.array.count;
-	iov = calloc((size_t)n + 1, sizeof(*iov));
-	s->buf = iov;
-	s->buf_len = (size_t)n;
-	s->want = calloc((size_t)n + 1, sizeof(struct iov_want));
-	s->want_len = (size_t)n;
-	if (!iov || !s->want)
+	*iov = calloc((size_t)n + 1, sizeof(**iov));
+	*want = calloc((size_t)n + 1, sizeof(**want));
+	if (!*iov || !*want)
 		return arg_oom(ee, e);
 	for (k = 0; k < n; k++) {
-		rc = prep_one_iov(e->u.array.items[k], out, &iov[k],
-				  (struct iov_want *)s->want + k, ee);
+		rc = prep_one_iov(e->u.array.items[k], out, &(*iov)[k],
+				  &(*want)[k], ee);
 		if (rc != OUTCOME_OK)
 			return rc;
 	}
 	return OUTCOME_OK;
+}
+
+void iov_array_free(struct iovec *iov, struct iov_want *want, size_t n)
+{
+	size_t k;
+
+	for (k = 0; iov && k < n; k++)
+		free(iov[k].iov_base);
+	for (k = 0; want && k < n; k++)
+		free(want[k].bytes);
+	free(iov);
+	free(want);
+}
+
+int arg_prep_iov(struct syscall_run *run, int i, bool out,
+		 struct eval_error *ee)
+{
+	struct arg_slot *s = &run->arg[i];
+	struct iovec *iov;
+	struct iov_want *want;
+	int rc;
+
+	rc = iov_array_prepare(s->expr, arg_linked(run, i)->num, "iovcnt",
+			       out, &iov, &want, ee);
+	s->buf = iov;
+	s->want = want;
+	s->buf_len = s->want_len = iov ? (size_t)s->expr->u.array.count : 0;
+	return rc;
 }
 
 /* ---- poll and epoll ---- */
@@ -135,11 +160,10 @@ static int prep_one_pollfd(const struct syscall_ctx *ctx, const struct expr *e,
 	int64_t v;
 	int rc;
 
-	if (e->kind != EXPR_STRUCT)
-		return arg_bad(ee, e->loc, "expected {fd=..., events=..., "
-			       "revents=...}, found %s", expr_describe(e));
-	if (expr_check_fields(e, fields, "pollfd", ee))
-		return OUTCOME_BAD_SCRIPT;
+	rc = arg_struct(e, fields, "pollfd", "{fd=..., events=..., "
+			"revents=...}", ee);
+	if (rc != OUTCOME_OK)
+		return rc;
 	fd = expr_field(e, "fd");
 	events = expr_field(e, "events");
 	revents = expr_field(e, "revents");
@@ -198,11 +222,9 @@ static int eval_epoll_event(const struct syscall_ctx *ctx, const struct expr *e,
 	int64_t v;
 	int k, live, rc;
 
-	if (e->kind != EXPR_STRUCT)
-		return arg_bad(ee, e->loc, "expected {events=..., fd=...}, "
-			       "found %s", expr_describe(e));
-	if (expr_check_fields(e, fields, "epoll_event", ee))
-		return OUTCOME_BAD_SCRIPT;
+	rc = arg_struct(e, fields, "epoll_event", "{events=..., fd=...}", ee);
+	if (rc != OUTCOME_OK)
+		return rc;
 	events = expr_field(e, "events");
 	for (k = 0; k < 4 && !data; k++) {
 		data = expr_field(e, data_names[k]);

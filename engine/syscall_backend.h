@@ -57,6 +57,8 @@ struct syscall_backend_ops {
 	long (*recvfrom)(struct syscall_backend *b, int fd, void *buf,
 			 size_t count, int flags, struct sockaddr *addr,
 			 socklen_t *len, int *err);
+	long (*recvmsg)(struct syscall_backend *b, int fd, struct msghdr *msg,
+			int flags, int *err);
 
 	long (*write)(struct syscall_backend *b, int fd, const void *buf,
 		      size_t count, int *err);
@@ -67,6 +69,8 @@ struct syscall_backend_ops {
 	long (*sendto)(struct syscall_backend *b, int fd, const void *buf,
 		       size_t count, int flags, const struct sockaddr *addr,
 		       socklen_t len, int *err);
+	long (*sendmsg)(struct syscall_backend *b, int fd,
+			const struct msghdr *msg, int flags, int *err);
 
 	long (*close)(struct syscall_backend *b, int fd, int *err);
 	long (*shutdown)(struct syscall_backend *b, int fd, int how,
@@ -99,6 +103,25 @@ struct syscall_backend_ops {
 	long (*epoll_wait)(struct syscall_backend *b, int epfd,
 			   struct epoll_event *events, int maxevents,
 			   int timeout_ms, int *err);
+
+	/* Files and pipes, for sendfile() and splice() to a socket.  A
+	 * relative path has already been made relative to the script.
+	 */
+	long (*open)(struct syscall_backend *b, const char *path, int flags,
+		     mode_t mode, int *err);
+	long (*pipe)(struct syscall_backend *b, int fds[2], int *err);
+	long (*sendfile)(struct syscall_backend *b, int out_fd, int in_fd,
+			 off_t *offset, size_t count, int *err);
+	long (*splice)(struct syscall_backend *b, int fd_in, loff_t *off_in,
+		       int fd_out, loff_t *off_out, size_t len,
+		       unsigned int flags, int *err);
+
+	/* Raise or drop one capability of the calling thread (the one that
+	 * makes the script's calls): set is CAP_EFFECTIVE, CAP_PERMITTED
+	 * or CAP_INHERITABLE (0, 1, 2), on is 1 to raise, 0 to drop.
+	 */
+	long (*cap_set)(struct syscall_backend *b, int set, int cap, int on,
+			int *err);
 
 	/* Release the backend itself (not the descriptors it handed out). */
 	void (*destroy)(struct syscall_backend *b);

@@ -51,23 +51,21 @@ static size_t result_bytes(const struct syscall_run *run)
 	return run->result > 0 ? (size_t)run->result : 0;
 }
 
-static int check_iov(const struct syscall_run *run, const struct arg_slot *s,
-		     struct strbuf *detail)
+int iov_array_check(const struct iovec *iov, const struct iov_want *want,
+		    size_t n, size_t got, struct strbuf *detail)
 {
-	const struct iovec *iov = s->buf;
-	const struct iov_want *want = s->want;
-	size_t left = result_bytes(run), k;
+	size_t left = got, k;
 	char what[32];
 
-	for (k = 0; k < s->want_len && left > 0; k++) {
-		size_t got = iov[k].iov_len < left ? iov[k].iov_len : left;
+	for (k = 0; k < n && left > 0; k++) {
+		size_t part = iov[k].iov_len < left ? iov[k].iov_len : left;
 
 		snprintf(what, sizeof(what), "iov %zu data", k);
 		if (iov[k].iov_base &&
-		    check_data(what, iov[k].iov_base, got, want[k].bytes,
+		    check_data(what, iov[k].iov_base, part, want[k].bytes,
 			       want[k].len, detail) != OUTCOME_OK)
 			return mismatch();
-		left -= got;
+		left -= part;
 	}
 	return OUTCOME_OK;
 }
@@ -210,9 +208,9 @@ static int check_pollfds(const struct arg_slot *s, struct strbuf *detail)
 		if (!want[k].check || got[k].revents == want[k].revents)
 			continue;
 		strbuf_add(detail, "revents for fd %d is ", want[k].script_fd);
-		flags_format((uint16_t)got[k].revents, false, detail);
+		flags_format((uint16_t)got[k].revents, FLAGS_POLL, detail);
 		strbuf_add(detail, ", expected ");
-		flags_format((uint16_t)want[k].revents, false, detail);
+		flags_format((uint16_t)want[k].revents, FLAGS_POLL, detail);
 		return mismatch();
 	}
 	return OUTCOME_OK;
@@ -271,9 +269,9 @@ static int check_epoll(const struct syscall_ctx *ctx,
 	for (k = 0; k < n; k++) {
 		if (got[k].events != want[k].events) {
 			strbuf_add(detail, "event %zu events is ", k);
-			flags_format(got[k].events, true, detail);
+			flags_format(got[k].events, FLAGS_EPOLL, detail);
 			strbuf_add(detail, ", expected ");
-			flags_format(want[k].events, true, detail);
+			flags_format(want[k].events, FLAGS_EPOLL, detail);
 			return mismatch();
 		}
 		if (check_epoll_data(ctx, k, &got[k], &want[k], detail))
@@ -307,7 +305,10 @@ int arg_finish(const struct syscall_ctx *ctx, const struct syscall_run *run,
 		return check_int("value", got, (int32_t)s->num, s->expr,
 				 detail);
 	case ARG_IOV_OUT:
-		return check_iov(run, s, detail);
+		return iov_array_check(s->buf, s->want, s->want_len,
+				       result_bytes(run), detail);
+	case ARG_MSGHDR_OUT:
+		return msghdr_check(ctx, run, s, detail);
 	case ARG_POLLFDS:
 		return check_pollfds(s, detail);
 	case ARG_EPOLL_EVENTS_OUT:
@@ -324,6 +325,10 @@ int arg_finish(const struct syscall_ctx *ctx, const struct syscall_run *run,
 	case ARG_OPTLEN_IN:
 	case ARG_IOV_IN:
 	case ARG_EPOLL_EVENT_IN:
+	case ARG_MSGHDR_IN:
+	case ARG_PATH:
+	case ARG_OFFSET:
+	case ARG_PIPE_FDS:
 		return OUTCOME_OK;
 	}
 	return OUTCOME_OK;

@@ -389,9 +389,21 @@ static const struct flag_name epoll_flags[] = {
 	{ EPOLLET, "EPOLLET" }, { 0, NULL }
 };
 
-void flags_format(uint32_t value, bool epoll, struct strbuf *sb)
+/* What recvmsg() may report in msg_flags. */
+static const struct flag_name msg_flags[] = {
+	{ MSG_OOB, "MSG_OOB" }, { MSG_PEEK, "MSG_PEEK" },
+	{ MSG_DONTROUTE, "MSG_DONTROUTE" }, { MSG_CTRUNC, "MSG_CTRUNC" },
+	{ MSG_TRUNC, "MSG_TRUNC" }, { MSG_DONTWAIT, "MSG_DONTWAIT" },
+	{ MSG_EOR, "MSG_EOR" }, { MSG_WAITALL, "MSG_WAITALL" },
+	{ MSG_ERRQUEUE, "MSG_ERRQUEUE" }, { MSG_NOSIGNAL, "MSG_NOSIGNAL" },
+	{ MSG_MORE, "MSG_MORE" }, { MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC" },
+	{ 0, NULL }
+};
+
+void flags_format(uint32_t value, enum flag_set set, struct strbuf *sb)
 {
-	const struct flag_name *f = epoll ? epoll_flags : poll_flags;
+	const struct flag_name *f = set == FLAGS_EPOLL ? epoll_flags :
+				    set == FLAGS_MSG ? msg_flags : poll_flags;
 	bool first = true;
 
 	if (value == 0) {

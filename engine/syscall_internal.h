@@ -57,6 +57,11 @@ enum arg_kind {
 	ARG_POLLFDS,	/* link: nfds.  [{fd=4, events=..., revents=...}] */
 	ARG_EPOLL_EVENT_IN,	/* {events=..., fd=4 | ptr=N | u32=N | u64=N} */
 	ARG_EPOLL_EVENTS_OUT,	/* link: maxevents.  one event or [events] */
+	ARG_MSGHDR_IN,	/* {msg_name(...)=..., msg_iov(1)=[...], ...} */
+	ARG_MSGHDR_OUT,	/* the same, msg_flags and msg_control compared */
+	ARG_PATH,	/* "file", relative to the script's directory */
+	ARG_OFFSET,	/* NULL or [offset], passed by pointer */
+	ARG_PIPE_FDS,	/* [5, 6]: the script's names for the new fds */
 };
 
 struct arg_spec {
@@ -69,6 +74,7 @@ enum result_kind {
 	RESULT_VALUE,		/* compared with the script's number */
 	RESULT_NEW_FD,		/* a new descriptor; `= 3` names it */
 	RESULT_CLOSES_FD,	/* 0 closes argument 0's descriptor */
+	RESULT_NEW_PIPE,	/* 0 opens the two fds named in argument 0 */
 };
 
 enum syscall_id {
@@ -78,6 +84,8 @@ enum syscall_id {
 	SYS_SHUTDOWN, SYS_SETSOCKOPT, SYS_GETSOCKOPT, SYS_GETSOCKNAME,
 	SYS_GETPEERNAME, SYS_FCNTL, SYS_IOCTL, SYS_POLL,
 	SYS_EPOLL_CREATE, SYS_EPOLL_CTL, SYS_EPOLL_WAIT,
+	SYS_SENDMSG, SYS_RECVMSG, SYS_OPEN, SYS_PIPE, SYS_SENDFILE,
+	SYS_SPLICE, SYS_CAP_SET,
 };
 
 struct syscall_desc {
@@ -151,6 +159,50 @@ struct epoll_want {		/* one element of ARG_EPOLL_EVENTS_OUT */
 	int script_fd;
 };
 
+/* ---- msghdr (syscall_msghdr.c) ---- */
+
+/* The data of one control message, as written in the script. */
+enum cmsg_form {
+	CMSG_INT,		/* cmsg_data=9000: an int */
+	CMSG_BYTES,		/* cmsg_data="...": raw bytes */
+	CMSG_TIMESTAMPING,	/* {scm_sec=0, scm_nsec=20000000} */
+	CMSG_EXTENDED_ERR,	/* {ee_errno=..., ee_origin=..., ...} */
+};
+
+/* sock_extended_err members, in struct order. */
+enum { EE_ERRNO, EE_ORIGIN, EE_TYPE, EE_CODE, EE_INFO, EE_DATA,
+       EE_FIELDS };
+
+struct cmsg_want {
+	const struct expr *expr;	/* the {cmsg_level=...} literal */
+	int level;
+	int type;
+	enum cmsg_form form;
+	size_t data_len;	/* bytes after the header */
+	int32_t num;		/* CMSG_INT */
+	int64_t ts_usecs;	/* CMSG_TIMESTAMPING: script time */
+	int64_t ee[EE_FIELDS];	/* CMSG_EXTENDED_ERR */
+	bool ee_check[EE_FIELDS];	/* not written as ... */
+	const void *bytes;	/* CMSG_BYTES: the string's text */
+};
+
+/* What a msghdr argument owns: the msghdr the call gets and, for
+ * recvmsg, what the script expects in it afterwards.
+ */
+struct msg_arg {
+	struct msghdr msg;
+	struct sockaddr_storage name;
+	struct iovec *iov;
+	struct iov_want *iov_want;
+	size_t iov_count;
+	unsigned char *control;
+	struct cmsg_want *cmsgs;
+	int cmsg_count;
+	const struct expr *flags_expr;	/* msg_flags; NULL: not compared */
+	int want_flags;
+	bool check_control;		/* msg_control was written */
+};
+
 /* ---- evaluation errors ---- */
 
 /* A problem with a script expression: its text and where it points.  The
@@ -216,8 +268,12 @@ void strbuf_add_quoted(struct strbuf *sb, const void *bytes, size_t len);
 /* The expression as written in the script: [1], O_RDWR|O_NONBLOCK, ... */
 void expr_format(const struct expr *e, struct strbuf *sb);
 
-/* The flags in value by name (POLLIN|POLLOUT), for poll and epoll. */
-void flags_format(uint32_t value, bool epoll, struct strbuf *sb);
+/* The flags in value by name: POLLIN|POLLOUT, EPOLLIN|EPOLLET,
+ * MSG_ERRQUEUE|MSG_TRUNC.
+ */
+enum flag_set { FLAGS_POLL, FLAGS_EPOLL, FLAGS_MSG };
+
+void flags_format(uint32_t value, enum flag_set set, struct strbuf *sb);
 
 /* The family of sockets the plan uses: AF_INET or AF_INET6. */
 int plan_socket_family(const struct net_plan *plan);
@@ -279,6 +335,11 @@ int arg_finish(const struct syscall_ctx *ctx, const struct syscall_run *run,
 int arg_bad(struct eval_error *ee, struct src_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int arg_oom(struct eval_error *ee, const struct expr *e);
+/* e is a struct literal with named fields from the NULL-terminated list
+ * allowed ("unknown what field 'x'"); else "expected form, found ...".
+ */
+int arg_struct(const struct expr *e, const char *const *allowed,
+	       const char *what, const char *form, struct eval_error *ee);
 void *arg_zalloc(size_t len);
 struct arg_slot *arg_linked(struct syscall_run *run, int i);
 int arg_eval_range(const struct expr *e, int64_t lo, int64_t hi,
@@ -290,12 +351,32 @@ int arg_map_fd(const struct syscall_ctx *ctx, const struct expr *e,
 /* Array kinds (syscall_arrays.c). */
 int arg_prep_iov(struct syscall_run *run, int i, bool out,
 		 struct eval_error *ee);
+/* An iovec array e of count elements (count_name for messages): *iov
+ * and *want get count elements each (plus one, so never NULL).  Free
+ * with iov_array_free() also on failure.
+ */
+int iov_array_prepare(const struct expr *e, int64_t count,
+		      const char *count_name, bool out, struct iovec **iov,
+		      struct iov_want **want, struct eval_error *ee);
+void iov_array_free(struct iovec *iov, struct iov_want *want, size_t n);
+/* Compare the first `got` bytes the call put into iov with want. */
+int iov_array_check(const struct iovec *iov, const struct iov_want *want,
+		    size_t n, size_t got, struct strbuf *detail);
 int arg_prep_pollfds(const struct syscall_ctx *ctx, struct syscall_run *run,
 		     int i, struct eval_error *ee);
 int arg_prep_epoll_in(const struct syscall_ctx *ctx, struct arg_slot *s,
 		      struct eval_error *ee);
 int arg_prep_epoll_out(const struct syscall_ctx *ctx, struct syscall_run *run,
 		       int i, struct eval_error *ee);
+
+/* msghdr kinds (syscall_msghdr.c): prepare, compare after recvmsg
+ * (MSGHDR_OUT), and free what a struct msg_arg owns.
+ */
+int arg_prep_msghdr(const struct syscall_ctx *ctx, struct arg_slot *s,
+		    bool out, struct eval_error *ee);
+int msghdr_check(const struct syscall_ctx *ctx, const struct syscall_run *run,
+		 const struct arg_slot *s, struct strbuf *detail);
+void msghdr_release(struct msg_arg *m);
 
 /* Free what prepare allocated; the slot is left zeroed. */
 void arg_release(enum arg_kind kind, struct arg_slot *slot);

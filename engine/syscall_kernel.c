@@ -10,8 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <linux/capability.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "syscall_backend.h"
@@ -94,6 +98,13 @@ static long k_recvfrom(struct syscall_backend *b, int fd, void *buf,
 	KERNEL_CALL(recvfrom(fd, buf, count, flags, addr, len));
 }
 
+static long k_recvmsg(struct syscall_backend *b, int fd, struct msghdr *msg,
+		      int flags, int *err)
+{
+	(void)b;
+	KERNEL_CALL(recvmsg(fd, msg, flags));
+}
+
 static long k_write(struct syscall_backend *b, int fd, const void *buf,
 		    size_t count, int *err)
 {
@@ -121,6 +132,13 @@ static long k_sendto(struct syscall_backend *b, int fd, const void *buf,
 {
 	(void)b;
 	KERNEL_CALL(sendto(fd, buf, count, flags, addr, len));
+}
+
+static long k_sendmsg(struct syscall_backend *b, int fd,
+		      const struct msghdr *msg, int flags, int *err)
+{
+	(void)b;
+	KERNEL_CALL(sendmsg(fd, msg, flags));
 }
 
 static long k_close(struct syscall_backend *b, int fd, int *err)
@@ -205,6 +223,67 @@ static long k_epoll_wait(struct syscall_backend *b, int epfd,
 	KERNEL_CALL(epoll_wait(epfd, events, maxevents, timeout_ms));
 }
 
+static long k_open(struct syscall_backend *b, const char *path, int flags,
+		   mode_t mode, int *err)
+{
+	(void)b;
+	KERNEL_CALL(open(path, flags, mode));
+}
+
+static long k_pipe(struct syscall_backend *b, int fds[2], int *err)
+{
+	(void)b;
+	KERNEL_CALL(pipe(fds));
+}
+
+static long k_sendfile(struct syscall_backend *b, int out_fd, int in_fd,
+		       off_t *offset, size_t count, int *err)
+{
+	(void)b;
+	KERNEL_CALL(sendfile(out_fd, in_fd, offset, count));
+}
+
+static long k_splice(struct syscall_backend *b, int fd_in, loff_t *off_in,
+		     int fd_out, loff_t *off_out, size_t len,
+		     unsigned int flags, int *err)
+{
+	(void)b;
+	KERNEL_CALL(splice(fd_in, off_in, fd_out, off_out, len, flags));
+}
+
+/* capget()/capset() on the calling thread only, without libcap: the
+ * worker thread makes every call of the script, so that is the thread
+ * whose rights the script means; the main thread keeps the ones it needs
+ * to run the device and the namespace.
+ */
+static long k_cap_set(struct syscall_backend *b, int set, int cap, int on,
+		      int *err)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	uint32_t bit, *word;
+	int i;
+
+	(void)b;
+	if (cap < 0 || cap >= 32 * _LINUX_CAPABILITY_U32S_3 || set < 0 ||
+	    set > 2) {
+		*err = EINVAL;
+		return -1;
+	}
+	if (syscall(SYS_capget, &hdr, data) < 0) {
+		*err = errno;
+		return -1;
+	}
+	i = cap / 32;
+	bit = 1u << (cap % 32);
+	word = set == 0 ? &data[i].effective :
+	       set == 1 ? &data[i].permitted : &data[i].inheritable;
+	*word = on ? *word | bit : *word & ~bit;
+	KERNEL_CALL(syscall(SYS_capset, &hdr, data));
+}
+
 static void k_destroy(struct syscall_backend *b)
 {
 	free(b);
@@ -222,10 +301,12 @@ static const struct syscall_backend_ops kernel_ops = {
 	.readv = k_readv,
 	.recv = k_recv,
 	.recvfrom = k_recvfrom,
+	.recvmsg = k_recvmsg,
 	.write = k_write,
 	.writev = k_writev,
 	.send = k_send,
 	.sendto = k_sendto,
+	.sendmsg = k_sendmsg,
 	.close = k_close,
 	.shutdown = k_shutdown,
 	.setsockopt = k_setsockopt,
@@ -238,6 +319,11 @@ static const struct syscall_backend_ops kernel_ops = {
 	.epoll_create = k_epoll_create,
 	.epoll_ctl = k_epoll_ctl,
 	.epoll_wait = k_epoll_wait,
+	.open = k_open,
+	.pipe = k_pipe,
+	.sendfile = k_sendfile,
+	.splice = k_splice,
+	.cap_set = k_cap_set,
 	.destroy = k_destroy,
 };
 

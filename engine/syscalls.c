@@ -84,6 +84,25 @@ static const struct syscall_desc calls[] = {
 	{ "epoll_wait", SYS_EPOLL_WAIT, 4, 4,
 	  { A(FD), L(EPOLL_EVENTS_OUT, 2), A(INT), A(INT) },
 	  RESULT_VALUE, true },
+	/* `...` as msg_name connects (MSG_FASTOPEN), as for sendto. */
+	{ "sendmsg", SYS_SENDMSG, 3, 3,
+	  { A(FD), A(MSGHDR_IN), A(INT) }, RESULT_VALUE, true },
+	{ "recvmsg", SYS_RECVMSG, 3, 3,
+	  { A(FD), A(MSGHDR_OUT), A(INT) }, RESULT_VALUE, true },
+	{ "open", SYS_OPEN, 2, 3,
+	  { A(PATH), A(INT), A(INT) }, RESULT_NEW_FD, false },
+	{ "pipe", SYS_PIPE, 1, 1,
+	  { A(PIPE_FDS) }, RESULT_NEW_PIPE, false },
+	{ "sendfile", SYS_SENDFILE, 4, 4,
+	  { A(FD), A(FD), A(OFFSET), A(SIZE) }, RESULT_VALUE, true },
+	{ "splice", SYS_SPLICE, 6, 6,
+	  { A(FD), A(OFFSET), A(FD), A(OFFSET), A(SIZE), A(INT) },
+	  RESULT_VALUE, true },
+	/* cap_set(CAP_EFFECTIVE, CAP_NET_ADMIN, CAP_CLEAR), as libcap's
+	 * cap_set_flag() names its arguments.
+	 */
+	{ "cap_set", SYS_CAP_SET, 3, 3,
+	  { A(INT), A(INT), A(INT) }, RESULT_VALUE, false },
 };
 
 #define CALL_COUNT (sizeof(calls) / sizeof(calls[0]))
@@ -102,8 +121,7 @@ static const struct syscall_desc *find_call(const char *name)
  * rather than "unknown", so a script using them is not taken for a typo.
  */
 static const char *const not_yet[] = {
-	"sendmsg", "recvmsg", "sendfile", "splice", "pipe", "open",
-	"cap_set", "psp_rx_assoc", "psp_tx_assoc", NULL
+	"psp_rx_assoc", "psp_tx_assoc", NULL
 };
 
 /* "unknown system call 'conect'; did you mean 'connect'?" */
@@ -482,6 +500,20 @@ static bool backend_has(const struct syscall_backend_ops *o,
 		return o->epoll_ctl;
 	case SYS_EPOLL_WAIT:
 		return o->epoll_wait;
+	case SYS_SENDMSG:
+		return o->sendmsg;
+	case SYS_RECVMSG:
+		return o->recvmsg;
+	case SYS_OPEN:
+		return o->open;
+	case SYS_PIPE:
+		return o->pipe;
+	case SYS_SENDFILE:
+		return o->sendfile;
+	case SYS_SPLICE:
+		return o->splice;
+	case SYS_CAP_SET:
+		return o->cap_set;
 	}
 	return false;
 }
@@ -536,6 +568,7 @@ int syscall_prepare(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 #define ADDR(i)		((struct sockaddr *)run->arg[i].buf)
 #define LEN(i)		((socklen_t)run->arg[i].num)
 #define LENP(i)		(run->arg[i].is_null ? NULL : &run->arg[i].len)
+#define MSG(i)		(&((struct msg_arg *)run->arg[i].buf)->msg)
 
 void syscall_perform(struct syscall_run *run)
 {
@@ -628,6 +661,28 @@ void syscall_perform(struct syscall_run *run)
 	case SYS_EPOLL_WAIT:
 		r = o->epoll_wait(b, FD(0), PTR(1), INT(2), INT(3), &e);
 		break;
+	case SYS_SENDMSG:
+		r = o->sendmsg(b, FD(0), MSG(1), INT(2), &e);
+		break;
+	case SYS_RECVMSG:
+		r = o->recvmsg(b, FD(0), MSG(1), INT(2), &e);
+		break;
+	case SYS_OPEN:
+		r = o->open(b, PTR(0), INT(1), (mode_t)run->arg[2].num, &e);
+		break;
+	case SYS_PIPE:
+		r = o->pipe(b, PTR(0), &e);
+		break;
+	case SYS_SENDFILE:
+		r = o->sendfile(b, FD(0), FD(1), PTR(2), SIZE(3), &e);
+		break;
+	case SYS_SPLICE:
+		r = o->splice(b, FD(0), PTR(1), FD(2), PTR(3), SIZE(4),
+			      (unsigned int)INT(5), &e);
+		break;
+	case SYS_CAP_SET:
+		r = o->cap_set(b, INT(0), INT(1), INT(2), &e);
+		break;
 	}
 	run->result = r;
 	run->err = r < 0 ? e : 0;
@@ -668,6 +723,32 @@ static void add_actual(const struct syscall_run *run,
 	strbuf_add(sb, " (%s)", strerror_r(run->err, text, sizeof(text)));
 }
 
+/* pipe([5, 6]) = 0 names both new descriptors. */
+static int track_pipe(struct syscall_ctx *ctx, const struct syscall_run *run,
+		      bool matched, struct error *err)
+{
+	const int *live = run->arg[0].buf, *named = run->arg[0].want;
+	int k, script_fd, other, rc = OUTCOME_OK;
+
+	if (run->result != 0)
+		return OUTCOME_OK;
+	for (k = 0; k < 2; k++) {
+		script_fd = matched ? named[k] : -1;
+		if (script_fd >= 0 &&
+		    fd_map_lookup(ctx->fds, script_fd, &other)) {
+			error_set(err, "fd %d is already open in this script",
+				  script_fd);
+			script_fd = -1;
+			rc = OUTCOME_BAD_SCRIPT;
+		}
+		if (fd_map_add(ctx->fds, script_fd, live[k])) {
+			error_set(err, "out of memory");
+			return OUTCOME_ENVIRONMENT;
+		}
+	}
+	return rc;
+}
+
 /* Record what the call did to descriptors, whatever the script said, so
  * that the map always tells what is open (teardown closes it all).
  */
@@ -683,6 +764,8 @@ static int track_fds(struct syscall_ctx *ctx, const struct syscall_run *run,
 		if (run->result == 0)
 			fd_map_remove_live(ctx->fds, FD(0));
 		return OUTCOME_OK;
+	case RESULT_NEW_PIPE:
+		return track_pipe(ctx, run, matched, err);
 	case RESULT_NEW_FD:
 		break;
 	}

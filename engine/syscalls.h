@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ast.h"
 #include "diag.h"
@@ -49,6 +50,19 @@ struct syscall_ctx {
 	const struct net_plan *plan;
 	struct syscall_backend *backend;
 	struct fd_map *fds;
+	const char *script_dir;		/* open("file") is relative to it */
+	/* Times a call reports (SCM_TIMESTAMPING) are compared with script
+	 * times: CLOCK_REALTIME at script time 0, and the allowed error.
+	 */
+	int64_t start_realtime_ns;
+	int64_t tolerance_usecs;
+	/* When the run played a script time (microseconds since time 0):
+	 * from *lo to *hi, as events written at one time happen one after
+	 * the other.  NULL: at that very time.
+	 */
+	void (*script_to_live)(const void *timeline, int64_t script_us,
+			       int64_t *lo, int64_t *hi);
+	const void *timeline;
 };
 
 /* Static check of one line: the call is known (else "unknown system call

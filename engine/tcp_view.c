@@ -49,24 +49,29 @@ static int hex_value(char c)
 	return -1;
 }
 
-static int cookie_from_hex(const struct tcp_option *opt,
-			   struct tcp_opt_item *item, struct error *err)
+/* An FO cookie or md5 digest written in hex: up to max bytes, as many as
+ * the option space leaves (a cookie need not have a valid length: the
+ * point may be to send the stack an invalid one).
+ */
+static int bytes_from_hex(const struct tcp_option *opt, size_t max,
+			  const char *what, struct tcp_opt_item *item,
+			  struct error *err)
 {
 	size_t n = opt->cookie ? strlen(opt->cookie) : 0;
 
 	item->u.data.len = 0;
-	if (n % 2 || n / 2 > 16)
-		return error_set(err, "%d:%d: a Fast Open cookie is 0 to 16 "
-				 "bytes written as an even number of hex digits",
-				 opt->loc.line, opt->loc.column);
+	if (n % 2 || n / 2 > max)
+		return error_set(err, "%d:%d: %s is 0 to %zu bytes written as "
+				 "an even number of hex digits", opt->loc.line,
+				 opt->loc.column, what, max);
 	for (size_t i = 0; i < n; i += 2) {
 		int hi = hex_value(opt->cookie[i]);
 		int lo = hex_value(opt->cookie[i + 1]);
 
 		if (hi < 0 || lo < 0)
-			return error_set(err, "%d:%d: Fast Open cookie '%s' is "
-					 "not hexadecimal", opt->loc.line,
-					 opt->loc.column, opt->cookie);
+			return error_set(err, "%d:%d: %s '%s' is not "
+					 "hexadecimal", opt->loc.line,
+					 opt->loc.column, what, opt->cookie);
 		item->u.data.bytes[item->u.data.len++] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
@@ -126,19 +131,31 @@ static int option_from_spec(const struct tcp_option *opt,
 		return 0;
 	case OPT_FAST_OPEN:
 		item->kind = TCPOPT_KIND_FAST_OPEN;
-		if (cookie_from_hex(opt, item, err) < 0)
+		if (bytes_from_hex(opt, TCPOPT_DATA_MAX, "a Fast Open cookie",
+				   item, err) < 0)
 			return -1;
 		item->length = (uint8_t)(2 + item->u.data.len);
 		return 0;
 	case OPT_FAST_OPEN_EXP:
 		item->kind = TCPOPT_KIND_EXP;
 		item->u.data.magic = TCPOPT_EXP_MAGIC_TFO;
-		if (cookie_from_hex(opt, item, err) < 0)
+		if (bytes_from_hex(opt, TCPOPT_DATA_MAX - 2,
+				   "a Fast Open cookie", item, err) < 0)
 			return -1;
 		item->length = (uint8_t)(4 + item->u.data.len);
 		return 0;
-	case OPT_GENERIC:
 	case OPT_MD5:
+		/* The digest as written, not computed: RFC 2385 signs with
+		 * a key the stack holds (TCP_MD5SIG); scripts give the
+		 * bytes a peer would put on the wire, right or wrong.
+		 */
+		item->kind = TCPOPT_KIND_MD5;
+		if (bytes_from_hex(opt, TCP_MD5_DIGEST_BYTES, "an md5 digest",
+				   item, err) < 0)
+			return -1;
+		item->length = (uint8_t)(2 + item->u.data.len);
+		return 0;
+	case OPT_GENERIC:
 		break;
 	}
 	return error_set(err, "%d:%d: this TCP option is not supported yet",
@@ -270,6 +287,10 @@ void tcp_option_format(const struct tcp_opt_item *item, char *buf, size_t size)
 	case TCPOPT_KIND_FAST_OPEN:
 		hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));
 		snprintf(buf, size, item->u.data.len ? "FO %s" : "FO", hex);
+		return;
+	case TCPOPT_KIND_MD5:
+		hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));
+		snprintf(buf, size, "md5 %s", hex);
 		return;
 	case TCPOPT_KIND_EXP:
 		hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));

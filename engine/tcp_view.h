@@ -39,6 +39,7 @@ struct tcp_view {
 	 * (packetdrill's default; the kernel picks its own clock).
 	 */
 	bool check_ts_val;
+	uint32_t ts_val_slack;		/* how far it may be, in ticks */
 	/* Built from a live segment: "[noecn]" is then not worth printing. */
 	bool is_live;
 	/* Ports as seen on the wire, or as written on the script line;

@@ -33,6 +33,10 @@ for table in tests/mutations/*.tsv; do
 		case $script in ''|'#'*) continue ;; esac
 		n=$((n + 1))
 		mutant="$work/m$n-$(basename "$script")"
+		# Files a script opens by a relative name go next to it.
+		for data in "$(dirname "$script")"/*.data; do
+			[ -e "$data" ] && ln -sf "$PWD/$data" "$work/"
+		done
 		changed=$(mutate "$script" "$mutant" "$from" "$to") || {
 			tap_ok 1 "$script: '$from' is in the script"
 			continue

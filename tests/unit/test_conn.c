@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "matcher.h"
 #include "tap.h"
 
 static struct tcp_packet_spec spec_of(enum direction dir, const char *flags)
@@ -333,6 +334,100 @@ static void test_self_connect(void)
 		   "equal ports on two addresses are not a self-connect");
 }
 
+static void set_ts(struct tcp_view *v, uint32_t val, uint32_t ecr)
+{
+	v->option_count = 1;
+	v->options[0].kind = TCPOPT_KIND_TIMESTAMP;
+	v->options[0].u.ts.val = val;
+	v->options[0].u.ts.ecr = ecr;
+}
+
+/* Each outbound TS val is remembered: an ecr that echoes one goes back as
+ * exactly what the kernel sent, even when the kernel's clock did not run
+ * as the script wrote; other echoes go through the first offset.
+ */
+static void test_ts_echo(void)
+{
+	struct conn conn;
+	struct tcp_view expected = view_of(DIR_OUTBOUND, TCP_ACK, 1, 1);
+	struct tcp_view live = view_of(DIR_OUTBOUND, TCP_ACK, 1, 1);
+	struct tcp_view in = view_of(DIR_INBOUND, TCP_ACK, 1, 1);
+
+	memset(&conn, 0, sizeof(conn));
+	set_ts(&expected, 100, 0);
+	set_ts(&live, 7100, 0);
+	conn_learn_outbound(&conn, &live, &expected);
+	set_ts(&expected, 110, 0);
+	set_ts(&live, 7113, 0);
+	conn_learn_outbound(&conn, &live, &expected);
+	tap_is_int(conn.ts_val_offset, 7000, "the offset is the first one's");
+	tap_ok(!expected.check_ts_val,
+	       "without a tick length TS val is not compared");
+
+	set_ts(&in, 500, 110);
+	conn_inbound_to_live(&conn, &in);
+	tap_is_int(in.options[0].u.ts.ecr, 7113,
+		   "ecr 110 echoes what the kernel sent for TS val 110");
+	set_ts(&in, 500, 100);
+	conn_inbound_to_live(&conn, &in);
+	tap_is_int(in.options[0].u.ts.ecr, 7100, "ecr 100 likewise");
+	set_ts(&in, 500, 150);
+	conn_inbound_to_live(&conn, &in);
+	tap_is_int(in.options[0].u.ts.ecr, 7150,
+		   "an ecr the kernel never sent goes through the offset");
+
+	set_ts(&expected, 110, 0);
+	set_ts(&live, 7112, 0);
+	conn_learn_outbound(&conn, &live, &expected);
+	set_ts(&in, 500, 110);
+	conn_inbound_to_live(&conn, &in);
+	tap_is_int(in.options[0].u.ts.ecr, 7112,
+		   "a TS val written twice echoes the latest packet's");
+}
+
+/* --tcp_ts_tick_usecs: the expected view learns how many ticks of error
+ * the tolerance allows.
+ */
+static void test_ts_tick(void)
+{
+	struct conn_table table;
+	struct net_plan plan;
+	struct tcp_segment seg = syn_from(40000, 8080);
+	struct tcp_view expected = view_of(DIR_OUTBOUND, TCP_SYN, 0, 0);
+	struct tcp_view live = view_of(DIR_OUTBOUND, TCP_SYN, 5000, 0);
+	struct error diffs;
+	struct conn *c;
+
+	plan_set_defaults(&plan);
+	conn_table_init(&table);
+	table.ts_clock.tick_usecs = 1000;
+	table.ts_clock.tolerance_usecs = 7000;
+	c = conn_for_outbound(&table, &plan, &seg);
+	set_ts(&expected, 100, 0);
+	set_ts(&live, 900100, 0);
+	conn_learn_outbound(c, &live, &expected);
+	tap_ok(expected.check_ts_val && expected.ts_val_slack == 7,
+	       "1000 us ticks, 7000 us tolerance: 7 ticks of slack");
+
+	expected = view_of(DIR_OUTBOUND, TCP_ACK | TCP_FIN, 1, 1);
+	live = view_of(DIR_OUTBOUND, TCP_ACK | TCP_FIN, 5001, 1);
+	set_ts(&expected, 1200, 0);
+	set_ts(&live, 901207, 0);
+	conn_learn_outbound(c, &live, &expected);
+	conn_outbound_to_script(c, &live);
+	diffs.text[0] = '\0';
+	tap_is_int(match_tcp(&expected, &live, &diffs), 0,
+		   "TS val 1207 for 1200 is within 7 ticks");
+	live = view_of(DIR_OUTBOUND, TCP_ACK | TCP_FIN, 5001, 1);
+	set_ts(&live, 901208, 0);
+	conn_outbound_to_script(c, &live);
+	diffs.text[0] = '\0';
+	tap_is_int(match_tcp(&expected, &live, &diffs), 1,
+		   "TS val 1208 is not");
+	tap_is_str(diffs.text, "\n  TS val: expected 1200, got 1208 (8 ticks "
+		   "off, tolerance 7)", "TS val report");
+}
+
 int main(void)
 {
 	test_self_connect();
@@ -344,5 +439,7 @@ int main(void)
 	test_active_and_simultaneous();
 	test_sequence_mapping();
 	test_option_mapping();
+	test_ts_echo();
+	test_ts_tick();
 	return tap_done();
 }

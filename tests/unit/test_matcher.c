@@ -226,11 +226,68 @@ static void test_format(void)
 		   "a view prints in script notation");
 }
 
+/* md5 digests and FO cookies are bytes written in hex, as long as the
+ * option space allows (an 18-byte cookie is invalid, and a test may want
+ * to send one).
+ */
+static void test_hex_options(void)
+{
+	struct tcp_packet_spec spec = spec_of(".", 1, 0);
+	struct tcp_option opt;
+	struct tcp_view view;
+	struct error err;
+	char text[160];
+	static const uint8_t md5_wire[] = {
+		19, 18, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	};
+	struct tcp_segment seg = segment_of(TCP_ACK, 1, 0, 0);
+	struct error diffs;
+
+	memset(&opt, 0, sizeof(opt));
+	spec.options = &opt;
+	spec.option_count = 1;
+	spec.options_form = TCP_OPTIONS_LIST;
+	opt.kind = OPT_MD5;
+	opt.cookie = (char *)"000102030405060708090a0b0c0d0e0f";
+	tap_is_int(tcp_view_from_spec(&spec, &view, &err), 0, "md5 builds");
+	tap_ok(view.options[0].kind == TCPOPT_KIND_MD5 &&
+	       view.options[0].length == 18 && view.options[0].u.data.len == 16 &&
+	       view.options[0].u.data.bytes[15] == 15,
+	       "md5: kind 19, length 18, the 16 digest bytes");
+	tcp_option_format(&view.options[0], text, sizeof(text));
+	tap_is_str(text, "md5 000102030405060708090a0b0c0d0e0f",
+		   "md5 prints as written");
+	memcpy(seg.options, md5_wire, sizeof(md5_wire));
+	seg.options_len = sizeof(md5_wire);
+	seg.flags = TCP_ACK;
+	spec.has_ack = false;
+	tap_is_int(compare(&spec, &seg, &diffs), 0,
+		   "a live md5 option matches the script's bytes");
+	opt.cookie = (char *)"000102030405060708090a0b0c0d0e0f10";
+	tap_is_int(tcp_view_from_spec(&spec, &view, &err), -1,
+		   "a 17-byte digest is refused");
+	tap_is_str(err.text, "0:0: an md5 digest is 0 to 16 bytes written as "
+		   "an even number of hex digits", "md5 length message");
+
+	opt.kind = OPT_FAST_OPEN;
+	opt.cookie = (char *)"01234567aabbccdd0123456701234567afaf";
+	tap_is_int(tcp_view_from_spec(&spec, &view, &err), 0,
+		   "an 18-byte FO cookie builds");
+	tap_ok(view.options[0].length == 20 && view.options[0].u.data.len == 18,
+	       "FO with 18 cookie bytes is 20 bytes long");
+	opt.cookie = (char *)"12g4";
+	tap_is_int(tcp_view_from_spec(&spec, &view, &err), -1,
+		   "a cookie that is not hex is refused");
+	tap_is_str(err.text, "0:0: a Fast Open cookie '12g4' is not "
+		   "hexadecimal", "cookie message");
+}
+
 int main(void)
 {
 	test_plain_fields();
 	test_options();
 	test_flags_and_ecn();
 	test_format();
+	test_hex_options();
 	return tap_done();
 }

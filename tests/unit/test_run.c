@@ -706,6 +706,33 @@ static void test_explicit_ports_shown(void)
 	fake_path_fini(&path);
 }
 
+/* A %{ }% block written as packetdrill's scripts do, each assertion ending
+ * in `;\`, the last one just before `}%`.
+ */
+static void test_code_continuation(void)
+{
+	struct fake_path path;
+	struct run_result out;
+
+	fake_path_init(&path);
+	out = run_text("0 %{ assert 1 == 1, 'one';\\\n"
+		       "     assert 2 == 2, 'two';\\\n"
+		       "}%\n", &path, false);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "a block ending in a continuation line runs");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	out = run_text("0 %{ assert 1 == 1, 'one';\\\n"
+		       "     assert 2 == 3, 'two';\\\n"
+		       "}%\n", &path, false);
+	tap_is_int(out.status, OUTCOME_MISMATCH,
+		   "and its assertions are checked");
+	tap_is_str(out.text, "fake.pkt:2: assertion failed: assert 2 == 3, "
+		   "'two';\\ (two)",
+		   "the failure names the assertion's own line");
+	fake_path_fini(&path);
+}
+
 int main(void)
 {
 	test_inbound_mapping();
@@ -719,5 +746,6 @@ int main(void)
 	test_stray_between_events();
 	test_strict_after_end();
 	test_explicit_ports_shown();
+	test_code_continuation();
 	return tap_done();
 }

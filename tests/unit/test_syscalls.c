@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
 #include <linux/sockios.h>
 
@@ -173,6 +174,13 @@ static struct expr *ST(int n, ...)
 	return e;
 }
 
+/* Give field k of a struct literal an index: msg_iov(1)=[...]. */
+static struct expr *IDX(struct expr *st, int k, struct expr *index)
+{
+	st->u.structure.fields[k].index = index;
+	return st;
+}
+
 static struct expr *CALL(const char *name, int n, ...)
 {
 	struct expr *e = node(EXPR_CALL);
@@ -217,6 +225,9 @@ struct fake_call {
 	size_t in_len;
 	socklen_t len;		/* length given, or *len on entry */
 	bool null;		/* the pointer argument was NULL */
+	/* sendmsg's control messages */
+	unsigned char control[256] __attribute__((aligned(8)));
+	size_t control_len;
 };
 
 struct fake_reply {
@@ -228,6 +239,9 @@ struct fake_reply {
 	socklen_t out_socklen;
 	short revents[4];
 	struct epoll_event events[2];
+	int msg_flags;		/* recvmsg */
+	unsigned char control[256] __attribute__((aligned(8)));
+	size_t control_len;
 };
 
 struct fake {
@@ -592,6 +606,127 @@ static long f_epoll_wait(struct syscall_backend *b, int epfd,
 	return r->ret;
 }
 
+/* The iovecs' bytes, one after the other, into c->in. */
+static void gather(struct fake_call *c, const struct iovec *iov, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t room = sizeof(c->in) - c->in_len;
+		size_t k = iov[i].iov_len < room ? iov[i].iov_len : room;
+
+		if (iov[i].iov_base)
+			memcpy(c->in + c->in_len, iov[i].iov_base, k);
+		c->in_len += k;
+	}
+}
+
+static long f_sendmsg(struct syscall_backend *b, int fd,
+		      const struct msghdr *m, int flags, int *err)
+{
+	struct fake_call *c = rec("sendmsg", fd);
+
+	F(b);
+	c->a = flags;
+	c->b = (long)m->msg_iovlen;
+	c->c = m->msg_flags;
+	gather(c, m->msg_iov, m->msg_iovlen);
+	c->len = m->msg_namelen;
+	c->null = m->msg_name == NULL;
+	c->control_len = m->msg_controllen < sizeof(c->control) ?
+			 m->msg_controllen : sizeof(c->control);
+	if (m->msg_control)
+		memcpy(c->control, m->msg_control, c->control_len);
+	return answer(pop(), NULL, 0, NULL, err);
+}
+
+/* Writes the reply's data into the first iovec, its flags and control
+ * messages (as much as fits) into the msghdr.
+ */
+static long f_recvmsg(struct syscall_backend *b, int fd, struct msghdr *m,
+		      int flags, int *err)
+{
+	struct fake_call *c = rec("recvmsg", fd);
+	struct fake_reply *r = pop();
+
+	F(b);
+	c->a = flags;
+	c->b = (long)m->msg_iovlen;
+	c->c = (long)m->msg_controllen;
+	c->null = m->msg_name == NULL;
+	if (m->msg_iovlen && r->out_len)
+		memcpy(m->msg_iov[0].iov_base, r->out,
+		       r->out_len < m->msg_iov[0].iov_len ? r->out_len :
+		       m->msg_iov[0].iov_len);
+	m->msg_flags = r->msg_flags;
+	if (r->control_len > m->msg_controllen) {
+		m->msg_flags |= MSG_CTRUNC;
+		r->control_len = m->msg_controllen;
+	}
+	if (r->control_len)
+		memcpy(m->msg_control, r->control, r->control_len);
+	m->msg_controllen = r->control_len;
+	*err = r->err;
+	return r->ret;
+}
+
+static long f_open(struct syscall_backend *b, const char *path, int flags,
+		   mode_t mode, int *err)
+{
+	struct fake_call *c = rec("open", -1);
+
+	F(b);
+	copy_in(c, path, strlen(path) + 1);
+	c->a = flags;
+	c->b = mode;
+	return answer(pop(), NULL, 0, NULL, err);
+}
+
+static long f_pipe(struct syscall_backend *b, int fds[2], int *err)
+{
+	F(b);
+	rec("pipe", -1);
+	return answer(pop(), fds, 2 * sizeof(int), NULL, err);
+}
+
+static long f_sendfile(struct syscall_backend *b, int out_fd, int in_fd,
+		       off_t *offset, size_t count, int *err)
+{
+	struct fake_call *c = rec("sendfile", out_fd);
+
+	F(b);
+	c->a = in_fd;
+	c->b = offset ? (long)*offset : -1;
+	c->c = (long)count;
+	return answer(pop(), NULL, 0, NULL, err);
+}
+
+static long f_splice(struct syscall_backend *b, int fd_in, loff_t *off_in,
+		     int fd_out, loff_t *off_out, size_t len,
+		     unsigned int flags, int *err)
+{
+	struct fake_call *c = rec("splice", fd_in);
+
+	F(b);
+	c->a = fd_out;
+	c->b = (long)len;
+	c->c = flags;
+	c->null = off_in == NULL && off_out == NULL;
+	return answer(pop(), NULL, 0, NULL, err);
+}
+
+static long f_cap_set(struct syscall_backend *b, int set, int cap, int on,
+		      int *err)
+{
+	struct fake_call *c = rec("cap_set", -1);
+
+	F(b);
+	c->a = set;
+	c->b = cap;
+	c->c = on;
+	return answer(pop(), NULL, 0, NULL, err);
+}
+
 static void f_destroy(struct syscall_backend *b)
 {
 	F(b);
@@ -609,7 +744,10 @@ static const struct syscall_backend_ops fake_ops = {
 	.getpeername = NULL,	/* a backend may lack calls */
 	.fcntl = f_fcntl, .ioctl = f_ioctl, .poll = f_poll,
 	.epoll_create = f_epoll_create, .epoll_ctl = f_epoll_ctl,
-	.epoll_wait = f_epoll_wait, .destroy = f_destroy,
+	.epoll_wait = f_epoll_wait, .sendmsg = f_sendmsg,
+	.recvmsg = f_recvmsg, .open = f_open, .pipe = f_pipe,
+	.sendfile = f_sendfile, .splice = f_splice, .cap_set = f_cap_set,
+	.destroy = f_destroy,
 };
 
 /* ---- running lines ---- */
@@ -1290,8 +1428,8 @@ static void test_validate(void)
 	tap_is_str(validate(SPEC("frobnicate", N(0), NULL, 0), &status),
 		   "7:4: unknown system call 'frobnicate'",
 		   "unknown call, nothing close");
-	tap_is_str(validate(SPEC("recvmsg", N(0), NULL, 0), &status),
-		   "7:4: system call 'recvmsg' is not supported yet",
+	tap_is_str(validate(SPEC("psp_rx_assoc", N(0), NULL, 0), &status),
+		   "7:4: system call 'psp_rx_assoc' is not supported yet",
 		   "a packetdrill call not implemented yet");
 	tap_is_str(validate(SPEC("read", N(0), NULL, 2, N(3), ELL()),
 			    &status),
@@ -1379,6 +1517,402 @@ static void test_format(void)
 	teardown();
 }
 
+
+/* ---- sendmsg, recvmsg ---- */
+
+/* {msg_name(...)=..., msg_iov(count)=iov, msg_flags=flags[,
+ *  msg_control=control]}
+ */
+static struct expr *MSG(int count, struct expr *iov, struct expr *flags,
+			struct expr *control)
+{
+	struct expr *m = control ?
+		ST(4, "msg_name", ELL(), "msg_iov", iov, "msg_flags", flags,
+		   "msg_control", control) :
+		ST(3, "msg_name", ELL(), "msg_iov", iov, "msg_flags", flags);
+
+	IDX(m, 0, ELL());
+	return IDX(m, 1, N(count));
+}
+
+static struct expr *CMSG(struct expr *level, struct expr *type,
+			 struct expr *data)
+{
+	return ST(3, "cmsg_level", level, "cmsg_type", type, "cmsg_data",
+		  data);
+}
+
+static struct expr *EE(struct expr *err, struct expr *origin,
+		       struct expr *info, struct expr *data)
+{
+	return ST(6, "ee_errno", err, "ee_origin", origin, "ee_type", N(0),
+		  "ee_code", N(0), "ee_info", info, "ee_data", data);
+}
+
+/* Append one control message to what the fake's recvmsg returns. */
+static void reply_cmsg(struct fake_reply *r, int level, int type,
+		       const void *data, size_t len)
+{
+	struct cmsghdr *h = (struct cmsghdr *)(r->control + r->control_len);
+
+	h->cmsg_level = level;
+	h->cmsg_type = type;
+	h->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(h), data, len);
+	r->control_len += CMSG_SPACE(len);
+}
+
+static bool ends_with(const char *text, const char *tail)
+{
+	size_t n = strlen(text), k = strlen(tail);
+
+	if (n < k || strcmp(text + n - k, tail)) {
+		tap_diag("got: %s", text);
+		return false;
+	}
+	return true;
+}
+
+static void test_sendmsg(void)
+{
+	struct cmsghdr *h;
+	int32_t tos;
+
+	setup(IP_VERSION_4);
+	open_socket(3, 7);
+	expect_reply(5, 0);
+	is_outcome(run_line(SPEC("sendmsg", N(5), NULL, 3, N(3),
+				 MSG(2, ARR(2, ST(2, NULL, S("ab"), NULL, N(2)),
+					    ST(2, NULL, ELL(), NULL, N(3))),
+				     N(0), NULL),
+				 W("MSG_FASTOPEN"))),
+		   OUTCOME_OK, "sendmsg with two iovecs runs");
+	tap_ok(last_call()->fd == 7 && last_call()->a == MSG_FASTOPEN &&
+	       last_call()->b == 2, "sendmsg gets the fd, flags, 2 iovecs");
+	tap_ok(last_call()->in_len == 5 &&
+	       !memcmp(last_call()->in, "ab\0\0\0", 5),
+	       "the iovecs carry \"ab\" then 3 zero bytes");
+	tap_ok(!last_call()->null &&
+	       last_call()->len == sizeof(struct sockaddr_in),
+	       "msg_name `...` is the remote address (for MSG_FASTOPEN)");
+	tap_ok(last_call()->control_len == 0, "no msg_control, none sent");
+
+	expect_reply(1, 0);
+	is_outcome(run_line(SPEC("sendmsg", N(1), NULL, 3, N(3),
+				 MSG(1, ARR(1, ST(2, NULL, ELL(), NULL, N(1))),
+				     N(0), ARR(1, CMSG(W("SOL_IP"), W("IP_TOS"),
+						       HEX(0x10)))),
+				 N(0))), OUTCOME_OK, "sendmsg with a cmsg");
+	h = (struct cmsghdr *)last_call()->control;
+	memcpy(&tos, CMSG_DATA(h), sizeof(tos));
+	tap_ok(last_call()->control_len == CMSG_SPACE(sizeof(int)) &&
+	       h->cmsg_level == SOL_IP && h->cmsg_type == IP_TOS &&
+	       h->cmsg_len == CMSG_LEN(sizeof(int)) && tos == 0x10,
+	       "the control message is SOL_IP IP_TOS with the int 0x10");
+
+	is_outcome(run_line(SPEC("sendmsg", N(1), NULL, 3, N(3),
+				 MSG(1, ARR(1, ST(2, NULL, ELL(), NULL, N(1))),
+				     AT(W("MSG_MORE"), 7, 30), NULL), N(0))),
+		   OUTCOME_BAD_SCRIPT, "sendmsg's msg_flags must be 0");
+	tap_is_str(err.text, "sendmsg does not read msg_flags (the flags are "
+		   "its third argument): write msg_flags=0",
+		   "msg_flags message");
+	is_outcome(run_line(SPEC("sendmsg", N(1), NULL, 3, N(3),
+				 MSG(2, ARR(1, ST(2, NULL, ELL(), NULL, N(1))),
+				     N(0), NULL), N(0))),
+		   OUTCOME_BAD_SCRIPT, "msg_iov(2) with one iovec");
+	tap_is_str(err.text, "msg_iov count 2 does not match the 1-element "
+		   "iovec array", "msg_iov count message");
+	teardown();
+}
+
+/* recvmsg(3, {... msg_iov(1)=[{..., 0}], msg_flags=0,
+ * msg_control=[cmsg]}, MSG_ERRQUEUE) = 0
+ */
+static int recv_errqueue(struct expr *cmsg)
+{
+	return run_line(SPEC("recvmsg", N(0), NULL, 3, N(3),
+			     MSG(1, ARR(1, ST(2, NULL, ELL(), NULL, N(0))),
+				 N(0), ARR(1, cmsg)),
+			     W("MSG_ERRQUEUE")));
+}
+
+/* {cmsg_level=SOL_SOCKET, cmsg_type=SCM_TIMESTAMPING,
+ *  cmsg_data={scm_sec=0, scm_nsec=nsec}}
+ */
+static struct expr *stamp(int64_t nsec)
+{
+	return CMSG(W("SOL_SOCKET"), W("SCM_TIMESTAMPING"),
+		    ST(2, "scm_sec", N(0), "scm_nsec", N(nsec)));
+}
+
+/* The run played script time 20 ms from 22 to 24 ms. */
+static void played_late(const void *timeline, int64_t script_us,
+			int64_t *lo, int64_t *hi)
+{
+	(void)timeline;
+	*lo = script_us + 2000;
+	*hi = script_us + 4000;
+}
+
+static void test_recvmsg(void)
+{
+	struct expr *inq = ARR(1, CMSG(W("SOL_TCP"), W("TCP_CM_INQ"),
+				       N(9000)));
+	const size_t ee4 = sizeof(struct sock_extended_err) +
+			   sizeof(struct sockaddr_in);
+	unsigned char data[sizeof(struct sock_extended_err) +
+			   sizeof(struct sockaddr_in6)];
+	struct sock_extended_err ee;
+	struct scm_timestamping ts;
+	struct fake_reply *r;
+	char tail[256];
+	int32_t v;
+
+	setup(IP_VERSION_4);
+	open_socket(3, 7);
+	r = expect_reply(1000, 0);
+	v = 9000;
+	reply_cmsg(r, SOL_TCP, TCP_CM_INQ, &v, sizeof(v));
+	is_outcome(run_line(SPEC("recvmsg", N(1000), NULL, 3, N(3),
+				 MSG(1, ARR(1, ST(2, NULL, ELL(), NULL,
+						  N(1000))), N(0), inq),
+				 N(0))),
+		   OUTCOME_OK, "recvmsg with the TCP_CM_INQ expected");
+	tap_ok(last_call()->b == 1 && !last_call()->null &&
+	       last_call()->c == (long)CMSG_SPACE(sizeof(int)),
+	       "one iovec, a name buffer, room for exactly one int cmsg");
+
+	r = expect_reply(1000, 0);
+	v = 8000;
+	reply_cmsg(r, SOL_TCP, TCP_CM_INQ, &v, sizeof(v));
+	is_outcome(run_line(SPEC("recvmsg", N(1000), NULL, 3, N(3),
+				 MSG(1, ARR(1, ST(2, NULL, ELL(), NULL,
+						  N(1000))), N(0), inq),
+				 N(0))),
+		   OUTCOME_MISMATCH, "another TCP_CM_INQ value");
+	tap_ok(ends_with(err.text, "): control message 0 (TCP_CM_INQ) data "
+			 "is 8000, expected 9000"), "int data message");
+
+	r = expect_reply(1000, 0);
+	reply_cmsg(r, SOL_TCP, TCP_CM_INQ, &v, sizeof(v));
+	reply_cmsg(r, SOL_TCP, TCP_CM_INQ, &v, sizeof(v));
+	is_outcome(run_line(SPEC("recvmsg", N(1000), NULL, 3, N(3),
+				 MSG(1, ARR(1, ST(2, NULL, ELL(), NULL,
+						  N(1000))), N(0), inq),
+				 N(0))),
+		   OUTCOME_MISMATCH, "a second control message");
+	tap_ok(ends_with(err.text, "): msg_flags is MSG_CTRUNC, expected 0"),
+	       "it did not fit: MSG_CTRUNC, as with packetdrill");
+
+	r = expect_reply(1000, 0);
+	reply_cmsg(r, SOL_TCP, TCP_CM_INQ, &v, sizeof(v));
+	is_outcome(run_line(SPEC("recvmsg", N(1000), NULL, 3, N(3),
+				 MSG(1, ARR(1, ST(2, NULL, ELL(), NULL,
+						  N(1000))), N(0),
+				     ARR(2, CMSG(W("SOL_TCP"), W("TCP_CM_INQ"),
+						 N(8000)),
+					 CMSG(W("SOL_TCP"), W("TCP_CM_INQ"),
+					      N(1)))), N(0))),
+		   OUTCOME_MISMATCH, "one control message of two");
+	snprintf(tail, sizeof(tail), "): msg_control has 1 control message, "
+		 "expected 2 (received level %d type %d)", SOL_TCP,
+		 TCP_CM_INQ);
+	tap_ok(ends_with(err.text, tail), "count message lists what came");
+
+	r = expect_reply(0, 0);
+	r->msg_flags = MSG_ERRQUEUE;
+	is_outcome(run_line(SPEC("recvmsg", N(0), NULL, 3, N(3),
+				 MSG(1, ARR(1, ST(2, NULL, ELL(), NULL, N(0))),
+				     OR(W("MSG_ERRQUEUE"), W("MSG_TRUNC")),
+				     ARR(0)), W("MSG_ERRQUEUE"))),
+		   OUTCOME_MISMATCH, "msg_flags differ");
+	tap_ok(ends_with(err.text, "): msg_flags is MSG_ERRQUEUE, expected "
+			 "MSG_ERRQUEUE|MSG_TRUNC"), "msg_flags message");
+	r = expect_reply(0, 0);
+	r->msg_flags = MSG_ERRQUEUE;
+	is_outcome(run_line(SPEC("recvmsg", N(0), NULL, 3, N(3),
+				 MSG(1, ARR(1, ST(2, NULL, ELL(), NULL, N(0))),
+				     ELL(), NULL), W("MSG_ERRQUEUE"))),
+		   OUTCOME_OK, "msg_flags=... is not compared");
+
+	r = expect_reply(3, 0);
+	memcpy(r->out, "abd", 3);
+	r->out_len = 3;
+	is_outcome(run_line(SPEC("recvmsg", N(3), NULL, 3, N(3),
+				 MSG(1, ARR(1, ST(2, NULL, S("abc"), NULL,
+						  N(3))), N(0), NULL), N(0))),
+		   OUTCOME_MISMATCH, "received bytes differ");
+	tap_ok(ends_with(err.text, "): iov 0 data is \"abd\", expected "
+			 "\"abc\""), "iov data message");
+
+	/* sock_extended_err: the offender's address follows it. */
+	memset(&ee, 0, sizeof(ee));
+	ee.ee_errno = ENOMSG;
+	ee.ee_origin = SO_EE_ORIGIN_ZEROCOPY;
+	ee.ee_info = 1;
+	ee.ee_data = 2;
+	memset(data, 0, sizeof(data));
+	memcpy(data, &ee, sizeof(ee));
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_IP, IP_RECVERR, data, ee4);
+	is_outcome(recv_errqueue(CMSG(W("SOL_IP"), W("IP_RECVERR"),
+				      EE(N(0), W("SO_EE_ORIGIN_ZEROCOPY"),
+					 N(1), N(1)))),
+		   OUTCOME_MISMATCH, "sock_extended_err differs");
+	tap_ok(ends_with(err.text, "): control message 0 (IP_RECVERR) "
+			 "ee_errno is ENOMSG, expected 0"),
+	       "ee_errno message names the errno");
+	tap_is_int(last_call()->c, (long)CMSG_SPACE(ee4),
+		   "room for sock_extended_err and a sockaddr_in");
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_IP, IP_RECVERR, data, ee4);
+	is_outcome(recv_errqueue(CMSG(W("SOL_IP"), W("IP_RECVERR"),
+				      EE(ELL(), W("SO_EE_ORIGIN_ZEROCOPY"),
+					 N(1), N(1)))),
+		   OUTCOME_MISMATCH, "ee_data differs");
+	tap_ok(ends_with(err.text, "): control message 0 (IP_RECVERR) "
+			 "ee_data is 2, expected 1"),
+	       "ee_errno `...` is skipped, ee_data compared");
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_IPV6, IPV6_RECVERR, data, sizeof(data));
+	is_outcome(recv_errqueue(CMSG(W("SOL_IPV6"), W("IPV6_RECVERR"),
+				      EE(W("ENOMSG"), ELL(), N(1), N(2)))),
+		   OUTCOME_OK, "IPV6_RECVERR with a sockaddr_in6");
+	memset(&ts, 0, sizeof(ts));
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_SOCKET, SCM_TIMESTAMPING, &ts, sizeof(ts));
+	is_outcome(recv_errqueue(CMSG(W("SOL_IPV6"), W("IPV6_RECVERR"),
+				      EE(W("ENOMSG"), ELL(), N(1), N(2)))),
+		   OUTCOME_MISMATCH, "another kind of control message");
+	snprintf(tail, sizeof(tail), "): control message 0 is level %d type "
+		 "%d, expected SOL_IPV6 IPV6_RECVERR (level %d type %d)",
+		 SOL_SOCKET, SCM_TIMESTAMPING, SOL_IPV6, IPV6_RECVERR);
+	tap_ok(ends_with(err.text, tail), "level and type message");
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_IP, IP_RECVERR, data, 8);
+	is_outcome(recv_errqueue(CMSG(W("SOL_IP"), W("IP_RECVERR"),
+				      EE(N(0), ELL(), ELL(), ELL()))),
+		   OUTCOME_MISMATCH, "a shorter control message");
+	snprintf(tail, sizeof(tail), "): control message 0 (IP_RECVERR) has "
+		 "8 data bytes, expected %zu", ee4);
+	tap_ok(ends_with(err.text, tail), "length message");
+
+	/* SCM_TIMESTAMPING: script times against the run's clock. */
+	ctx.start_realtime_ns = 1000 * 1000000000LL;
+	ctx.tolerance_usecs = 4000;
+	memset(&ts, 0, sizeof(ts));
+	ts.ts[0].tv_sec = 1000;
+	ts.ts[0].tv_nsec = 23000000;
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_SOCKET, SCM_TIMESTAMPING, &ts, sizeof(ts));
+	is_outcome(recv_errqueue(stamp(20000000)), OUTCOME_OK,
+		   "a timestamp 3 ms after 20 ms is in time");
+	ts.ts[0].tv_nsec = 25000000;
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_SOCKET, SCM_TIMESTAMPING, &ts, sizeof(ts));
+	is_outcome(recv_errqueue(stamp(20000000)), OUTCOME_MISMATCH,
+		   "5 ms after is not");
+	tap_ok(ends_with(err.text, "): control message 0 (SCM_TIMESTAMPING) "
+			 "time is 0.025000 s, expected 0.020000 s, tolerance "
+			 "0.004000 s"), "timestamp message");
+	ctx.script_to_live = played_late;
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_SOCKET, SCM_TIMESTAMPING, &ts, sizeof(ts));
+	is_outcome(recv_errqueue(stamp(20000000)), OUTCOME_OK,
+		   "in time for when the run played 20 ms");
+	ts.ts[0].tv_nsec = 35000000;
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_SOCKET, SCM_TIMESTAMPING, &ts, sizeof(ts));
+	recv_errqueue(stamp(20000000));
+	tap_ok(ends_with(err.text, "time is 0.035000 s, expected 0.020000 s "
+			 "(played from 0.022000 to 0.024000 s on this run), "
+			 "tolerance 0.004000 s"), "the message shows the span");
+	ctx.script_to_live = NULL;
+	r = expect_reply(0, 0);
+	reply_cmsg(r, SOL_SOCKET, SCM_TIMESTAMPING, &ts, sizeof(ts));
+	is_outcome(recv_errqueue(stamp(0)), OUTCOME_OK,
+		   "time 0 is not compared");
+	teardown();
+}
+
+static void test_files(void)
+{
+	int live;
+
+	setup(IP_VERSION_4);
+	ctx.script_dir = "/scripts/dir";
+	expect_reply(9, 0);
+	is_outcome(run_line(SPEC("open", N(5), NULL, 2, S("data"),
+				 W("O_RDONLY"))), OUTCOME_OK, "open() = 5");
+	tap_is_str((const char *)last_call()->in, "/scripts/dir/data",
+		   "a relative name is in the script's directory");
+	tap_ok(fd_map_lookup(ctx.fds, 5, &live) && live == 9,
+	       "script fd 5 is live fd 9");
+	expect_reply(10, 0);
+	run_line(SPEC("open", N(6), NULL, 3, S("/tmp/x"),
+		      OR(W("O_WRONLY"), W("O_CREAT")), N(0644)));
+	tap_ok(!strcmp((const char *)last_call()->in, "/tmp/x") &&
+	       last_call()->a == (O_WRONLY | O_CREAT) && last_call()->b == 0644,
+	       "an absolute name as written, flags and mode");
+	is_outcome(run_line(SPEC("open", N(7), NULL, 2, AT(N(3), 7, 9),
+				 W("O_RDONLY"))), OUTCOME_BAD_SCRIPT,
+		   "open needs a name");
+	tap_is_str(err.text, "expected a file name in quotes, found a number",
+		   "open name message");
+
+	{
+		struct fake_reply *r = expect_reply(0, 0);
+		int fds[2] = { 11, 12 };
+
+		memcpy(r->out, fds, sizeof(fds));
+		r->out_len = sizeof(fds);
+	}
+	is_outcome(run_line(SPEC("pipe", N(0), NULL, 1, ARR(2, N(3), N(4)))),
+		   OUTCOME_OK, "pipe([3, 4]) = 0");
+	tap_ok(fd_map_lookup(ctx.fds, 3, &live) && live == 11 &&
+	       fd_map_lookup(ctx.fds, 4, &live) && live == 12,
+	       "the pipe's ends are script fds 3 and 4");
+	is_outcome(run_line(SPEC("pipe", N(0), NULL, 1,
+				 ARR(2, N(8), AT(N(4), 7, 13)))),
+		   OUTCOME_BAD_SCRIPT, "a pipe end already open");
+	tap_is_str(err.text, "fd 4 is already open in this script",
+		   "pipe fd message");
+	tap_is_str(validate(SPEC("pipe", N(0), NULL, 1,
+				 AT(ARR(1, N(8)), 7, 9)), &live),
+		   "7:9: expected [read fd, write fd], found an array",
+		   "pipe needs two numbers");
+
+	expect_reply(5, 0);
+	is_outcome(run_line(SPEC("sendfile", N(5), NULL, 4, N(4), N(5),
+				 ARR(1, N(2)), N(5))), OUTCOME_OK,
+		   "sendfile(4, 5, [2], 5)");
+	tap_ok(last_call()->fd == 12 && last_call()->a == 9 &&
+	       last_call()->b == 2 && last_call()->c == 5,
+	       "sendfile gets live fds, offset 2 by pointer, count 5");
+	expect_reply(5, 0);
+	run_line(SPEC("sendfile", N(5), NULL, 4, N(4), N(5), W("NULL"),
+		      N(5)));
+	tap_is_int(last_call()->b, -1, "a NULL offset is a null pointer");
+
+	expect_reply(99, 0);
+	is_outcome(run_line(SPEC("splice", N(99), NULL, 6, N(5), W("NULL"),
+				 N(4), W("NULL"), N(99), N(0))), OUTCOME_OK,
+		   "splice(5, NULL, 4, NULL, 99, 0)");
+	tap_ok(last_call()->fd == 9 && last_call()->a == 12 &&
+	       last_call()->b == 99 && last_call()->null,
+	       "splice gets live fds, no offsets, the length");
+
+	expect_reply(0, 0);
+	is_outcome(run_line(SPEC("cap_set", N(0), NULL, 3, W("CAP_EFFECTIVE"),
+				 W("CAP_NET_ADMIN"), W("CAP_CLEAR"))),
+		   OUTCOME_OK, "cap_set(CAP_EFFECTIVE, CAP_NET_ADMIN, "
+		   "CAP_CLEAR)");
+	tap_ok(last_call()->a == 0 && last_call()->b == 12 &&
+	       last_call()->c == 0, "cap_set gets set 0, capability 12, off");
+	teardown();
+}
+
 /* ---- the real kernel ---- */
 
 static void test_kernel(void)
@@ -1454,6 +1988,49 @@ static void test_kernel(void)
 	teardown();
 }
 
+/* A file in the script's directory to a pipe with sendfile(), from that
+ * pipe to another with splice().
+ */
+static void test_kernel_files(void)
+{
+	struct syscall_backend *k = syscall_backend_kernel_new();
+	char dir[] = "/tmp/tcpcheck-test-XXXXXX", path[64];
+	FILE *f;
+
+	setup(IP_VERSION_4);
+	ctx.backend = k;
+	tap_ok(mkdtemp(dir) != NULL, "kernel: a directory for the script");
+	snprintf(path, sizeof(path), "%s/data", dir);
+	f = fopen(path, "w");
+	tap_ok(f && fputs("hello", f) >= 0 && fclose(f) == 0,
+	       "kernel: a file of 5 bytes");
+	ctx.script_dir = dir;
+	is_outcome(run_line(SPEC("open", N(5), NULL, 2, S("data"),
+				 W("O_RDONLY"))), OUTCOME_OK,
+		   "kernel: open(\"data\") = 5 in the script's directory");
+	is_outcome(run_line(SPEC("pipe", N(0), NULL, 1, ARR(2, N(6), N(7)))),
+		   OUTCOME_OK, "kernel: pipe([6, 7]) = 0");
+	is_outcome(run_line(SPEC("sendfile", N(5), NULL, 4, N(7), N(5),
+				 ARR(1, N(0)), N(5))), OUTCOME_OK,
+		   "kernel: sendfile(7, 5, [0], 5) = 5");
+	is_outcome(run_line(SPEC("pipe", N(0), NULL, 1, ARR(2, N(8), N(9)))),
+		   OUTCOME_OK, "kernel: pipe([8, 9]) = 0");
+	is_outcome(run_line(SPEC("splice", N(5), NULL, 6, N(6), W("NULL"),
+				 N(9), W("NULL"), N(5), N(0))), OUTCOME_OK,
+		   "kernel: splice(6, NULL, 9, NULL, 5, 0) = 5");
+	is_outcome(run_line(SPEC("read", N(5), NULL, 3, N(8), S("hello"),
+				 N(5))), OUTCOME_OK,
+		   "kernel: the file's bytes came through both pipes");
+	is_outcome(run_line(SPEC("open", N(-1), "ENOENT", 2, S("missing"),
+				 W("O_RDONLY"))), OUTCOME_OK,
+		   "kernel: open of a missing file = -1 ENOENT");
+	fd_map_close_all(ctx.fds, k);
+	unlink(path);
+	rmdir(dir);
+	syscall_backend_free(k);
+	teardown();
+}
+
 int main(void)
 {
 	test_fd_mapping();
@@ -1468,6 +2045,10 @@ int main(void)
 	test_getsockname();
 	test_validate();
 	test_format();
+	test_sendmsg();
+	test_recvmsg();
+	test_files();
 	test_kernel();
+	test_kernel_files();
 	return tap_done();
 }
