@@ -11,6 +11,12 @@
 
 int64_t clock_now_ns(void);
 
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC now, in ns: subtract it from a
+ * kernel timestamp (packet sockets stamp in CLOCK_REALTIME) to get the
+ * engine's time base.
+ */
+int64_t clock_realtime_offset_ns(void);
+
 /* Sleep until the absolute monotonic time deadline_ns (no drift: the
  * deadline is absolute).  Returns early with -1 if a signal arrives.
  */

@@ -52,6 +52,16 @@ tests_unit_test_tick_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_tick_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_tick_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
+# Pairing packets with the kernel's timestamps (engine/stamps.c).
+check_PROGRAMS += tests/unit/test_stamps tests/unit/test_stamps_san
+TESTS += tests/unit/test_stamps tests/unit/test_stamps_san
+tests_unit_test_stamps_SOURCES = tests/unit/test_stamps.c tests/unit/tap.h
+tests_unit_test_stamps_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_stamps_san_SOURCES = tests/unit/test_stamps.c tests/unit/tap.h
+tests_unit_test_stamps_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_stamps_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_stamps_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+
 # The report writers, byte for byte (cli/report_*.c).
 check_PROGRAMS += tests/unit/test_report tests/unit/test_report_san
 TESTS += tests/unit/test_report tests/unit/test_report_san
