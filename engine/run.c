@@ -74,6 +74,8 @@ struct captured {
 	size_t len;
 	int64_t at_ns;
 	uint16_t gso;
+	bool kernel_time;	/* at_ns is the kernel's timestamp */
+	int64_t read_ns;	/* when the runner read it */
 };
 
 struct runner {
@@ -96,6 +98,9 @@ struct runner {
 	uint32_t rest_gso;
 	struct captured queue[OUTBOUND_QUEUE_MAX];
 	int queue_head, queue_count;
+	/* How the datagram last taken off the queue was timed (-v). */
+	bool popped_kernel_time;
+	int64_t popped_read_ns;
 	struct packet_builder *builder;
 	/* %{ }% blocks, and the socket whose TCP_INFO they see: the one the
 	 * script last created or accepted (live fd, -1 before any).
@@ -252,6 +257,35 @@ static int check_time(struct runner *r, const struct event *e,
 		    actual < t ? "early" : "late");
 }
 
+/* -v: how far from its script time an event happened, by the clock that
+ * saw it happen (clock: "kernel" for the kernel's timestamp of a packet).
+ * Anywhere inside a range is on time.  read_ns, when not 0, is when the
+ * runner read an outbound packet: how late a time taken then would be.
+ */
+static void trace_timing(const struct runner *r, const struct event *e,
+			 const char *what, int64_t t, int64_t t_end,
+			 int64_t actual_ns, const char *clock, int64_t read_ns)
+{
+	int64_t at = actual_ns - r->start_ns;
+	int64_t off = 0;
+
+	if (!r->cfg->trace || e->time.kind == TIME_ANY)
+		return;
+	if (at < t * 1000)
+		off = at - t * 1000;
+	else if (at > t_end * 1000)
+		off = at - t_end * 1000;
+	if (read_ns)
+		trace(r, "timing: line %d %s: script %.6f s, %s %.9f s: "
+		      "%+.1f us; read %.1f us later", e->loc.line, what,
+		      secs(t), clock, (double)at / 1e9, (double)off / 1e3,
+		      (double)(read_ns - actual_ns) / 1e3);
+	else
+		trace(r, "timing: line %d %s: script %.6f s, %s %.9f s: "
+		      "%+.1f us", e->loc.line, what, secs(t), clock,
+		      (double)at / 1e9, (double)off / 1e3);
+}
+
 static void free_call(struct runner *r)
 {
 	syscall_run_free(r->call.run);
@@ -370,6 +404,8 @@ static int drain_path(struct runner *r)
 		c->len = len;
 		c->at_ns = at_ns;
 		c->gso = r->path->last_gso_size;
+		c->kernel_time = r->path->last_kernel_time;
+		c->read_ns = r->path->last_read_ns;
 		r->queue_count++;
 		note_outbound(r, c);
 	}
@@ -386,6 +422,8 @@ static void queue_pop(struct runner *r, size_t *len, int64_t *at_ns,
 	*len = c->len;
 	*at_ns = c->at_ns;
 	*gso = c->gso;
+	r->popped_kernel_time = c->kernel_time;
+	r->popped_read_ns = c->read_ns;
 	free(c->bytes);
 	c->bytes = NULL;
 	r->queue_head = (r->queue_head + 1) % OUTBOUND_QUEUE_MAX;
@@ -468,6 +506,20 @@ static int settle_strict(struct runner *r, const struct event *last)
 	return fail(r, &last->loc, OUTCOME_MISMATCH, "%s", report.text);
 }
 
+/* The deadline has passed, but a runner that was held up (a command, a
+ * busy machine) may not have taken off the device what the stack sent in
+ * time: the kernel's timestamps say when it was sent, so look once more.
+ */
+static enum wait_result deadline_passed(struct runner *r, bool want_packet,
+					int *outcome)
+{
+	if (drain_path(r) < 0) {
+		*outcome = OUTCOME_ENVIRONMENT;
+		return WAIT_STOP;
+	}
+	return want_packet && r->queue_count ? WAIT_PACKET : WAIT_DEADLINE;
+}
+
 /* Wait until deadline_ns.  Returns early when the pending call returns
  * (it is checked first) and, with want_packet, when the packet path has a
  * packet.  On WAIT_STOP, *outcome says why.
@@ -492,7 +544,7 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 			return WAIT_PACKET;
 		left = deadline_ns - clock_now_ns();
 		if (left <= 0)
-			return WAIT_DEADLINE;
+			return deadline_passed(r, want_packet, outcome);
 		/* The device is always watched, so that what the stack
 		 * sends is timed when it comes, whatever the script waits for.
 		 */
@@ -678,6 +730,12 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	history_add(&r->history, (sent_ns - r->start_ns) / 1000, &written);
 	trace_packet(r, e, text, &seg);
+	if (r->path->last_taken_ns)
+		trace_timing(r, e, "inbound packet", t, t,
+			     r->path->last_taken_ns, "kernel", 0);
+	else
+		trace_timing(r, e, "inbound packet", t, t, sent_ns, "written",
+			     0);
 	return OUTCOME_OK;
 }
 
@@ -988,6 +1046,12 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 			    "  expected: %s\n  actual:   %s%s", want, got,
 			    diffs.text);
 	trace_packet(r, e, got, &seg);
+	if (r->popped_kernel_time)
+		trace_timing(r, e, "outbound packet", t, t_end, at_ns, "kernel",
+			     r->popped_read_ns);
+	else
+		trace_timing(r, e, "outbound packet", t, t_end, at_ns, "read",
+			     0);
 	return check_time(r, e, "outbound packet",
 			  (at_ns - r->start_ns) / 1000, t, t_end);
 }
@@ -997,6 +1061,7 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 {
 	struct syscall_run *run = NULL;
 	char call_text[512];
+	int64_t started_ns;
 	int outcome;
 
 	if (r->call.active) {
@@ -1023,10 +1088,12 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 		.end_us = e->u.syscall.is_blocking ? block_end : t,
 		.blocking = e->u.syscall.is_blocking,
 	};
+	started_ns = clock_now_ns();
 	if (worker_submit(r->worker, run, r->err) < 0) {
 		free_call(r);
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	}
+	trace_timing(r, e, "system call", t, t, started_ns, "started", 0);
 	if (r->call.blocking)
 		return OUTCOME_OK;
 	return wait_for_call(r, t + tolerance_us(r, t) + BLOCK_DETECT_GRACE_USECS,
@@ -1189,6 +1256,8 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	while (outcome == OUTCOME_OK && clock_sleep_until(r->start_ns) < 0)
 		if (abort_requested())
 			outcome = interrupted(r);
+	if (path->time_source)
+		trace(r, "packet times: %s", path->time_source);
 	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
 		outcome = run_event(r, &script->events[i]);
 	if (outcome == OUTCOME_OK && r->call.active)

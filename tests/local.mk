@@ -78,11 +78,12 @@ EXTRA_DIST += tests/report-modes.sh
 # Scripts against the kernel: they need root and /dev/net/tun, and skip
 # (TAP SKIP) where those are missing.
 TESTS += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
-	tests/valgrind.sh tests/suite.sh tests/environment.sh tests/kselftest.sh
+	tests/valgrind.sh tests/suite.sh tests/environment.sh tests/kselftest.sh \
+	tests/timing.sh
 EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
 	tests/valgrind.sh \
 	tests/suite.sh tests/environment.sh tests/kselftest.sh tests/suite \
-	tests/lib.sh tests/negative tests/mutations
+	tests/lib.sh tests/negative tests/mutations tests/timing.sh tests/timing
 
 # Hostile and malformed scripts through --dry_run (no kernel needed):
 # tests/badinput/generate writes most of them at test time.
