@@ -90,6 +90,12 @@ struct runner {
 	bool have_last;
 	int64_t last_us;	/* scheduled time of the previous event */
 	bool last_was_inbound;
+	/* When the previous event really happened, by the clock that saw
+	 * it (the kernel's for a packet, the worker's for a call's return);
+	 * 0: not known.  See outbound_anchor_us().
+	 */
+	int64_t done_ns;
+	int64_t call_returned_ns;	/* the worker's, for the last call */
 	struct error *err;
 	/* The unmatched rest of a TSO/GSO super-packet. */
 	bool have_rest;
@@ -314,6 +320,7 @@ static int finish_call(struct runner *r, int64_t end_ns)
 	long ret = syscall_run_result(r->call.run, &errnum);
 	int outcome;
 
+	r->call_returned_ns = end_ns;
 	outcome = syscall_finish(&r->sys, &e->u.syscall, r->call.run, r->err);
 	if (outcome != OUTCOME_OK) {
 		char text[ERROR_TEXT_MAX];
@@ -617,6 +624,20 @@ static bool is_injection(const struct event *e)
 	       (e->kind == EVENT_ICMP && e->u.icmp.direction == DIR_INBOUND);
 }
 
+/* What a relative outbound line counts from.  The kernel's transmit time
+ * is exact, so it is held against when the previous event really
+ * happened, not against when the runner got round to the next line: a
+ * runner woken late must not make a punctual stack look early.  What the
+ * runner itself does next (inject, call) still counts from the runner's
+ * now, as packetdrill's does.
+ */
+static int64_t outbound_anchor_us(const struct runner *r)
+{
+	if (r->done_ns)
+		return (r->done_ns - r->start_ns) / 1000;
+	return now_us(r);
+}
+
 static void schedule(const struct runner *r, const struct event *e,
 		     int64_t *t, int64_t *t_end, int64_t *block_end)
 {
@@ -635,6 +656,8 @@ static void schedule(const struct runner *r, const struct event *e,
 		relative = true;
 		if (r->have_last && r->last_was_inbound && inbound)
 			offset = r->last_us;
+		else if (e->kind == EVENT_PACKET && !inbound)
+			offset = outbound_anchor_us(r);
 		else
 			offset = now_us(r);
 		break;
@@ -730,6 +753,7 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	history_add(&r->history, (sent_ns - r->start_ns) / 1000, &written);
 	trace_packet(r, e, text, &seg);
+	r->done_ns = r->path->last_taken_ns ? r->path->last_taken_ns : sent_ns;
 	if (r->path->last_taken_ns)
 		trace_timing(r, e, "inbound packet", t, t,
 			     r->path->last_taken_ns, "kernel", 0);
@@ -1046,6 +1070,7 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 			    "  expected: %s\n  actual:   %s%s", want, got,
 			    diffs.text);
 	trace_packet(r, e, got, &seg);
+	r->done_ns = at_ns;
 	if (r->popped_kernel_time)
 		trace_timing(r, e, "outbound packet", t, t_end, at_ns, "kernel",
 			     r->popped_read_ns);
@@ -1094,11 +1119,16 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	}
 	trace_timing(r, e, "system call", t, t, started_ns, "started", 0);
-	if (r->call.blocking)
+	if (r->call.blocking) {
+		r->done_ns = started_ns;
 		return OUTCOME_OK;
-	return wait_for_call(r, t + tolerance_us(r, t) + BLOCK_DETECT_GRACE_USECS,
-			     "but the script expects it to return at once "
-			     "(write `start...end` for a blocking call)");
+	}
+	outcome = wait_for_call(r, t + tolerance_us(r, t) +
+				BLOCK_DETECT_GRACE_USECS,
+				"but the script expects it to return at once "
+				"(write `start...end` for a blocking call)");
+	r->done_ns = r->call_returned_ns;
+	return outcome;
 }
 
 /* Run one shell command of the script; what says which kind ("" for a
@@ -1163,6 +1193,7 @@ static int run_event(struct runner *r, const struct event *e)
 
 	note_line(r, e->loc.line);
 	schedule(r, e, &t, &t_end, &block_end);
+	r->done_ns = 0;
 	switch (e->kind) {
 	case EVENT_PACKET:
 		if (e->u.packet.direction == DIR_INBOUND)
