@@ -80,6 +80,9 @@ EXTRA_DIST += tests/report-modes.sh
 TESTS += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
 	tests/valgrind.sh tests/suite.sh tests/environment.sh tests/kselftest.sh \
 	tests/timing.sh
+# bench/timing's statistics, without a kernel.
+TESTS += tests/bench-timing.sh
+EXTRA_DIST += tests/bench-timing.sh bench/timing
 EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
 	tests/valgrind.sh \
 	tests/suite.sh tests/environment.sh tests/kselftest.sh tests/suite \
