@@ -129,6 +129,14 @@ static bool wants_sysfs(const struct script *script, bool on_tun,
 	return false;
 }
 
+static bool has_packets(const struct script *script)
+{
+	for (int i = 0; i < script->event_count; i++)
+		if (script->events[i].kind == EVENT_PACKET)
+			return true;
+	return false;
+}
+
 /* Everything the child owns is released on every path before it exits. */
 static int child_run(const struct script *script, const struct run_config *cfg,
 		     const struct session_options *opts, struct error *err)
@@ -148,7 +156,8 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	 * namespace (lo) and is watched through libpcap.
 	 */
 	if (on_tun)
-		outcome = tun_path_open(&cfg->plan, &path, err);
+		outcome = tun_path_open(&cfg->plan, has_packets(script), &path,
+					err);
 	else
 		outcome = pcap_path_open(cfg->plan.device, &path, err);
 	if (outcome != OUTCOME_OK)

@@ -394,8 +394,8 @@ static void use_kernel_times(struct tun_path *tun, const char *device)
 	tun->base.time_source = tun->time_source;
 }
 
-int tun_path_open(const struct net_plan *plan, struct packet_path **out,
-		  struct error *err)
+int tun_path_open(const struct net_plan *plan, bool kernel_times,
+		  struct packet_path **out, struct error *err)
 {
 	struct tun_path *tun;
 	int rc;
@@ -426,7 +426,8 @@ int tun_path_open(const struct net_plan *plan, struct packet_path **out,
 		tun_close(&tun->base);
 		return OUTCOME_ENVIRONMENT;
 	}
-	use_kernel_times(tun, plan->device);
+	if (kernel_times)
+		use_kernel_times(tun, plan->device);
 	*out = &tun->base;
 	return OUTCOME_OK;
 }
