@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -569,6 +570,9 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 		fds[2] = (struct pollfd){ .fd = r->path->ops->wait_fd(r->path),
 					  .events = POLLIN };
 		left = left > SPIN_NS ? left - SPIN_NS : 0;
+		/* Polling, let the worker have the CPU they may share. */
+		if (!left)
+			sched_yield();
 		ts.tv_sec = left / 1000000000;
 		ts.tv_nsec = left % 1000000000;
 		if (ppoll(fds, 3, &ts, NULL) < 0 && errno != EINTR) {
