@@ -16,13 +16,19 @@ int64_t clock_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int64_t clock_realtime_offset_ns(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 +
+		(rt.tv_nsec - mono.tv_nsec);
+}
+
 int64_t clock_realtime_of(int64_t mono_ns)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec -
-	       (clock_now_ns() - mono_ns);
+	return mono_ns + clock_realtime_offset_ns();
 }
 
 int clock_sleep_until(int64_t deadline_ns)

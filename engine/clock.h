@@ -11,6 +11,12 @@
 
 int64_t clock_now_ns(void);
 
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC now, in ns: subtract it from a
+ * kernel timestamp (packet sockets stamp in CLOCK_REALTIME) to get the
+ * engine's time base.
+ */
+int64_t clock_realtime_offset_ns(void);
+
 /* The CLOCK_REALTIME reading that corresponds to the monotonic time
  * mono_ns, for times the kernel reports in wall-clock time (socket
  * timestamps).

@@ -58,7 +58,7 @@ static void remount_sysfs(void)
 		      NULL);
 }
 
-int netns_enter_private(struct error *err)
+int netns_enter_private(bool private_sysfs, struct error *err)
 {
 	if (unshare(CLONE_NEWNET) < 0) {
 		error_set_errno(err, "cannot create a network namespace "
@@ -66,7 +66,8 @@ int netns_enter_private(struct error *err)
 				"or CAP_SYS_ADMIN)");
 		return OUTCOME_ENVIRONMENT;
 	}
-	remount_sysfs();
+	if (private_sysfs)
+		remount_sysfs();
 	if (netif_set_up("lo", err) < 0)
 		return OUTCOME_ENVIRONMENT;
 	return OUTCOME_OK;

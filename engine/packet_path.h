@@ -28,13 +28,16 @@ enum path_receive_status {
 struct packet_path_ops {
 	const char *name;
 	/* Inject one IP datagram into the stack; *sent_ns is the time it
-	 * was handed over.  0 or -1 with err filled.
+	 * was handed over (and last_taken_ns, where the path can tell, when
+	 * the stack took it in).  0 or -1 with err filled.
 	 */
 	int (*send)(struct packet_path *path, const uint8_t *packet,
 		    size_t len, int64_t *sent_ns, struct error *err);
 	/* Wait until deadline_ns for one datagram from the stack.  Returns
 	 * a path_receive_status, or -1 with err filled.  *at_ns is when the
-	 * stack emitted it, as exactly as the implementation can tell.
+	 * stack emitted it, as exactly as the implementation can tell: the
+	 * kernel's own timestamp where it has one (last_kernel_time), else
+	 * the moment it was read (last_read_ns).
 	 */
 	int (*receive)(struct packet_path *path, uint8_t *buf, size_t cap,
 		       size_t *len, int64_t *at_ns, int64_t deadline_ns,
@@ -58,6 +61,18 @@ struct packet_path {
 	 * super-packet into segments of this size on the wire.
 	 */
 	uint16_t last_gso_size;
+	/* Set by receive(): whether *at_ns is the kernel's timestamp, and
+	 * when user space read the datagram (the difference is what a
+	 * timestamp taken on reading would have been off by).
+	 */
+	bool last_kernel_time;
+	int64_t last_read_ns;
+	/* Set by send(): when the stack took the datagram in, by the
+	 * kernel's clock; 0 when the path cannot tell.
+	 */
+	int64_t last_taken_ns;
+	/* Where packet times come from, for -v; NULL: not said. */
+	const char *time_source;
 };
 
 #endif /* TCPCHECK_PACKET_PATH_H */

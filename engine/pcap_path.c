@@ -16,7 +16,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "clock.h"
 #include "pcap_path.h"
@@ -32,16 +31,6 @@ struct pcap_path {
 	bool nanoseconds;
 	uint8_t frame[65536 + ETHER_HEADER_LEN];
 };
-
-static int64_t realtime_minus_monotonic(void)
-{
-	struct timespec rt, mono;
-
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 +
-		(rt.tv_nsec - mono.tv_nsec);
-}
 
 static int pcap_send(struct packet_path *path, const uint8_t *packet,
 		     size_t len, int64_t *sent_ns, struct error *err)
@@ -116,6 +105,8 @@ static int pcap_receive(struct packet_path *path, uint8_t *buf, size_t cap,
 			stamp = (int64_t)hdr->ts.tv_sec * 1000000000 +
 				(int64_t)hdr->ts.tv_usec * (p->nanoseconds ? 1 : 1000);
 			*at_ns = stamp - p->realtime_to_monotonic;
+			path->last_kernel_time = true;
+			path->last_read_ns = clock_now_ns();
 			return PATH_RECEIVED;
 		}
 		int64_t left = deadline_ns - clock_now_ns();
@@ -187,7 +178,8 @@ int pcap_path_open(const char *device, struct packet_path **out,
 	}
 	p->base.ops = &pcap_ops;
 	p->base.checksums_offloaded = !strcmp(device, "lo");
-	p->realtime_to_monotonic = realtime_minus_monotonic();
+	p->base.time_source = "the kernel's (libpcap's timestamps)";
+	p->realtime_to_monotonic = clock_realtime_offset_ns();
 	p->pcap = pcap_create(device, errbuf);
 	if (!p->pcap) {
 		error_set(err, "cannot capture on %s: %s", device, errbuf);

@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -54,6 +55,14 @@
  */
 #define BLOCK_DETECT_GRACE_USECS 100000
 
+/* The last stretch before a deadline is spent polling, not asleep: a
+ * sleeping thread's timer wakes it tens to hundreds of microseconds late,
+ * more on a virtual machine (measured with bench/timing).
+ */
+#ifndef SPIN_NS
+#define SPIN_NS 200000
+#endif
+
 struct pending_call {
 	bool active;
 	const struct event *event;
@@ -74,6 +83,8 @@ struct captured {
 	size_t len;
 	int64_t at_ns;
 	uint16_t gso;
+	bool kernel_time;	/* at_ns is the kernel's timestamp */
+	int64_t read_ns;	/* when the runner read it */
 };
 
 struct runner {
@@ -88,6 +99,12 @@ struct runner {
 	bool have_last;
 	int64_t last_us;	/* scheduled time of the previous event */
 	bool last_was_inbound;
+	/* When the previous event really happened, by the clock that saw
+	 * it (the kernel's for a packet, the worker's for a call's return);
+	 * 0: not known.  See outbound_anchor_us().
+	 */
+	int64_t done_ns;
+	int64_t call_returned_ns;	/* the worker's, for the last call */
 	struct error *err;
 	/* The unmatched rest of a TSO/GSO super-packet. */
 	bool have_rest;
@@ -96,6 +113,9 @@ struct runner {
 	uint32_t rest_gso;
 	struct captured queue[OUTBOUND_QUEUE_MAX];
 	int queue_head, queue_count;
+	/* How the datagram last taken off the queue was timed (-v). */
+	bool popped_kernel_time;
+	int64_t popped_read_ns;
 	struct packet_builder *builder;
 	/* %{ }% blocks, and the socket whose TCP_INFO they see: the one the
 	 * script last created or accepted (live fd, -1 before any).
@@ -260,6 +280,35 @@ static int check_time(struct runner *r, const struct event *e,
 		    actual < t ? "early" : "late");
 }
 
+/* -v: how far from its script time an event happened, by the clock that
+ * saw it happen (clock: "kernel" for the kernel's timestamp of a packet).
+ * Anywhere inside a range is on time.  read_ns, when not 0, is when the
+ * runner read an outbound packet: how late a time taken then would be.
+ */
+static void trace_timing(const struct runner *r, const struct event *e,
+			 const char *what, int64_t t, int64_t t_end,
+			 int64_t actual_ns, const char *clock, int64_t read_ns)
+{
+	int64_t at = actual_ns - r->start_ns;
+	int64_t off = 0;
+
+	if (!r->cfg->trace || e->time.kind == TIME_ANY)
+		return;
+	if (at < t * 1000)
+		off = at - t * 1000;
+	else if (at > t_end * 1000)
+		off = at - t_end * 1000;
+	if (read_ns)
+		trace(r, "timing: line %d %s: script %.6f s, %s %.9f s: "
+		      "%+.1f us; read %.1f us later", e->loc.line, what,
+		      secs(t), clock, (double)at / 1e9, (double)off / 1e3,
+		      (double)(read_ns - actual_ns) / 1e3);
+	else
+		trace(r, "timing: line %d %s: script %.6f s, %s %.9f s: "
+		      "%+.1f us", e->loc.line, what, secs(t), clock,
+		      (double)at / 1e9, (double)off / 1e3);
+}
+
 static void free_call(struct runner *r)
 {
 	syscall_run_free(r->call.run);
@@ -288,6 +337,7 @@ static int finish_call(struct runner *r, int64_t end_ns)
 	long ret = syscall_run_result(r->call.run, &errnum);
 	int outcome;
 
+	r->call_returned_ns = end_ns;
 	outcome = syscall_finish(&r->sys, &e->u.syscall, r->call.run, r->err);
 	if (outcome != OUTCOME_OK) {
 		char text[ERROR_TEXT_MAX];
@@ -378,6 +428,8 @@ static int drain_path(struct runner *r)
 		c->len = len;
 		c->at_ns = at_ns;
 		c->gso = r->path->last_gso_size;
+		c->kernel_time = r->path->last_kernel_time;
+		c->read_ns = r->path->last_read_ns;
 		r->queue_count++;
 		note_outbound(r, c);
 	}
@@ -394,6 +446,8 @@ static void queue_pop(struct runner *r, size_t *len, int64_t *at_ns,
 	*len = c->len;
 	*at_ns = c->at_ns;
 	*gso = c->gso;
+	r->popped_kernel_time = c->kernel_time;
+	r->popped_read_ns = c->read_ns;
 	free(c->bytes);
 	c->bytes = NULL;
 	r->queue_head = (r->queue_head + 1) % OUTBOUND_QUEUE_MAX;
@@ -476,6 +530,20 @@ static int settle_strict(struct runner *r, const struct event *last)
 	return fail(r, &last->loc, OUTCOME_MISMATCH, "%s", report.text);
 }
 
+/* The deadline has passed, but a runner that was held up (a command, a
+ * busy machine) may not have taken off the device what the stack sent in
+ * time: the kernel's timestamps say when it was sent, so look once more.
+ */
+static enum wait_result deadline_passed(struct runner *r, bool want_packet,
+					int *outcome)
+{
+	if (drain_path(r) < 0) {
+		*outcome = OUTCOME_ENVIRONMENT;
+		return WAIT_STOP;
+	}
+	return want_packet && r->queue_count ? WAIT_PACKET : WAIT_DEADLINE;
+}
+
 /* Wait until deadline_ns.  Returns early when the pending call returns
  * (it is checked first) and, with want_packet, when the packet path has a
  * packet.  On WAIT_STOP, *outcome says why.
@@ -500,7 +568,7 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 			return WAIT_PACKET;
 		left = deadline_ns - clock_now_ns();
 		if (left <= 0)
-			return WAIT_DEADLINE;
+			return deadline_passed(r, want_packet, outcome);
 		/* The device is always watched, so that what the stack
 		 * sends is timed when it comes, whatever the script waits for.
 		 */
@@ -509,6 +577,10 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 					  .events = POLLIN };
 		fds[2] = (struct pollfd){ .fd = r->path->ops->wait_fd(r->path),
 					  .events = POLLIN };
+		left = left > SPIN_NS ? left - SPIN_NS : 0;
+		/* Polling, let the worker have the CPU they may share. */
+		if (!left)
+			sched_yield();
 		ts.tv_sec = left / 1000000000;
 		ts.tv_nsec = left % 1000000000;
 		if (ppoll(fds, 3, &ts, NULL) < 0 && errno != EINTR) {
@@ -573,6 +645,20 @@ static bool is_injection(const struct event *e)
 	       (e->kind == EVENT_ICMP && e->u.icmp.direction == DIR_INBOUND);
 }
 
+/* What a relative outbound line counts from.  The kernel's transmit time
+ * is exact, so it is held against when the previous event really
+ * happened, not against when the runner got round to the next line: a
+ * runner woken late must not make a punctual stack look early.  What the
+ * runner itself does next (inject, call) still counts from the runner's
+ * now, as packetdrill's does.
+ */
+static int64_t outbound_anchor_us(const struct runner *r)
+{
+	if (r->done_ns)
+		return (r->done_ns - r->start_ns) / 1000;
+	return now_us(r);
+}
+
 static void schedule(const struct runner *r, const struct event *e,
 		     int64_t *t, int64_t *t_end, int64_t *block_end)
 {
@@ -591,6 +677,8 @@ static void schedule(const struct runner *r, const struct event *e,
 		relative = true;
 		if (r->have_last && r->last_was_inbound && inbound)
 			offset = r->last_us;
+		else if (e->kind == EVENT_PACKET && !inbound)
+			offset = outbound_anchor_us(r);
 		else
 			offset = now_us(r);
 		break;
@@ -686,6 +774,13 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	history_add(&r->history, (sent_ns - r->start_ns) / 1000, &written);
 	trace_packet(r, e, text, &seg);
+	r->done_ns = r->path->last_taken_ns ? r->path->last_taken_ns : sent_ns;
+	if (r->path->last_taken_ns)
+		trace_timing(r, e, "inbound packet", t, t,
+			     r->path->last_taken_ns, "kernel", 0);
+	else
+		trace_timing(r, e, "inbound packet", t, t, sent_ns, "written",
+			     0);
 	return OUTCOME_OK;
 }
 
@@ -996,6 +1091,13 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 			    "  expected: %s\n  actual:   %s%s", want, got,
 			    diffs.text);
 	trace_packet(r, e, got, &seg);
+	r->done_ns = at_ns;
+	if (r->popped_kernel_time)
+		trace_timing(r, e, "outbound packet", t, t_end, at_ns, "kernel",
+			     r->popped_read_ns);
+	else
+		trace_timing(r, e, "outbound packet", t, t_end, at_ns, "read",
+			     0);
 	return check_time(r, e, "outbound packet",
 			  (at_ns - r->start_ns) / 1000, t, t_end);
 }
@@ -1005,6 +1107,7 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 {
 	struct syscall_run *run = NULL;
 	char call_text[512];
+	int64_t started_ns;
 	int outcome;
 
 	if (r->call.active) {
@@ -1031,15 +1134,22 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 		.end_us = e->u.syscall.is_blocking ? block_end : t,
 		.blocking = e->u.syscall.is_blocking,
 	};
+	started_ns = clock_now_ns();
 	if (worker_submit(r->worker, run, r->err) < 0) {
 		free_call(r);
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	}
-	if (r->call.blocking)
+	trace_timing(r, e, "system call", t, t, started_ns, "started", 0);
+	if (r->call.blocking) {
+		r->done_ns = started_ns;
 		return OUTCOME_OK;
-	return wait_for_call(r, t + tolerance_us(r, t) + BLOCK_DETECT_GRACE_USECS,
-			     "but the script expects it to return at once "
-			     "(write `start...end` for a blocking call)");
+	}
+	outcome = wait_for_call(r, t + tolerance_us(r, t) +
+				BLOCK_DETECT_GRACE_USECS,
+				"but the script expects it to return at once "
+				"(write `start...end` for a blocking call)");
+	r->done_ns = r->call_returned_ns;
+	return outcome;
 }
 
 /* Run one shell command of the script; what says which kind ("" for a
@@ -1159,6 +1269,7 @@ static int run_event(struct runner *r, const struct event *e)
 
 	note_line(r, e->loc.line);
 	schedule(r, e, &t, &t_end, &block_end);
+	r->done_ns = 0;
 	switch (e->kind) {
 	case EVENT_PACKET:
 		if (e->u.packet.direction == DIR_INBOUND)
@@ -1269,6 +1380,8 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		if (abort_requested())
 			outcome = interrupted(r);
 	r->sys.start_realtime_ns = clock_realtime_of(r->start_ns);
+	if (path->time_source)
+		trace(r, "packet times: %s", path->time_source);
 	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
 		outcome = run_event(r, &script->events[i]);
 	if (outcome == OUTCOME_OK && r->call.active)

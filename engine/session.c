@@ -114,6 +114,29 @@ static void finish_capture(struct capture *cap,
 			     dropped);
 }
 
+/* Whether anything in the run may look at /sys: the programs a script
+ * starts (`ip`, `ethtool`...), and libpcap.
+ */
+static bool wants_sysfs(const struct script *script, bool on_tun,
+			const struct session_options *opts)
+{
+	if (!on_tun || opts->capture_path || script->init_command ||
+	    script->cleanup_command)
+		return true;
+	for (int i = 0; i < script->event_count; i++)
+		if (script->events[i].kind == EVENT_COMMAND)
+			return true;
+	return false;
+}
+
+static bool has_packets(const struct script *script)
+{
+	for (int i = 0; i < script->event_count; i++)
+		if (script->events[i].kind == EVENT_PACKET)
+			return true;
+	return false;
+}
+
 /* Everything the child owns is released on every path before it exits. */
 static int child_run(const struct script *script, const struct run_config *cfg,
 		     const struct session_options *opts, struct error *err)
@@ -126,14 +149,15 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 
 	if (abort_install(err) < 0)
 		return OUTCOME_ENVIRONMENT;
-	outcome = netns_enter_private(err);
+	outcome = netns_enter_private(wants_sysfs(script, on_tun, opts), err);
 	if (outcome != OUTCOME_OK)
 		return outcome;
 	/* tun0 is ours to create; any other device already exists in the
 	 * namespace (lo) and is watched through libpcap.
 	 */
 	if (on_tun)
-		outcome = tun_path_open(&cfg->plan, &path, err);
+		outcome = tun_path_open(&cfg->plan, has_packets(script), &path,
+					err);
 	else
 		outcome = pcap_path_open(cfg->plan.device, &path, err);
 	if (outcome != OUTCOME_OK)

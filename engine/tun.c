@@ -9,6 +9,12 @@
  * does: the kernel then hands over TSO/GSO super-packets the way it would
  * to a real NIC, which is what upstream scripts expect (`> P. 1:10001
  * (10000)`), and leaves their TCP checksums for the "hardware" to finish.
+ *
+ * Packet times are the kernel's (kernel_stamps.c): a datagram read from
+ * the descriptor gets the time the stack handed it to tun0, not the time
+ * the runner read it, and an injected one is paired with the time the
+ * stack took it in.  Where the packet socket cannot be had, times are
+ * taken on reading, and -v says so.
  */
 #include "config.h"
 
@@ -29,6 +35,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "kernel_stamps.h"
 #include "netns.h"
 #include "packet.h"
 #include "tun.h"
@@ -36,6 +43,8 @@
 struct tun_path {
 	struct packet_path base;	/* first: the engine sees only this */
 	int fd;
+	struct kernel_stamps *stamps;	/* NULL: times taken on reading */
+	char time_source[256];
 };
 
 /* The kernel's struct in6_ifreq (linux/ipv6.h clashes with glibc). */
@@ -63,6 +72,13 @@ static int tun_send(struct packet_path *path, const uint8_t *packet,
 	if ((size_t)n != len + sizeof(vnet))
 		return error_set(err, "short write to the TUN device: %zd of %zu bytes",
 				 n, len);
+	/* The stack takes a datagram in within the write, so its record is
+	 * there now.
+	 */
+	path->last_taken_ns = 0;
+	if (tun->stamps)
+		kernel_stamps_incoming(tun->stamps, packet, len,
+				       &path->last_taken_ns);
 	return 0;
 }
 
@@ -99,8 +115,16 @@ static int tun_receive(struct packet_path *path, uint8_t *buf, size_t cap,
 		ssize_t n = readv(tun->fd, iov, 2);
 
 		if (n >= (ssize_t)sizeof(vnet)) {
-			*at_ns = clock_now_ns();
+			path->last_read_ns = clock_now_ns();
 			*len = (size_t)n - sizeof(vnet);
+			/* Paired before the checksum is finished: the
+			 * kernel's record has the bytes as it sent them.
+			 */
+			path->last_kernel_time = tun->stamps &&
+				kernel_stamps_outgoing(tun->stamps, buf, *len,
+						       at_ns);
+			if (!path->last_kernel_time)
+				*at_ns = path->last_read_ns;
 			finish_checksum(&vnet, buf, *len);
 			path->last_gso_size =
 				vnet.gso_type == VIRTIO_NET_HDR_GSO_NONE ? 0 :
@@ -137,6 +161,7 @@ static void tun_close(struct packet_path *path)
 {
 	struct tun_path *tun = (struct tun_path *)path;
 
+	kernel_stamps_close(tun->stamps);
 	if (tun->fd >= 0)
 		close(tun->fd);
 	free(tun);
@@ -352,8 +377,25 @@ int tun_probe(struct error *err)
 	return 0;
 }
 
-int tun_path_open(const struct net_plan *plan, struct packet_path **out,
-		  struct error *err)
+/* Kernel timestamps when the packet socket can be had; otherwise the run
+ * goes on with times taken on reading, and says so under -v.
+ */
+static void use_kernel_times(struct tun_path *tun, const char *device)
+{
+	struct error why;
+
+	if (kernel_stamps_open(device, &tun->stamps, &why) == 0)
+		snprintf(tun->time_source, sizeof(tun->time_source),
+			 "the kernel's (a packet socket on %.16s)", device);
+	else
+		snprintf(tun->time_source, sizeof(tun->time_source),
+			 "taken on reading %s (no kernel timestamps: %.160s)",
+			 device, why.text);
+	tun->base.time_source = tun->time_source;
+}
+
+int tun_path_open(const struct net_plan *plan, bool kernel_times,
+		  struct packet_path **out, struct error *err)
 {
 	struct tun_path *tun;
 	int rc;
@@ -384,6 +426,8 @@ int tun_path_open(const struct net_plan *plan, struct packet_path **out,
 		tun_close(&tun->base);
 		return OUTCOME_ENVIRONMENT;
 	}
+	if (kernel_times)
+		use_kernel_times(tun, plan->device);
 	*out = &tun->base;
 	return OUTCOME_OK;
 }

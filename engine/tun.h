@@ -12,10 +12,13 @@
 #include "plan.h"
 
 /* Returns OUTCOME_OK with *out set, or OUTCOME_ENVIRONMENT with err
- * (no /dev/net/tun, no privilege, an ioctl refused).
+ * (no /dev/net/tun, no privilege, an ioctl refused).  With kernel_times,
+ * packets are timed by the kernel's timestamps where it can give them;
+ * a run without packet lines does without (the packet socket costs a
+ * few hundred microseconds to open and close).
  */
-int tun_path_open(const struct net_plan *plan, struct packet_path **out,
-		  struct error *err);
+int tun_path_open(const struct net_plan *plan, bool kernel_times,
+		  struct packet_path **out, struct error *err);
 
 /* Whether this machine can create TUN devices at all: /dev/net/tun opens
  * and answers as the TUN driver.  Creates nothing, so it is safe to call

@@ -52,6 +52,16 @@ tests_unit_test_tick_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_tick_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_tick_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
+# Pairing packets with the kernel's timestamps (engine/stamps.c).
+check_PROGRAMS += tests/unit/test_stamps tests/unit/test_stamps_san
+TESTS += tests/unit/test_stamps tests/unit/test_stamps_san
+tests_unit_test_stamps_SOURCES = tests/unit/test_stamps.c tests/unit/tap.h
+tests_unit_test_stamps_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_stamps_san_SOURCES = tests/unit/test_stamps.c tests/unit/tap.h
+tests_unit_test_stamps_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_stamps_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_stamps_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+
 # The report writers, byte for byte (cli/report_*.c).
 check_PROGRAMS += tests/unit/test_report tests/unit/test_report_san
 TESTS += tests/unit/test_report tests/unit/test_report_san
@@ -68,11 +78,15 @@ EXTRA_DIST += tests/report-modes.sh
 # Scripts against the kernel: they need root and /dev/net/tun, and skip
 # (TAP SKIP) where those are missing.
 TESTS += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
-	tests/valgrind.sh tests/suite.sh tests/environment.sh tests/kselftest.sh
+	tests/valgrind.sh tests/suite.sh tests/environment.sh tests/kselftest.sh \
+	tests/timing.sh
+# bench/timing's statistics, without a kernel.
+TESTS += tests/bench-timing.sh
+EXTRA_DIST += tests/bench-timing.sh bench/timing
 EXTRA_DIST += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \
 	tests/valgrind.sh \
 	tests/suite.sh tests/environment.sh tests/kselftest.sh tests/suite \
-	tests/lib.sh tests/negative tests/mutations
+	tests/lib.sh tests/negative tests/mutations tests/timing.sh tests/timing
 
 # Hostile and malformed scripts through --dry_run (no kernel needed):
 # tests/badinput/generate writes most of them at test time.
