@@ -170,7 +170,10 @@ static void report_decided(struct suite *s, const struct job *job)
 static void start(struct suite *s, const struct job *job)
 {
 	struct job_state *st = &s->state[job->index];
-	struct session_options sopts = { .keep_capture = s->opts->pcap_all };
+	struct session_options sopts = {
+		.keep_capture = s->opts->pcap_all,
+		.cpu = -1,
+	};
 	struct slot *slot = NULL;
 	struct error err;
 
@@ -181,6 +184,9 @@ static void start(struct suite *s, const struct job *job)
 		return;		/* never: the caller counts free slots */
 	memset(slot, 0, sizeof(*slot));
 	slot->job = job;
+	/* Runners side by side each get a CPU of their own: slot i, CPU i. */
+	if (s->width > 1)
+		sopts.cpu = (int)(slot - s->slots);
 	if (s->opts->pcap_dir)
 		slot->capture = capture_name(s->opts->pcap_dir, job,
 					     st->attempts + 1);

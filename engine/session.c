@@ -69,6 +69,27 @@ static void session_free(struct session *s)
 	free(s);
 }
 
+/* Runners side by side each keep to a CPU of their own (opts->cpu); see
+ * worker.c for why a runner and its worker share one.
+ */
+static void keep_to_cpu(int index)
+{
+	cpu_set_t allowed, one;
+	int seen = 0;
+
+	if (index < 0 || sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		return;
+	index %= CPU_COUNT(&allowed);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed) || seen++ != index)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+		return;
+	}
+}
+
 /* A runner preempted by a busy neighbour sees packets milliseconds late;
  * the lowest real-time priority keeps ordinary load from preempting it.
  * It never spins, so it cannot starve the machine, and
@@ -180,6 +201,7 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	 * not kill the runner.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	keep_to_cpu(opts->cpu);
 	raise_priority();
 	outcome = run_script(script, cfg, path, backend, err);
 	shell_cleanup();
@@ -216,7 +238,7 @@ int session_start(const struct script *script, const struct run_config *cfg,
 		  const struct session_options *opts, struct session **out,
 		  struct error *err)
 {
-	static const struct session_options no_options;
+	static const struct session_options no_options = { .cpu = -1 };
 	struct session *s;
 	pid_t parent = getpid();
 	int fds[2];

@@ -33,6 +33,13 @@ struct session_options {
 	 */
 	const char *capture_path;
 	bool keep_capture;
+	/* Keep the runner (and its system-call thread) on this CPU, an
+	 * index (modulo their number) into the CPUs the parent may use;
+	 * -1: stay on whichever CPU the runner starts on.  Runners started
+	 * side by side are given different CPUs, since two real-time
+	 * runners sharing one delay each other by milliseconds.
+	 */
+	int cpu;
 };
 
 struct session_result {

@@ -193,6 +193,27 @@ run 1 "a failure that is not about timing, --retries=2" --retries=2 \
 	--json="$work/noretry.json" $fx/fail.pkt
 check "is not retried" jq -e '.results[0].attempts == 1' "$work/noretry.json"
 
+# ---- CPUs ----
+# Runners side by side keep to different CPUs: two real-time runners
+# on one CPU delay each other by milliseconds.  Each script records the
+# CPUs its runner (the parent of its command) may use, while the other
+# runs.
+if [ "$(nproc)" -ge 2 ]; then
+	for n in 1 2; do
+		printf '%s\n' \
+			"0 \`grep Cpus_allowed_list: /proc/\$PPID/status > $work/cpus.$n\`" \
+			"+0.3 \`true\`" >"$work/cpus$n.pkt"
+	done
+	run 0 "two scripts at -j2" -j2 "$work/cpus1.pkt" "$work/cpus2.pkt"
+	check "each runner keeps to one CPU, not the other's" sh -c '
+		a=$(cut -f2 "$1"/cpus.1); b=$(cut -f2 "$1"/cpus.2)
+		[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ] &&
+		[ "${a#*[-,]}" = "$a" ] && [ "${b#*[-,]}" = "$b" ]' sh "$work"
+else
+	tap_ok 0 "# SKIP one CPU: nothing to spread runners over"
+	tap_ok 0 "# SKIP one CPU"
+fi
+
 # ---- exit statuses ----
 run 0 "a passing script" $fx/pass.pkt
 check "prints nothing (one script)" test ! -s "$work/out" -a ! -s "$work/err"
