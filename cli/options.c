@@ -86,15 +86,28 @@ static int set_connect_port(struct option_ctx *c, char *msg, size_t size)
 	return 0;
 }
 
-static int set_mtu(struct option_ctx *c, char *msg, size_t size)
+/* Store the option's integer in *to if it lies in lo..hi. */
+static int set_int_in(struct option_ctx *c, const char *name, long long lo,
+		      long long hi, int *to, char *msg, size_t size)
 {
-	if (c->integer < 1280 || c->integer > 65535) {
-		snprintf(msg, size, "--mtu=%lld is outside 1280..65535",
-			 c->integer);
+	if (c->integer < lo || c->integer > hi) {
+		snprintf(msg, size, "--%s=%lld is outside %lld..%lld", name,
+			 c->integer, lo, hi);
 		return -1;
 	}
-	c->cfg->plan.mtu = (int)c->integer;
+	*to = (int)c->integer;
 	return 0;
+}
+
+static int set_mtu(struct option_ctx *c, char *msg, size_t size)
+{
+	return set_int_in(c, "mtu", 1280, 65535, &c->cfg->plan.mtu, msg, size);
+}
+
+static int set_gso_mss(struct option_ctx *c, char *msg, size_t size)
+{
+	return set_int_in(c, "mss", 1, 65535, &c->cfg->plan.gso_mss, msg,
+			  size);
 }
 
 /* The address plans packetdrill's runner uses for each family. */
@@ -235,6 +248,10 @@ static const struct option_def option_table[] = {
 	{ "connect_port", OPT_KIND_PORT,
 	  "port `...` connects to (default 8080)", set_connect_port },
 	{ "mtu", OPT_KIND_INT, "MTU of tun0 (default 1500)", set_mtu },
+	{ "mss", OPT_KIND_INT,
+	  "inject an inbound segment with more payload than this as one "
+	  "receive-offload (GRO) super-packet of segments this long "
+	  "(default: each segment as written)", set_gso_mss },
 	{ "netmask_ip", OPT_KIND_ADDRESS,
 	  "netmask of the local address (default 255.255.0.0)", set_netmask_ip },
 	{ "gateway_ip", OPT_KIND_ADDRESS,

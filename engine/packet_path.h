@@ -29,10 +29,14 @@ struct packet_path_ops {
 	const char *name;
 	/* Inject one IP datagram into the stack; *sent_ns is the time it
 	 * was handed over (and last_taken_ns, where the path can tell, when
-	 * the stack took it in).  0 or -1 with err filled.
+	 * the stack took it in).  With gso_size, the datagram is a TCP
+	 * super-packet the stack is to take as segments of that size (as
+	 * from a NIC's receive offload); 0: an ordinary packet.  0 or -1
+	 * with err filled.
 	 */
 	int (*send)(struct packet_path *path, const uint8_t *packet,
-		    size_t len, int64_t *sent_ns, struct error *err);
+		    size_t len, uint16_t gso_size, int64_t *sent_ns,
+		    struct error *err);
 	/* Wait until deadline_ns for one datagram from the stack.  Returns
 	 * a path_receive_status, or -1 with err filled.  *at_ns is when the
 	 * stack emitted it, as exactly as the implementation can tell: the

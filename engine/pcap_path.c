@@ -33,10 +33,16 @@ struct pcap_path {
 };
 
 static int pcap_send(struct packet_path *path, const uint8_t *packet,
-		     size_t len, int64_t *sent_ns, struct error *err)
+		     size_t len, uint16_t gso_size, int64_t *sent_ns,
+		     struct error *err)
 {
 	struct pcap_path *p = (struct pcap_path *)path;
 	size_t header = 0;
+
+	if (gso_size)
+		return error_set(err, "a receive-offload super-packet (--mss) "
+				 "can be injected only through tun0, not %s",
+				 path->ops->name);
 
 	if (p->link_type == DLT_EN10MB) {
 		/* Loopback ignores the addresses; only the type matters. */

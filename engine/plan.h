@@ -36,6 +36,11 @@ struct net_plan {
 	uint16_t bind_port;		/* `...` in bind() */
 	uint16_t connect_port;		/* `...` in connect() */
 	int mtu;
+	/* --mss: an inbound segment with more payload than this is injected
+	 * as one receive-offload super-packet of segments this long, as a
+	 * NIC doing GRO/LRO hands it up; 0: every segment as it is.
+	 */
+	int gso_mss;
 	char device[16];		/* "tun0": scripts refer to it */
 };
 

@@ -733,6 +733,7 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 	char text[1024];
 	struct conn *conn;
 	size_t opt_len = 0, len = 0;
+	uint16_t gso_size;
 	int64_t sent_ns;
 	int outcome;
 
@@ -758,6 +759,11 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 	seg.window = view.has_win ? (uint16_t)view.win : 65535;
 	seg.urg_ptr = view.has_urg ? (uint16_t)view.urg : 0;
 	seg.payload_len = view.len;
+	/* --mss: more than one segment's worth arrives as a GRO packet. */
+	gso_size = 0;
+	if (r->cfg->plan.gso_mss > 0 &&
+	    view.len > (uint32_t)r->cfg->plan.gso_mss)
+		gso_size = (uint16_t)r->cfg->plan.gso_mss;
 	if (tcp_options_encode(view.options, view.option_count, seg.options,
 			       sizeof(seg.options), &opt_len, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
@@ -770,7 +776,8 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 	outcome = wait_for_event(r, e, "inbound packet", t);
 	if (outcome != OUTCOME_OK)
 		return outcome;
-	if (r->path->ops->send(r->path, r->tx, len, &sent_ns, r->err) < 0)
+	if (r->path->ops->send(r->path, r->tx, len, gso_size, &sent_ns,
+			       r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	history_add(&r->history, (sent_ns - r->start_ns) / 1000, &written);
 	trace_packet(r, e, text, &seg);
@@ -842,7 +849,7 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 	outcome = wait_for_event(r, e, "inbound ICMP message", t);
 	if (outcome != OUTCOME_OK)
 		return outcome;
-	if (r->path->ops->send(r->path, r->tx, len, &sent_ns, r->err) < 0)
+	if (r->path->ops->send(r->path, r->tx, len, 0, &sent_ns, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	trace(r, "< icmp %s%s%s (type %u code %u, quoting seq %u) (line %d)",
 	      spec->type, spec->code ? " " : "", spec->code ? spec->code : "",

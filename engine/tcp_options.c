@@ -36,6 +36,9 @@ const char *tcp_option_name(uint8_t kind)
 		return "FO";
 	case TCPOPT_KIND_EXP:
 		return "EXP";
+	case TCPOPT_KIND_ACCECN0:
+	case TCPOPT_KIND_ACCECN1:
+		return "ECN";
 	}
 	return NULL;
 }

@@ -155,6 +155,17 @@ static int option_from_spec(const struct tcp_option *opt,
 			return -1;
 		item->length = (uint8_t)(2 + item->u.data.len);
 		return 0;
+	case OPT_ACCECN:
+		/* Each counter is 24 bits on the wire, big-endian. */
+		item->kind = opt->ecn_kind;
+		for (int i = 0; i < opt->ecn_count && i < 3; i++) {
+			item->u.data.bytes[3 * i] = (uint8_t)(opt->ecn_fields[i] >> 16);
+			item->u.data.bytes[3 * i + 1] = (uint8_t)(opt->ecn_fields[i] >> 8);
+			item->u.data.bytes[3 * i + 2] = (uint8_t)opt->ecn_fields[i];
+			item->u.data.len += 3;
+		}
+		item->length = (uint8_t)(2 + item->u.data.len);
+		return 0;
 	case OPT_GENERIC:
 		break;
 	}
@@ -171,7 +182,7 @@ int tcp_view_from_spec(const struct tcp_packet_spec *spec,
 	view->direction = spec->direction;
 	if (tcp_flags_parse(spec->flags, &view->flags, &bad) < 0)
 		return error_set(err, "%d:%d: '%c' is not a TCP flag (flags are "
-				 "written with F S R P . U E W, or - for none)",
+				 "written with F S R P . U E W A, or - for none)",
 				 spec->flags_loc.line, spec->flags_loc.column, bad);
 	view->seq = spec->seq_start;
 	view->len = spec->payload_len;
@@ -252,6 +263,22 @@ static void hex_format(const uint8_t *bytes, int len, char *buf, size_t size)
 		used += (size_t)snprintf(buf + used, size - used, "%02x", bytes[i]);
 }
 
+/* `ECN e1b 1 ceb 0 e0b 1`, in the order the kind puts them on the wire. */
+static void accecn_format(const struct tcp_opt_item *item, char *buf,
+			  size_t size)
+{
+	size_t used = (size_t)snprintf(buf, size, "ECN");
+
+	for (int i = 0; i < item->u.data.len / 3 && used < size; i++) {
+		const uint8_t *b = &item->u.data.bytes[3 * i];
+
+		used += (size_t)snprintf(buf + used, size - used, " %s %u",
+					 accecn_field_name(item->kind, i),
+					 (unsigned)b[0] << 16 |
+					 (unsigned)b[1] << 8 | b[2]);
+	}
+}
+
 void tcp_option_format(const struct tcp_opt_item *item, char *buf, size_t size)
 {
 	char hex[80];
@@ -292,6 +319,13 @@ void tcp_option_format(const struct tcp_opt_item *item, char *buf, size_t size)
 		hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));
 		snprintf(buf, size, "md5 %s", hex);
 		return;
+	case TCPOPT_KIND_ACCECN0:
+	case TCPOPT_KIND_ACCECN1:
+		if (item->u.data.len % 3 == 0 && item->u.data.len <= 9) {
+			accecn_format(item, buf, size);
+			return;
+		}
+		break;
 	case TCPOPT_KIND_EXP:
 		hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));
 		if (item->u.data.magic == TCPOPT_EXP_MAGIC_TFO)
@@ -301,10 +335,10 @@ void tcp_option_format(const struct tcp_opt_item *item, char *buf, size_t size)
 			snprintf(buf, size, "exp 0x%04x %s", item->u.data.magic, hex);
 		return;
 	default:
-		hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));
-		snprintf(buf, size, "option %u [%s]", item->kind, hex);
-		return;
+		break;
 	}
+	hex_format(item->u.data.bytes, item->u.data.len, hex, sizeof(hex));
+	snprintf(buf, size, "option %u [%s]", item->kind, hex);
 }
 
 void tcp_view_format_options(const struct tcp_view *view, char *buf,

@@ -69,6 +69,16 @@ void expr_free(struct expr *expr)
 	free(expr);
 }
 
+const char *accecn_field_name(uint8_t kind, int i)
+{
+	static const char *const order0[] = { "e0b", "ceb", "e1b" };
+	static const char *const order1[] = { "e1b", "ceb", "e0b" };
+
+	if (i < 0 || i > 2 || (kind != 172 && kind != 174))
+		return NULL;
+	return kind == 172 ? order0[i] : order1[i];
+}
+
 void tcp_option_clear(struct tcp_option *option)
 {
 	if (!option)

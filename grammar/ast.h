@@ -117,6 +117,7 @@ enum tcp_option_kind {
 	OPT_FAST_OPEN_EXP,	/* experimental kind 254 form */
 	OPT_GENERIC,	/* unknown kind written as raw bytes (later issues) */
 	OPT_MD5,	/* md5 digest, as written, in cookie */
+	OPT_ACCECN,	/* AccECN byte counters: ecn_kind, ecn_fields */
 };
 
 struct sack_block {
@@ -136,6 +137,13 @@ struct tcp_option {
 	 * FO/FOEXP cookie (NULL if none) or the md5 digest.
 	 */
 	char *cookie;
+	/* The AccECN option (RFC 9768): kind 172 carries the counters in
+	 * the order e0b, ceb, e1b, kind 174 in the order e1b, ceb, e0b; the
+	 * first ecn_count of them are present, in that wire order.
+	 */
+	uint8_t ecn_kind;
+	int ecn_count;
+	uint32_t ecn_fields[3];
 };
 
 enum tcp_options_form {
@@ -305,6 +313,11 @@ void expr_list_free(struct expr_list *list);
  */
 void event_clear(struct event *event);
 void tcp_option_clear(struct tcp_option *option);
+
+/* "e0b", "ceb" or "e1b": the i-th counter (0..2) of an AccECN option of
+ * this kind (172 or 174) as scripts name it; NULL out of range.
+ */
+const char *accecn_field_name(uint8_t kind, int i);
 void expr_field_clear(struct expr_field *field);
 void endpoint_clear(struct endpoint_spec *endpoint);
 

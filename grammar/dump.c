@@ -267,6 +267,13 @@ static void dump_option(const struct tcp_option *opt, FILE *out)
 	case OPT_MD5:
 		fprintf(out, "md5 %s", opt->cookie ? opt->cookie : "");
 		break;
+	case OPT_ACCECN:
+		fputs("ECN", out);
+		for (int i = 0; i < opt->ecn_count; i++)
+			fprintf(out, " %s %" PRIu32,
+				accecn_field_name(opt->ecn_kind, i),
+				opt->ecn_fields[i]);
+		break;
 	case OPT_GENERIC:
 		/* Not produced by this grammar yet. */
 		fputs("nop", out);

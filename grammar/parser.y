@@ -85,6 +85,14 @@ struct gram_sack {
 	int count;
 };
 
+/* AccECN counters as written: `e1b 1 ceb 0 e0b 1`. */
+struct gram_accecn {
+	int count;
+	uint32_t values[3];
+	int names[3];		/* 0: e0b, 1: ceb, 2: e1b */
+	struct src_loc locs[3];	/* of each name, for errors */
+};
+
 /* What comes before the flags (or `icmp`) on a packet line. */
 struct gram_prefix {
 	enum direction direction;
@@ -657,6 +665,83 @@ static void tcp_options_append(struct gram_ctx *ctx,
 	options->items[options->count++] = option;
 }
 
+/* ---- the AccECN option ---- */
+
+/* What may be written between < and >, for error messages. */
+#define TCP_OPTION_NAMES \
+	"nop, eol, mss, wscale, sackOK, sack, TS, FO, FOEXP, md5, ECN"
+
+static void accecn_field(struct gram_ctx *ctx, struct gram_accecn *f,
+			 const YYLTYPE *name_loc, struct gram_num num,
+			 const YYLTYPE *num_loc)
+{
+	static const char *const names[] = { "e0b", "ceb", "e1b" };
+	size_t len = name_loc->end - name_loc->start;
+	const char *text = ctx->text + name_loc->start;
+	int which = -1;
+
+	for (int i = 0; i < 3; i++)
+		if (strlen(names[i]) == len && !strncmp(text, names[i], len))
+			which = i;
+	if (which < 0) {
+		gram_error(ctx, name_loc, "'%.*s' is not an AccECN counter "
+			   "(e0b, ceb or e1b)", (int)len, text);
+		return;
+	}
+	if (f->count == 3) {
+		gram_error(ctx, name_loc, "an AccECN option has at most three "
+			   "counters");
+		return;
+	}
+	if (num.too_big || num.value < 0 || num.value > 0xffffff) {
+		gram_error(ctx, num_loc, "AccECN counter %.*s is out of range "
+			   "(0 to 16777215: 24 bits)",
+			   (int)(num_loc->end - num_loc->start),
+			   ctx->text + num_loc->start);
+		return;
+	}
+	f->locs[f->count] = src(name_loc);
+	f->names[f->count] = which;
+	f->values[f->count++] = (uint32_t)num.value;
+}
+
+/* `ECN e1b 1 ceb 0 e0b 1`: the first counter named says the kind (e0b
+ * first: 172, e1b first: 174), and the rest must follow its order.
+ */
+static struct tcp_option accecn_option(struct gram_ctx *ctx,
+				       const YYLTYPE *word,
+				       const struct gram_accecn *f)
+{
+	struct tcp_option opt = { .kind = OPT_ACCECN, .loc = src(word),
+				  .ecn_kind = 172 };
+	size_t len = word->end - word->start;
+
+	if (len != 3 || strncmp(ctx->text + word->start, "ECN", 3)) {
+		gram_error(ctx, word, "'%.*s' is not a TCP option ("
+			   TCP_OPTION_NAMES ")",
+			   (int)len, ctx->text + word->start);
+		return (struct tcp_option){ .kind = OPT_NOP, .loc = src(word) };
+	}
+	if (f->count && f->names[0] == 2)
+		opt.ecn_kind = 174;
+	for (int i = 0; i < f->count; i++) {
+		const char *want = accecn_field_name(opt.ecn_kind, i);
+		static const char *const names[] = { "e0b", "ceb", "e1b" };
+
+		if (strcmp(want, names[f->names[i]])) {
+			diag_add(ctx->diags, f->locs[i], "AccECN counters come in "
+				 "the order e0b ceb e1b or e1b ceb e0b; %s "
+				 "cannot come %s", names[f->names[i]],
+				 i ? "here" : "first");
+			ctx->errors++;
+			break;
+		}
+		opt.ecn_fields[i] = f->values[i];
+	}
+	opt.ecn_count = f->count;
+	return opt;
+}
+
 static void sack_append(struct gram_ctx *ctx, struct gram_sack *sack,
 			struct sack_block block)
 {
@@ -885,6 +970,7 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 	struct gram_sack sack;
 	struct sack_block block;
 	struct gram_echoed echoed;
+	struct gram_accecn accecn;
 }
 
 %token END 0 "end of file"
@@ -928,6 +1014,7 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %type <opt> opt_ack opt_win opt_urg opt_mtu opt_id
 %type <tcpopts> tcp_options tcp_option_list
 %type <tcpopt> tcp_option
+%type <accecn> accecn_fields
 %type <sack> sack_blocks
 %type <block> sack_block
 %type <echoed> opt_echoed
@@ -1260,6 +1347,17 @@ tcp_option
 	| MD5 WORD {
 		$$ = (struct tcp_option){ .kind = OPT_MD5, .loc = src(&@1),
 			.cookie = hex_blob(ctx, &@2) };
+	}
+	| WORD accecn_fields {
+		$$ = accecn_option(ctx, &@1, &$2);
+	}
+	;
+
+accecn_fields
+	: %empty		{ $$ = (struct gram_accecn){ 0 }; }
+	| accecn_fields WORD INTEGER {
+		$$ = $1;
+		accecn_field(ctx, &$$, &@2, $3, &@3);
 	}
 	;
 
@@ -1678,6 +1776,16 @@ static int yyreport_syntax_error(const yypcontext_t *pctx,
 		strncat(buf, "end of line", sizeof(buf) - strlen(buf) - 1);
 	} else {
 		append_unexpected(buf, sizeof(buf), ctx, sym, loc);
+	}
+	/* Where a TCP option may start, "word" would be the only thing
+	 * listed (options are keywords, and ECN a plain word): name them.
+	 */
+	if (expects(expected, n, YYSYMBOL_MSS) &&
+	    expects(expected, n, YYSYMBOL_SACKOK) &&
+	    !expects(expected, n, YYSYMBOL_INTEGER)) {
+		strncat(buf, ", expecting a TCP option (" TCP_OPTION_NAMES ")",
+			sizeof(buf) - strlen(buf) - 1);
+		count = 0;
 	}
 	if (count > 0 && count <= 5) {
 		for (int i = 0; i < count; i++) {

@@ -224,4 +224,5 @@ run 2 "-j 0" -j 0 $fx/pass.pkt
 run 2 "--format=xml" --format=xml $fx/pass.pkt
 run 2 "--ip_version=ipv5" --ip_version=ipv4,ipv5 $fx/pass.pkt
 run 2 "--timeout=soon" --timeout=soon $fx/pass.pkt
+run 2 "--mss=0" --mss=0 $fx/pass.pkt
 tap_end

@@ -282,6 +282,57 @@ static void test_hex_options(void)
 		   "hexadecimal", "cookie message");
 }
 
+/* AccECN: three 24-bit counters in the order the kind says. */
+static void test_accecn_option(void)
+{
+	struct tcp_packet_spec spec = spec_of(".", 1, 0);
+	struct tcp_option opts[2], *opt = &opts[0];
+	struct tcp_view view;
+	struct error err, diffs;
+	char text[160];
+	static const uint8_t wire[] = {
+		174, 11, 0x00, 0x07, 0xd1, 0, 0, 0, 0, 0, 1, 1
+	};
+	struct tcp_segment seg = segment_of(TCP_ACK, 1, 0, 0);
+
+	memset(opts, 0, sizeof(opts));
+	opts[1].kind = OPT_NOP;		/* pads the 11 bytes to 12 */
+	spec.options = opts;
+	spec.option_count = 2;
+	spec.options_form = TCP_OPTIONS_LIST;
+	opt->kind = OPT_ACCECN;
+	opt->ecn_kind = 174;
+	opt->ecn_count = 3;
+	opt->ecn_fields[0] = 2001;
+	opt->ecn_fields[2] = 1;
+	tap_is_int(tcp_view_from_spec(&spec, &view, &err), 0, "AccECN builds");
+	tap_ok(view.options[0].kind == 174 && view.options[0].length == 11 &&
+	       !memcmp(view.options[0].u.data.bytes, wire + 2, 9),
+	       "AccECN1: kind 174, length 11, 24-bit big-endian counters");
+	tcp_option_format(&view.options[0], text, sizeof(text));
+	tap_is_str(text, "ECN e1b 2001 ceb 0 e0b 1",
+		   "it prints in its kind's order");
+	memcpy(seg.options, wire, sizeof(wire));
+	seg.options_len = sizeof(wire);
+	spec.has_ack = false;
+	tap_is_int(compare(&spec, &seg, &diffs), 0,
+		   "a live AccECN option with those counters matches");
+	opt->ecn_fields[0] = 2002;
+	tcp_view_from_spec(&spec, &view, &err);
+	tap_is_int(compare(&spec, &seg, &diffs), 1,
+		   "a different e1b count does not");
+	tap_ok(strstr(diffs.text, "expected ECN e1b 2002 ceb 0 e0b 1, got "
+		      "ECN e1b 2001 ceb 0 e0b 1") != NULL,
+	       "and the report shows both");
+	opt->ecn_kind = 172;
+	opt->ecn_count = 1;
+	opt->ecn_fields[0] = 5;
+	tcp_view_from_spec(&spec, &view, &err);
+	tcp_option_format(&view.options[0], text, sizeof(text));
+	tap_is_str(text, "ECN e0b 5", "a one-counter AccECN0 prints so");
+	tap_is_int(view.options[0].length, 5, "and is 5 bytes long");
+}
+
 int main(void)
 {
 	test_plain_fields();
@@ -289,5 +340,6 @@ int main(void)
 	test_flags_and_ecn();
 	test_format();
 	test_hex_options();
+	test_accecn_option();
 	return tap_done();
 }

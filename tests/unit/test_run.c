@@ -44,10 +44,12 @@ struct fake_path {
 	int out_count, out_next, out_released;
 	bool connected;			/* connect() was called */
 	struct datagram in[FAKE_MAX];	/* what the runner injected */
+	uint16_t in_gso[FAKE_MAX];	/* with this GRO segment size */
 	int in_count;
 };
 
 static struct fake_path *current_fake;
+static int test_gso_mss;	/* --mss for the runs below */
 
 static void fake_release(struct fake_path *f)
 {
@@ -60,12 +62,13 @@ static void fake_release(struct fake_path *f)
 }
 
 static int fake_send(struct packet_path *p, const uint8_t *packet, size_t len,
-		     int64_t *sent_ns, struct error *err)
+		     uint16_t gso_size, int64_t *sent_ns, struct error *err)
 {
 	struct fake_path *f = (struct fake_path *)p;
 
 	if (f->in_count == FAKE_MAX || len > sizeof(f->in[0].bytes))
 		return error_set(err, "fake path full");
+	f->in_gso[f->in_count] = gso_size;
 	memcpy(f->in[f->in_count].bytes, packet, len);
 	f->in[f->in_count++].len = len;
 	*sent_ns = clock_now_ns();
@@ -233,6 +236,7 @@ static struct run_result run_text_with(const char *text,
 		return out;
 	}
 	run_config_defaults(&cfg);
+	cfg.plan.gso_mss = test_gso_mss;
 	cfg.strict_segments = strict_segments;
 	cfg.strict = strict;
 	cfg.tolerance_usecs = tolerance;
@@ -301,6 +305,44 @@ static void test_inbound_mapping(void)
 	tap_is_int(seg.dst_port, 45000, "it goes to the port the SYN came from");
 	tap_is_int(seg.window, 5000, "window as written");
 	tap_ok(seg.tcp_checksum_ok && seg.ip_checksum_ok, "checksums are right");
+	fake_path_fini(&path);
+}
+
+/* --mss: a segment longer than the MSS goes in as a GRO packet. */
+static void test_gro_injection(void)
+{
+	static const char text[] =
+		"0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		"+0 connect(3, ..., ...) = 0\n"
+		"+0 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		"+0 < S. 0:0(0) ack 1 win 5000 <mss 1000,sackOK,nop,nop>\n"
+		"+0 > . 1:1(0) ack 1\n"
+		"+0 < . 1:801(800) ack 1 win 5000\n"
+		"+0 < . 801:1301(500) ack 1 win 5000\n";
+	struct fake_path path;
+	struct run_result out;
+
+	fake_path_init(&path);
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	queue_outbound(&path, TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	test_gso_mss = 500;
+	out = run_text(text, &path, false);
+	test_gso_mss = 0;
+	tap_is_int(out.status, OUTCOME_OK, "--mss=500: the run passes");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	tap_is_int(path.in_count, 3, "three packets injected");
+	tap_is_int(path.in_gso[0], 0, "the SYN-ACK as an ordinary packet");
+	tap_is_int(path.in_gso[1], 500,
+		   "800 bytes as a GRO packet of 500-byte segments");
+	tap_is_int(path.in_gso[2], 0, "exactly 500 bytes as one segment");
+	fake_path_fini(&path);
+
+	fake_path_init(&path);
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	queue_outbound(&path, TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	out = run_text(text, &path, false);
+	tap_is_int(path.in_gso[1], 0, "without --mss, 800 bytes as one packet");
 	fake_path_fini(&path);
 }
 
@@ -737,6 +779,7 @@ int main(void)
 {
 	test_inbound_mapping();
 	test_super_packet();
+	test_gro_injection();
 	test_gso_boundaries();
 	test_pieces_gathered();
 	test_earlier_socket_ignored();
