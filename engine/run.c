@@ -1123,13 +1123,19 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 		if (outcome != OUTCOME_OK)
 			return outcome;
 	}
-	outcome = wait_for_event(r, e, "system call", t);
-	if (outcome != OUTCOME_OK)
-		return outcome;
+	/* Arguments are evaluated before the wait, as packets are built
+	 * before theirs: nothing the wait lets happen changes them (no
+	 * call is pending), and the call then starts on time.
+	 */
 	outcome = syscall_prepare(&r->sys, &e->u.syscall, &run, r->err);
 	if (outcome != OUTCOME_OK)
 		return fail(r, &e->loc, outcome, "%s", r->err->text);
 	syscall_format_call(&e->u.syscall, call_text, sizeof(call_text));
+	outcome = wait_for_event(r, e, "system call", t);
+	if (outcome != OUTCOME_OK) {
+		syscall_run_free(run);
+		return outcome;
+	}
 	if (e->u.syscall.is_blocking)
 		trace(r, "line %d: %s starts", e->loc.line, call_text);
 
@@ -1379,19 +1385,18 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	r->start_ns = clock_now_ns();
 	if (cfg->progress)
 		cfg->progress->first_event_ns = r->start_ns;
-	outcome = run_untimed_command(r, script->init_command, &script->init_loc,
-				      "init ");
-	/* Time 0 just past a jiffy boundary (tick.h).  The wait for it is
-	 * up to a jiffy long, and ends as every deadline does, polling out
-	 * the last stretch: a timer alone wakes the runner ~80 us late here.
-	 */
-	r->start_ns = tick_aligned_start_ns();
-	while (outcome == OUTCOME_OK &&
-	       runner_wait(r, r->start_ns, false, &outcome) != WAIT_DEADLINE)
-		;
-	r->sys.start_realtime_ns = clock_realtime_of(r->start_ns);
 	if (path->time_source)
 		trace(r, "packet times: %s", path->time_source);
+	outcome = run_untimed_command(r, script->init_command, &script->init_loc,
+				      "init ");
+	/* Time 0 just past a jiffy boundary (tick.h), up to a jiffy from
+	 * now.  No separate wait for it: the first event waits for its
+	 * time as every event does, after building its packet or
+	 * evaluating its arguments, and then polls out the last stretch
+	 * (a timer alone wakes the runner ~80 us late here).
+	 */
+	r->start_ns = tick_aligned_start_ns();
+	r->sys.start_realtime_ns = clock_realtime_of(r->start_ns);
 	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
 		outcome = run_event(r, &script->events[i]);
 	if (outcome == OUTCOME_OK && r->call.active)
