@@ -31,7 +31,7 @@ static int compare_flags(const struct tcp_view *e, const struct tcp_view *a,
 	return 1;
 }
 
-static int compare_ecn(const struct tcp_view *e, const struct tcp_view *a,
+static int compare_ecn(const struct ip_info *e, const struct ip_info *a,
 		       struct error *err)
 {
 	if (e->ecn == ECN_UNSPECIFIED || e->ecn == a->ecn)
@@ -42,6 +42,32 @@ static int compare_ecn(const struct tcp_view *e, const struct tcp_view *a,
 		     a->ecn == ECN_UNSPECIFIED ? "unspecified" :
 		     tcp_ecn_name(a->ecn));
 	return 1;
+}
+
+/* tos, flowlabel and ttl, where the script wrote them. */
+static int compare_ip_fields(const struct ip_info *e, const struct ip_info *a,
+			     struct error *err)
+{
+	int diffs = compare_ecn(e, a, err);
+
+	if (e->has_tos && e->tos != a->tos) {
+		error_append(err, "\n  tos: expected 0x%02x, got 0x%02x",
+			     e->tos, a->tos);
+		diffs++;
+	}
+	if (e->has_flow_label && (!a->has_flow_label ||
+				  e->flow_label != a->flow_label)) {
+		if (a->has_flow_label)
+			error_append(err, "\n  flowlabel: expected 0x%05x, got "
+				     "0x%05x", e->flow_label, a->flow_label);
+		else
+			error_append(err, "\n  flowlabel: expected 0x%05x, got "
+				     "an IPv4 packet", e->flow_label);
+		diffs++;
+	}
+	if (e->has_ttl)
+		diffs += diff_u32(err, "ttl", e->ttl, a->ttl);
+	return diffs;
 }
 
 /* A TS val within slack ticks of the script's (--tcp_ts_tick_usecs). */
@@ -194,7 +220,7 @@ int match_tcp(const struct tcp_view *expected, const struct tcp_view *actual,
 		diffs += diff_u32(err, "win", expected->win, actual->win);
 	if (expected->has_urg)
 		diffs += diff_u32(err, "urg", expected->urg, actual->urg);
-	diffs += compare_ecn(expected, actual, err);
+	diffs += compare_ip_fields(&expected->ip, &actual->ip, err);
 	diffs += compare_options(expected, actual, err);
 	return diffs;
 }

@@ -708,6 +708,25 @@ static void fill_segment_addresses(struct runner *r, const struct conn *conn,
 	(void)r;
 }
 
+static uint8_t ecn_bits(enum ip_ecn ecn);
+
+/* The IP header fields an injected packet gets: what the line wrote of
+ * them (ip_info), else TTL 64, TOS 0 with the written ECN codepoint, and
+ * no flow label.  A flow label on an IPv4 packet is a script error.
+ */
+static int inbound_ip_fields(const struct ip_info *ip, int ip_version,
+			     uint8_t *tos, uint8_t *ttl, uint32_t *flow_label,
+			     struct error *err)
+{
+	*tos = ip->has_tos ? ip->tos : ecn_bits(ip->ecn);
+	*ttl = ip->has_ttl ? ip->ttl : 64;
+	if (flow_label)
+		*flow_label = ip->has_flow_label ? ip->flow_label : 0;
+	if (ip->has_flow_label && (ip_version != 6 || !flow_label))
+		return error_set(err, "a flow label needs an IPv6 packet");
+	return 0;
+}
+
 static uint8_t ecn_bits(enum ip_ecn ecn)
 {
 	switch (ecn) {
@@ -750,8 +769,9 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 
 	memset(&seg, 0, sizeof(seg));
 	fill_segment_addresses(r, conn, spec, &seg);
-	seg.ttl = 64;
-	seg.tos = ecn_bits(spec->ecn);
+	if (inbound_ip_fields(&spec->ip, seg.ip_version, &seg.tos, &seg.ttl,
+			      &seg.flow_label, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
 	seg.seq = view.seq;
 	seg.ack = view.has_ack ? view.ack : 0;
 	seg.flags = view.flags;
@@ -828,8 +848,9 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 		ip_addr_parse(spec->src.addr, &msg.src);
 	if (spec->dst.has_addr)
 		ip_addr_parse(spec->dst.addr, &msg.dst);
-	msg.ttl = 64;
-	msg.tos = ecn_bits(spec->ecn);
+	if (inbound_ip_fields(&spec->ip, msg.ip_version, &msg.tos, &msg.ttl,
+			      NULL, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
 	msg.quoted.ip_version = msg.ip_version;
 	msg.quoted.src = conn->local_ip;
 	msg.quoted.dst = conn->remote_ip;

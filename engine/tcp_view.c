@@ -192,7 +192,7 @@ int tcp_view_from_spec(const struct tcp_packet_spec *spec,
 	view->win = spec->win;
 	view->has_urg = spec->has_urg;
 	view->urg = spec->urg;
-	view->ecn = spec->ecn;
+	view->ip = spec->ip;
 	view->show_ports = spec->src.has_port || spec->dst.has_port;
 	view->src_port = spec->src.has_port ? spec->src.port : 0;
 	view->dst_port = spec->dst.has_port ? spec->dst.port : 0;
@@ -238,7 +238,13 @@ int tcp_view_from_segment(const struct tcp_segment *seg, enum direction dir,
 	view->win = seg->window;
 	view->has_urg = (seg->flags & TCP_URG) != 0;
 	view->urg = seg->urg_ptr;
-	view->ecn = ecn_from_tos(seg->tos);
+	view->ip = (struct ip_info){
+		.ecn = ecn_from_tos(seg->tos),
+		.has_tos = true, .tos = seg->tos,
+		.has_flow_label = seg->ip_version == 6,
+		.flow_label = seg->flow_label,
+		.has_ttl = true, .ttl = seg->ttl,
+	};
 	view->src_port = seg->src_port;
 	view->dst_port = seg->dst_port;
 	view->check_ts_val = true;
@@ -397,21 +403,59 @@ static int format_ports(const struct tcp_view *view, char *buf, size_t size)
 	return snprintf(buf, size, "%s>%s ", src, dst);
 }
 
+/* "[ect0, tos 0x28, flowlabel 0x12345, ttl 3] ": the ECN codepoint (ecn,
+ * NULL for none), and for a script's view the other fields it wrote (a
+ * live view has them all, which would only clutter its line).
+ */
+static size_t format_ip_info(const struct tcp_view *view, const char *ecn,
+			     char *buf, size_t size)
+{
+	const struct ip_info *ip = &view->ip;
+	bool script = !view->is_live;
+	size_t used = 0;
+	const char *sep = "[";
+
+	if (ecn) {
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", sep,
+					 ecn);
+		sep = ", ";
+	}
+	if (script && ip->has_tos && used < size) {
+		used += (size_t)snprintf(buf + used, size - used, "%stos 0x%02x",
+					 sep, ip->tos);
+		sep = ", ";
+	}
+	if (script && ip->has_flow_label && used < size) {
+		used += (size_t)snprintf(buf + used, size - used,
+					 "%sflowlabel 0x%05x", sep,
+					 ip->flow_label);
+		sep = ", ";
+	}
+	if (script && ip->has_ttl && used < size) {
+		used += (size_t)snprintf(buf + used, size - used, "%sttl %u",
+					 sep, ip->ttl);
+		sep = ", ";
+	}
+	if (sep[0] == ',' && used < size)
+		used += (size_t)snprintf(buf + used, size - used, "] ");
+	return used < size ? used : size - 1;
+}
+
 void tcp_view_format(const struct tcp_view *view, char *buf, size_t size)
 {
 	char flags[16], opts[1024];
-	const char *ecn = tcp_ecn_name(view->ecn);
+	const char *ecn = tcp_ecn_name(view->ip.ecn);
 	size_t used;
 
-	if (view->is_live && view->ecn == ECN_NOECN)
+	if (view->is_live && view->ip.ecn == ECN_NOECN)
 		ecn = NULL;
 	tcp_flags_format(view->flags, flags, sizeof(flags));
 	used = (size_t)snprintf(buf, size, "%c ",
 				view->direction == DIR_INBOUND ? '<' : '>');
 	if (view->show_ports && used < size)
 		used += (size_t)format_ports(view, buf + used, size - used);
-	if (ecn && used < size)
-		used += (size_t)snprintf(buf + used, size - used, "[%s] ", ecn);
+	if (used < size)
+		used += format_ip_info(view, ecn, buf + used, size - used);
 	if (used < size)
 		used += (size_t)snprintf(buf + used, size - used, "%s %u:%u(%u)",
 					 flags, view->seq, view->seq + view->len,

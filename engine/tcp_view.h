@@ -31,7 +31,10 @@ struct tcp_view {
 	uint32_t win;
 	bool has_urg;
 	uint32_t urg;
-	enum ip_ecn ecn;		/* ECN_UNSPECIFIED: not checked */
+	/* What the script wrote of the IP header (ECN_UNSPECIFIED and
+	 * has_* false: not checked); a live view has every field.
+	 */
+	struct ip_info ip;
 	enum tcp_options_form options_form;
 	struct tcp_opt_item options[TCP_VIEW_MAX_OPTIONS];
 	int option_count;

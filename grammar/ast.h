@@ -105,6 +105,21 @@ enum ip_ecn {
 	ECN_CE,
 };
 
+/* packetdrill's ip_info, in brackets or parentheses after the direction:
+ * `[ect0]`, `[tos 0x10]`, `(flowlabel 0x12345)`, `[ttl 1]`, or several
+ * separated by commas.  What is written is set on injected packets and
+ * checked on outbound ones.
+ */
+struct ip_info {
+	enum ip_ecn ecn;	/* ECN_UNSPECIFIED: not written */
+	bool has_tos;		/* the whole TOS / traffic class byte */
+	uint8_t tos;
+	bool has_flow_label;	/* IPv6 only, 20 bits */
+	uint32_t flow_label;
+	bool has_ttl;		/* TTL / hop limit */
+	uint8_t ttl;
+};
+
 enum tcp_option_kind {
 	OPT_EOL,
 	OPT_NOP,
@@ -168,7 +183,7 @@ struct tcp_packet_spec {
 	enum direction direction;
 	struct endpoint_spec src;	/* as written; usually empty */
 	struct endpoint_spec dst;
-	enum ip_ecn ecn;
+	struct ip_info ip;
 	char *flags;		/* as written: "S", "S.", ".", "-", "FP." */
 	uint32_t seq_start;
 	uint32_t seq_end;
@@ -204,7 +219,7 @@ struct icmp_packet_spec {
 	enum direction direction;
 	struct endpoint_spec src;	/* as written; usually empty */
 	struct endpoint_spec dst;
-	enum ip_ecn ecn;
+	struct ip_info ip;
 	char *type;		/* "unreachable", "packet_too_big", ... */
 	struct src_loc type_loc;
 	char *code;		/* "frag_needed" or NULL when not written */

@@ -213,10 +213,11 @@ static const char *ecn_name(enum ip_ecn ecn)
 }
 
 static void dump_prefix(enum direction dir, const struct endpoint_spec *src,
-			const struct endpoint_spec *dst, enum ip_ecn ecn,
-			FILE *out)
+			const struct endpoint_spec *dst,
+			const struct ip_info *ip, FILE *out)
 {
-	const char *ecn_text = ecn_name(ecn);
+	const char *ecn_text = ecn_name(ip->ecn);
+	const char *sep = " [";
 
 	fputs(dir == DIR_INBOUND ? "<" : ">", out);
 	if (src->has_addr || src->has_port || dst->has_addr || dst->has_port) {
@@ -225,8 +226,24 @@ static void dump_prefix(enum direction dir, const struct endpoint_spec *src,
 		fputc('>', out);
 		dump_endpoint(dst, out);
 	}
-	if (ecn_text)
-		fprintf(out, " [%s]", ecn_text);
+	if (ecn_text) {
+		fprintf(out, "%s%s", sep, ecn_text);
+		sep = ", ";
+	}
+	if (ip->has_tos) {
+		fprintf(out, "%stos 0x%02x", sep, ip->tos);
+		sep = ", ";
+	}
+	if (ip->has_flow_label) {
+		fprintf(out, "%sflowlabel 0x%05" PRIx32, sep, ip->flow_label);
+		sep = ", ";
+	}
+	if (ip->has_ttl) {
+		fprintf(out, "%sttl %u", sep, ip->ttl);
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		fputc(']', out);
 }
 
 static void dump_option(const struct tcp_option *opt, FILE *out)
@@ -283,7 +300,7 @@ static void dump_option(const struct tcp_option *opt, FILE *out)
 
 static void dump_packet(const struct tcp_packet_spec *p, FILE *out)
 {
-	dump_prefix(p->direction, &p->src, &p->dst, p->ecn, out);
+	dump_prefix(p->direction, &p->src, &p->dst, &p->ip, out);
 	fprintf(out, " %s %" PRIu32 ":%" PRIu32 "(%" PRIu32 ")",
 		p->flags ? p->flags : "", p->seq_start, p->seq_end,
 		p->payload_len);
@@ -313,7 +330,7 @@ static void dump_packet(const struct tcp_packet_spec *p, FILE *out)
 
 static void dump_icmp(const struct icmp_packet_spec *p, FILE *out)
 {
-	dump_prefix(p->direction, &p->src, &p->dst, p->ecn, out);
+	dump_prefix(p->direction, &p->src, &p->dst, &p->ip, out);
 	fprintf(out, " icmp %s", p->type ? p->type : "");
 	if (p->code)
 		fprintf(out, " %s", p->code);

@@ -98,7 +98,7 @@ struct gram_prefix {
 	enum direction direction;
 	struct endpoint_spec src;
 	struct endpoint_spec dst;
-	enum ip_ecn ecn;
+	struct ip_info ip;
 };
 
 struct gram_seq {
@@ -179,6 +179,7 @@ void gram_error(struct gram_ctx *ctx, const YYLTYPE *loc, const char *fmt,
 
 %code {
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -665,6 +666,91 @@ static void tcp_options_append(struct gram_ctx *ctx,
 	options->items[options->count++] = option;
 }
 
+/* ---- ip_info: [ect0], [tos 0x10], (flowlabel 0x12345), [ttl 1] ---- */
+
+#define IP_INFO_NAMES "ect0, ect1, ect01, ce, noecn, tos, flowlabel, ttl"
+
+static struct ip_info ip_info_item(struct gram_ctx *ctx, const YYLTYPE *word,
+				   struct gram_num num, const YYLTYPE *num_loc)
+{
+	static const struct {
+		const char *name;
+		int64_t max;
+	} items[] = { { "tos", 0xff }, { "flowlabel", 0xfffff }, { "ttl", 0xff } };
+	struct ip_info info = { .ecn = ECN_UNSPECIFIED };
+	size_t len = word->end - word->start;
+	const char *text = ctx->text + word->start;
+	int which = -1;
+
+	for (int i = 0; i < 3; i++)
+		if (strlen(items[i].name) == len && !strncmp(text, items[i].name, len))
+			which = i;
+	if (which < 0) {
+		gram_error(ctx, word, "'%.*s' is not an IP header field here ("
+			   IP_INFO_NAMES ")", (int)len, text);
+		return info;
+	}
+	if (num.too_big || num.value < 0 || num.value > items[which].max) {
+		gram_error(ctx, num_loc, "%s %.*s is out of range (0 to %" PRId64
+			   ")", items[which].name,
+			   (int)(num_loc->end - num_loc->start),
+			   ctx->text + num_loc->start, items[which].max);
+		return info;
+	}
+	switch (which) {
+	case 0:
+		info.has_tos = true;
+		info.tos = (uint8_t)num.value;
+		break;
+	case 1:
+		info.has_flow_label = true;
+		info.flow_label = (uint32_t)num.value;
+		break;
+	default:
+		info.has_ttl = true;
+		info.ttl = (uint8_t)num.value;
+		break;
+	}
+	return info;
+}
+
+/* Each field once; the ECN codepoint and a whole TOS byte exclude each
+ * other (the TOS byte holds the ECN bits).
+ */
+static struct ip_info ip_info_merge(struct gram_ctx *ctx, struct ip_info a,
+				    struct ip_info b, const YYLTYPE *loc)
+{
+	const char *twice = NULL;
+
+	if ((b.ecn != ECN_UNSPECIFIED || b.has_tos) &&
+	    (a.ecn != ECN_UNSPECIFIED || a.has_tos))
+		twice = "the TOS byte is already given (an ECN codepoint and "
+			"tos both set it)";
+	else if (b.has_flow_label && a.has_flow_label)
+		twice = "flowlabel is already given";
+	else if (b.has_ttl && a.has_ttl)
+		twice = "ttl is already given";
+	if (twice) {
+		gram_error(ctx, loc, "%s", twice);
+		return a;
+	}
+	if (b.ecn != ECN_UNSPECIFIED)
+		a.ecn = b.ecn;
+	if (b.has_tos) {
+		a.has_tos = true;
+		a.tos = b.tos;
+	}
+	if (b.has_flow_label) {
+		a.has_flow_label = true;
+		a.flow_label = b.flow_label;
+	}
+	if (b.has_ttl) {
+		a.has_ttl = true;
+		a.ttl = b.ttl;
+	}
+	return a;
+}
+
 /* ---- the AccECN option ---- */
 
 /* What may be written between < and >, for error messages. */
@@ -963,6 +1049,7 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 	struct gram_prefix prefix;
 	struct endpoint_spec endpoint;
 	enum ip_ecn ecn;
+	struct ip_info ip;
 	struct gram_seq seq;
 	struct gram_opt_u32 opt;
 	struct gram_tcp_options tcpopts;
@@ -1009,7 +1096,8 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %type <direction> direction
 %type <prefix> prefix endpoints
 %type <endpoint> endpoint
-%type <ecn> ip_info ecn
+%type <ecn> ecn
+%type <ip> ip_info ip_items ip_item
 %type <seq> seq
 %type <opt> opt_ack opt_win opt_urg opt_mtu opt_id
 %type <tcpopts> tcp_options tcp_option_list
@@ -1149,7 +1237,7 @@ packet
 			p->direction = $1.direction;
 			p->src = $1.src;
 			p->dst = $1.dst;
-			p->ecn = $1.ecn;
+			p->ip = $1.ip;
 			p->flags = $2;
 			p->flags_loc = src(&@2);
 			p->seq_start = $3.start;
@@ -1183,17 +1271,17 @@ prefix
 		$$.direction = $1;
 	}
 	| direction ip_info {
-		$$ = (struct gram_prefix){ .direction = $1, .ecn = $2 };
+		$$ = (struct gram_prefix){ .direction = $1, .ip = $2 };
 	}
 	| direction endpoints ip_info {
 		$$ = $2;
 		$$.direction = $1;
-		$$.ecn = $3;
+		$$.ip = $3;
 	}
 	| direction ip_info endpoints {
 		$$ = $3;
 		$$.direction = $1;
-		$$.ecn = $2;
+		$$.ip = $2;
 	}
 	;
 
@@ -1220,7 +1308,25 @@ endpoint
 	;
 
 ip_info
-	: '[' ecn ']'		{ $$ = $2; }
+	: '[' ip_items ']'	{ $$ = $2; }
+	| '(' ip_items ')'	{ $$ = $2; }
+	;
+
+ip_items
+	: ip_item
+	| ip_items ',' ip_item	{ $$ = ip_info_merge(ctx, $1, $3, &@3); }
+	;
+
+ip_item
+	: ecn			{ $$ = (struct ip_info){ .ecn = $1 }; }
+	| WORD INTEGER		{ $$ = ip_info_item(ctx, &@1, $2, &@2); }
+	| WORD HEX		{ $$ = ip_info_item(ctx, &@1, $2, &@2); }
+	| WORD {
+		gram_error(ctx, &@1, "'%.*s' is not an IP header field here ("
+			   IP_INFO_NAMES ")", (int)(@1.end - @1.start),
+			   ctx->text + @1.start);
+		$$ = (struct ip_info){ .ecn = ECN_UNSPECIFIED };
+	}
 	;
 
 ecn
@@ -1398,7 +1504,7 @@ icmp
 			p->direction = $1.direction;
 			p->src = $1.src;
 			p->dst = $1.dst;
-			p->ecn = $1.ecn;
+			p->ip = $1.ip;
 			p->type = tok_text(ctx, &@3);
 			p->type_loc = src(&@3);
 			p->code = $4;

@@ -198,13 +198,13 @@ static void test_flags_and_ecn(void)
 	tap_is_str(tcp_flags_format(TCP_SYN | TCP_ECE | TCP_CWR, text,
 				    sizeof(text)), "SEW", "SEW formats back");
 
-	spec.ecn = ECN_ECT0;
+	spec.ip.ecn = ECN_ECT0;
 	seg.tos = 2;
 	tap_is_int(compare(&spec, &seg, &diffs), 0, "ect0 matches tos 2");
 	seg.tos = 3;
 	tap_is_int(compare(&spec, &seg, &diffs), 1, "ce is not ect0");
 	tap_is_str(diffs.text, "\n  ecn: expected ect0, got ce", "ecn report");
-	spec.ecn = ECN_ECT01;
+	spec.ip.ecn = ECN_ECT01;
 	seg.tos = 1;
 	tap_is_int(compare(&spec, &seg, &diffs), 0, "ect01 accepts ect1");
 }
@@ -282,6 +282,42 @@ static void test_hex_options(void)
 		   "hexadecimal", "cookie message");
 }
 
+/* [tos 0x28], (flowlabel 0x12345), [ttl 3]: checked where written. */
+static void test_ip_fields(void)
+{
+	struct tcp_packet_spec spec = spec_of(".", 1, 0);
+	struct tcp_segment seg = segment_of(TCP_ACK, 1, 0, 0);
+	struct error diffs;
+
+	seg.tos = 0x2a;
+	seg.ttl = 64;
+	tap_is_int(compare(&spec, &seg, &diffs), 0,
+		   "nothing written: tos and ttl are not checked");
+	spec.ip.has_tos = true;
+	spec.ip.tos = 0x28;
+	tap_is_int(compare(&spec, &seg, &diffs), 1,
+		   "tos 0x28 is not 0x2a (the ECN bits count)");
+	tap_is_str(diffs.text, "\n  tos: expected 0x28, got 0x2a", "tos report");
+	seg.tos = 0x28;
+	spec.ip.has_ttl = true;
+	spec.ip.ttl = 3;
+	tap_is_int(compare(&spec, &seg, &diffs), 1, "ttl 3 is not 64");
+	tap_is_str(diffs.text, "\n  ttl: expected 3, got 64", "ttl report");
+	seg.ttl = 3;
+	tap_is_int(compare(&spec, &seg, &diffs), 0, "tos and ttl as written");
+	spec.ip.has_flow_label = true;
+	spec.ip.flow_label = 0x12345;
+	tap_is_int(compare(&spec, &seg, &diffs), 1,
+		   "a flow label is not found on IPv4");
+	seg.ip_version = 6;
+	seg.flow_label = 0x12345;
+	tap_is_int(compare(&spec, &seg, &diffs), 0, "the same label on IPv6");
+	seg.flow_label = 0x54321;
+	compare(&spec, &seg, &diffs);
+	tap_is_str(diffs.text, "\n  flowlabel: expected 0x12345, got 0x54321",
+		   "flowlabel report");
+}
+
 /* AccECN: three 24-bit counters in the order the kind says. */
 static void test_accecn_option(void)
 {
@@ -341,5 +377,6 @@ int main(void)
 	test_format();
 	test_hex_options();
 	test_accecn_option();
+	test_ip_fields();
 	return tap_done();
 }

@@ -414,7 +414,7 @@ static void test_packet_fields(void)
 		tap_is_int(p->src.port, 40001, "src port");
 		tap_is_str(p->dst.addr, "fd3d::1", "IPv6 dst without brackets");
 		tap_is_int(p->dst.port, 8080, "dst port");
-		tap_is_int(p->ecn, ECN_ECT0, "[ect0]");
+		tap_is_int(p->ip.ecn, ECN_ECT0, "[ect0]");
 		tap_is_str(p->flags, "S.", "flags as written");
 		tap_is_int(p->flags_loc.column, 43, "flags column");
 		tap_is_int(p->seq_start, 5, "seq start");
@@ -457,7 +457,7 @@ static void test_packet_fields(void)
 		       p->dst.port == 8080, "ports-only endpoints");
 		tap_is_str(p->flags, "-", "- flags");
 		tap_is_int(p->options_form, TCP_OPTIONS_ANY, "<...>");
-		tap_is_int(p->ecn, ECN_UNSPECIFIED, "no ECN written");
+		tap_is_int(p->ip.ecn, ECN_UNSPECIFIED, "no ECN written");
 		tap_ok(!p->has_ack && !p->has_win && !p->has_urg,
 		       "no ack, win or urg");
 	}
