@@ -5,7 +5,8 @@
  *   0   every script passed (a flaky pass after --retries counts)
  *   1   the stack deviated from a script (or a script timed out)
  *   2   a script is malformed, or the command line is wrong
- *   125 nothing could run here (no TUN, no privilege)
+ *   125 nothing could run here (no TUN, no privilege), or the machine
+ *       kept tcpcheck from playing a script on time (--late-retries)
  *   130 interrupted (SIGINT/SIGTERM)
  * so that `git bisect run tcpcheck x.pkt` skips revisions it cannot test.
  * The scripts run in suite.c; the report writers (report_*.c) print.
@@ -31,6 +32,10 @@
 
 #define EXIT_INTERRUPTED 130
 #define DEFAULT_TIMEOUT 180
+/* A machine that let tcpcheck miss its own schedule three times in a row
+ * is not one to judge a stack on.
+ */
+#define DEFAULT_LATE_RETRIES 2
 
 enum format { FORMAT_TEXT, FORMAT_TAP, FORMAT_KTAP };
 
@@ -81,6 +86,10 @@ static void usage(FILE *out)
 		"timing, N times at most;\n"
 		"                               a pass after a rerun is reported "
 		"as flaky\n"
+		"  --late-retries=N             rerun a script in which tcpcheck "
+		"itself was late\n"
+		"                               (default 2); after the last, it "
+		"is skipped\n"
 		"  --format=text|tap|ktap       what goes to the output "
 		"(default text)\n"
 		"  --junit=FILE                 also write JUnit XML to FILE\n"
@@ -254,6 +263,9 @@ static int suite_option(struct cli *cli, const char *arg)
 	if (IS("--retries"))
 		return parse_count("--retries", value, 0, &cli->suite.retries) < 0 ?
 			-1 : 1;
+	if (IS("--late-retries"))
+		return parse_count("--late-retries", value, 0,
+				   &cli->suite.late_retries) < 0 ? -1 : 1;
 	if (IS("--format")) {
 		if (value && !strcmp(value, "text"))
 			cli->format = FORMAT_TEXT;
@@ -564,7 +576,8 @@ static int dump(const struct cli *cli, const struct job_list *jobs)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = { .suite.timeout = DEFAULT_TIMEOUT };
+	struct cli cli = { .suite.timeout = DEFAULT_TIMEOUT,
+			   .suite.late_retries = DEFAULT_LATE_RETRIES };
 	struct job_list jobs = { 0 };
 	FILE *junit = NULL, *json = NULL;
 	struct job_settings settings;

@@ -34,6 +34,7 @@
 struct job_state {
 	int attempts;
 	double duration;
+	int late;		/* attempts in which tcpcheck was late */
 	char *first_failure;	/* the timing failure that was retried */
 	int first_line;
 	char *first_capture;
@@ -233,6 +234,21 @@ static enum result_status failed_status(const struct suite *s,
 	return RESULT_FAIL;
 }
 
+/* Keep the first failure of a job that goes back to the queue: a later
+ * pass is reported as flaky, with it.
+ */
+static void keep_first_failure(struct job_state *st, const char *text,
+			       int line, const struct slot *slot,
+			       const struct session_result *sr)
+{
+	if (st->first_failure)
+		return;
+	st->first_failure = strdup(text);
+	st->first_line = line;
+	if (sr->capture_written && slot->capture)
+		st->first_capture = strdup(slot->capture);
+}
+
 /* Returns true when the job goes back to the queue for another try. */
 static bool judge(struct suite *s, struct slot *slot,
 		  struct session_result *sr, struct script_result *res,
@@ -276,18 +292,24 @@ static bool judge(struct suite *s, struct slot *slot,
 	res->line = message_line(job->path, text);
 	if (sr->outcome == OUTCOME_MISMATCH) {
 		if (suite_is_timing_failure(job->path, text) && !s->aborting &&
-		    st->attempts <= s->opts->retries) {
-			if (!st->first_failure) {
-				st->first_failure = strdup(text);
-				st->first_line = res->line;
-				if (sr->capture_written && slot->capture)
-					st->first_capture = strdup(slot->capture);
-			}
+		    st->attempts - st->late <= s->opts->retries) {
+			keep_first_failure(st, text, res->line, slot, sr);
 			free(*message);
 			*message = NULL;
 			return true;
 		}
 		res->status = failed_status(s, job, text, false);
+	} else if (sr->outcome == OUTCOME_LATE) {
+		/* No verdict on the stack: try again on a machine that may
+		 * be less busy, and in the end say it could not be run.
+		 */
+		if (!s->aborting && ++st->late <= s->opts->late_retries) {
+			keep_first_failure(st, text, res->line, slot, sr);
+			free(*message);
+			*message = NULL;
+			return true;
+		}
+		res->status = RESULT_SKIP;
 	} else if (sr->outcome == OUTCOME_BAD_SCRIPT) {
 		res->status = RESULT_ERROR;
 	} else {

@@ -25,6 +25,10 @@ struct suite_options {
 	int jobs;		/* runners at once, at least 1 */
 	int timeout;		/* seconds a run may take; 0: no limit */
 	int retries;		/* reruns of a run that failed on timing */
+	/* Reruns of a run in which tcpcheck itself was late (OUTCOME_LATE);
+	 * after the last, the run is skipped: the machine cannot run it.
+	 */
+	int late_retries;
 	const char *pcap_dir;	/* keep captures here, or NULL */
 	bool pcap_all;		/* keep those of passing runs too */
 	enum xfail_mode xfail;

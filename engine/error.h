@@ -20,6 +20,13 @@ enum outcome {
 	OUTCOME_OK = 0,			/* the stack behaved as scripted */
 	OUTCOME_MISMATCH = 1,		/* the stack deviated from the script */
 	OUTCOME_BAD_SCRIPT = 2,		/* the script (or usage) is wrong */
+	/* tcpcheck itself missed the time of one of its own actions (an
+	 * injection, a call): the machine did not run it in time, so the
+	 * stack was not tested as scripted.  A runner's status only; the
+	 * suite runs the script again (cli/suite.c), and tcpcheck never
+	 * exits with it.
+	 */
+	OUTCOME_LATE = 3,
 	OUTCOME_ENVIRONMENT = 125,	/* this machine cannot run the test */
 };
 

@@ -180,19 +180,42 @@ check "JSON says timed_out" jq -e '.results[0].timed_out and .summary.timed_out 
 # ---- retries ----
 cp $fx/flaky.pkt "$work/flaky.pkt"
 run 1 "a timing failure without --retries" "$work/flaky.pkt"
-check "is a timing error" grep -q "flaky.pkt:6: timing error:" "$work/err"
+check "is a timing error" grep -q "flaky.pkt:13: timing error:" "$work/err"
 rm -f "$work/flaky.marker"
 run 0 "the same with --retries=1" --retries=1 --json="$work/flaky.json" \
 	"$work/flaky.pkt" $fx/pass.pkt
-check "is reported as flaky, not as a pass" grep -q "^FLAKY $work/flaky.pkt ipv4 (.*, 2 tries) line 6: timing error" "$work/out"
+check "is reported as flaky, not as a pass" grep -q "^FLAKY $work/flaky.pkt ipv4 (.*, 2 tries) line 13: timing error" "$work/out"
 check "and counted apart" grep -qx "1 passed, 0 failed, 0 skipped, 1 flaky" "$work/out"
 check "JSON: status flaky, 2 attempts, the retried failure" jq -e '
-	.results[0] | .status == "flaky" and .attempts == 2 and .line == 6 and
+	.results[0] | .status == "flaky" and .attempts == 2 and .line == 13 and
 	(.message | contains("timing error"))' "$work/flaky.json"
 run 1 "a failure that is not about timing, --retries=2" --retries=2 \
 	--json="$work/noretry.json" $fx/fail.pkt
 check "is not retried" jq -e '.results[0].attempts == 1' "$work/noretry.json"
 
+# ---- tcpcheck late: no verdict, run again ----
+cp $fx/late.pkt "$work/late.pkt"
+run 0 "tcpcheck late on the first run, no option" --json="$work/late.json" \
+	"$work/late.pkt" $fx/pass.pkt
+check "is run again and reported as flaky" jq -e '
+	.results[0] | .status == "flaky" and .attempts == 2 and .line == 7 and
+	(.message | contains("tcpcheck was late: system call due at 0.050 s"))' \
+	"$work/late.json"
+rm -f "$work/late.marker"
+run 125 "the same with --late-retries=0" --late-retries=0 \
+	--json="$work/late0.json" "$work/late.pkt"
+check "is skipped after one attempt: the machine cannot run it" jq -e '
+	.results[0] | .status == "skip" and .attempts == 1' "$work/late0.json"
+check "saying tcpcheck was late, not the stack" grep -q \
+	"late.pkt:7: tcpcheck was late: system call due at 0.050 s (tolerance .*), started at 0.3[0-9]* s: .* ms late (held up by the machine or by what ran before); the stack was not tested as scripted" \
+	"$work/err"
+printf '%s\n' '0 `sleep 0.1`' '0.01 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' \
+	>"$work/always-late.pkt"
+run 0 "always late, beside a script that passes" --json="$work/al.json" \
+	"$work/always-late.pkt" $fx/pass.pkt
+check "is tried three times, then skipped" jq -e '
+	.results[0] | .status == "skip" and .attempts == 3' "$work/al.json"
+check "and counted as skipped" grep -qx "1 passed, 0 failed, 1 skipped" "$work/out"
 # ---- CPUs ----
 # Runners side by side keep to different CPUs: two real-time runners
 # on one CPU delay each other by milliseconds.  Each script records the
