@@ -69,6 +69,30 @@ script = bench.exchange_script(3)
 ok(script.count("\n+.005 < P. ") == 3 and "> P. 21:31(10) ack 31" in script,
    "the generated script has one exchange per round, sequence numbers "
    "advancing", script)
+import json, os, tempfile
+report = {"results": [
+    {"path": "/t/a.pkt", "family": "ipv4", "status": "pass"},
+    {"path": "/t/b.pkt", "family": "ipv4", "status": "fail", "message":
+     "/t/b.pkt:7: timing error: outbound packet expected at 0.100 s"},
+    {"path": "/t/c.pkt", "family": "ipv6", "status": "fail", "message":
+     "/t/c.pkt:9: no outbound packet by 0.300 s; expected > . 1:1(0)"},
+    {"path": "/t/d.pkt", "family": "ipv4", "status": "skip", "message":
+     "/t/d.pkt:4: tcpcheck was late: inbound packet due at 0.010 s"},
+    {"path": "/t/e.pkt", "family": "ipv4", "status": "skip", "message":
+     "runs only in ipv6"},
+    {"path": "/t/f.pkt", "family": "ipv4", "status": "fail", "message":
+     "/t/f.pkt:3: outbound packet does not match the script"},
+]}
+with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+    json.dump(report, f)
+timing, late, other, messages = bench.timing_failures(f.name, "/t")
+os.unlink(f.name)
+ok((timing, late, other) == (2, 1, 1),
+   "a corpus report: two timing failures, one run where tcpcheck was "
+   "late, one other failure; passes and family skips not counted",
+   (timing, late, other))
+ok(any(m.startswith("d.pkt ipv4: tcpcheck was late") for m in messages),
+   "the late run is listed by path and family", messages)
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
 PY
