@@ -314,6 +314,29 @@ static void test_match(void)
 		{ "0 > ipv4 1.1.1.1 > 2.2.2.2: gre: . 1:1(0)\n",
 		  "0 > ipv4 1.1.1.1 > 2.2.2.2: gre: . 1:1(0)\n", 6, NULL, 0,
 		  "" },
+		{ gre_k, "0 > ipv4 1.1.1.1 > 2.2.2.2: gre flags 0xb000, sum 0, "
+		  "off 4, key 0x1234, seq 9: mpls (label 77, tc 2, [S], ttl 8):"
+		  " . 1:1(0)\n", 4, NULL, 1, "outer gre off: expected 4, got 3" },
+		{ gre_k, "0 > ipv4 1.1.1.1 > 2.2.2.2: gre flags 0xb000, sum 0, "
+		  "off 3, key 0x1234, seq 9: mpls (label 77, tc 3, [S], ttl 8):"
+		  " . 1:1(0)\n", 4, NULL, 1,
+		  "outer mpls entry 1 tc: expected 3, got 2" },
+		{ gre_k, "0 > ipv4 1.1.1.1 > 2.2.2.2: gre flags 0xb000, sum 0, "
+		  "off 3, key 0x1234, seq 9: mpls (label 77, tc 2, [S], ttl 7):"
+		  " . 1:1(0)\n", 4, NULL, 1,
+		  "outer mpls entry 1 ttl: expected 7, got 8" },
+		{ gre_k, "0 > ipv4 1.1.1.1 > 2.2.2.2: gre flags 0xb000, sum 0, "
+		  "off 3, key 0x1234, seq 9: . 1:1(0)\n", 4, NULL, 1,
+		  "outer gre protocol type: expected 0x800, got 0x8847" },
+		{ "0 > ipv6 [flowlabel 0x1] 1::1 > 2::2: gre: . 1:1(0)\n",
+		  "0 > ipv6 [flowlabel 0x2] 1::1 > 2::2: gre: . 1:1(0)\n", 4,
+		  NULL, 1, "outer ipv6 flowlabel: expected 0x2, got 0x1" },
+		{ "0 > ipv6 [tos 0x10] 1::1 > 2::2: gre: . 1:1(0)\n",
+		  "0 > ipv6 [tos 0x11] 1::1 > 2::2: gre: . 1:1(0)\n", 4,
+		  NULL, 1, "outer ipv6 tos: expected 0x11, got 0x10" },
+		{ "0 > ipv4 1.1.1.1 > 2.2.2.2: gre: . 1:1(0)\n",
+		  "0 > ipv6 1::1 > 2::2: gre: . 1:1(0)\n", 4, NULL, 1,
+		  "outer ipv6 version: expected 6, got 4" },
 		{ "0 > ipv4 1.1.1.1 > 2.2.2.2: ipv4 5.5.5.5 > 6.6.6.6: . 1:1(0)\n",
 		  "0 > ipv4 1.1.1.1 > 2.2.2.2: ipv4 5.5.5.5 > 6.6.6.7: . 1:1(0)\n",
 		  4, NULL, 1, "outer ipv4 #2 dst: expected 6.6.6.7, got 6.6.6.6" },
