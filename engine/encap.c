@@ -461,8 +461,8 @@ static int match_ip(const struct encap_layer *l, enum encap_kind next,
 
 /* A GRE header; `gre:` alone expects no optional fields. */
 static int match_gre(const struct encap_layer *l, enum encap_kind next,
-		     bool own, const char *label, const uint8_t *buf, size_t len,
-		     size_t *hlen, struct error *diff)
+		     bool own, const char *label, const uint8_t *buf,
+		     size_t len, size_t *hlen, struct error *diff)
 {
 	const struct encap_gre *g = &l->u.gre;
 	const uint8_t *p = buf + GRE_BASE_LEN;
@@ -540,7 +540,8 @@ int encap_match(const struct encap_list *layers, const uint8_t *buf,
 	for (int i = 0; i < layers->count; i++) {
 		const struct encap_layer *l = &layers->items[i];
 		bool own = i + 1 == layers->count;
-		enum encap_kind next = own ? ENCAP_IPV4 : layers->items[i + 1].kind;
+		enum encap_kind next = own ? ENCAP_IPV4
+					   : layers->items[i + 1].kind;
 		char label[32];
 		int rc = 0;
 
@@ -551,7 +552,7 @@ int encap_match(const struct encap_list *layers, const uint8_t *buf,
 			rc = match_ip(l, next, own, label, buf, len, &hlen,
 				      &end, diff);
 			if (!rc)
-				len = end;	/* link padding is not inside */
+				len = end;	/* not the link's padding */
 			break;
 		case ENCAP_GRE:
 			rc = match_gre(l, next, own, label, buf, len, &hlen,
