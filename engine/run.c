@@ -235,6 +235,17 @@ static void trace_packet(const struct runner *r, const struct event *e,
 	trace(r, "line %d: %s   [live: seq %u ack %u, ports %u>%u]",
 	      e->loc.line, text, live->seq, live->ack, live->src_port,
 	      live->dst_port);
+	if (r->cfg->trace && e->kind == EVENT_PACKET &&
+	    e->u.packet.encaps.count) {
+		char layers[512] = "";
+		FILE *out = fmemopen(layers, sizeof(layers) - 1, "w");
+
+		if (out) {
+			encap_list_dump(&e->u.packet.encaps, out);
+			fclose(out);
+		}
+		trace(r, "  inside:%s", layers);
+	}
 }
 
 /* What the runner says when an expected packet has not come: the

@@ -422,6 +422,10 @@ void endpoint_clear(struct endpoint_spec *endpoint);
  */
 void script_dump(const struct script *script, FILE *out);
 void expr_dump(const struct expr *expr, FILE *out);
+/* The layers as a packet line writes them after its direction, each
+ * with a space before it: " ipv4 2.2.2.2 > 1.1.1.1: gre:".
+ */
+void encap_list_dump(const struct encap_list *list, FILE *out);
 
 /* Seconds as the dump writes times: at least 3 and at most 6 fractional
  * digits, exact ("0.100", "0.0625", "-1.000001").  Reports use it too,

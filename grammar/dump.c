@@ -257,7 +257,7 @@ static void dump_encap_layer(const struct encap_layer *l, FILE *out)
 	}
 }
 
-static void dump_encaps(const struct encap_list *list, FILE *out)
+void encap_list_dump(const struct encap_list *list, FILE *out)
 {
 	for (int i = 0; i < list->count; i++) {
 		fputc(' ', out);
@@ -301,7 +301,7 @@ static void dump_prefix(enum direction dir, const struct encap_list *encaps,
 			const struct ip_info *ip, FILE *out)
 {
 	fputs(dir == DIR_INBOUND ? "<" : ">", out);
-	dump_encaps(encaps, out);
+	encap_list_dump(encaps, out);
 	if (src->has_addr || src->has_port || dst->has_addr || dst->has_port) {
 		fputc(' ', out);
 		dump_endpoint(src, out);
