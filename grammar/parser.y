@@ -1911,6 +1911,11 @@ operand
 		$$ = expr_encap(ctx, (struct encap_layer){ .kind = ENCAP_GRE,
 			.loc = src(&@2), .u.gre = $3 }, &@1);
 	}
+	/* packetdrill's own form, without the keyword. */
+	| '{' gre_header '}' {
+		$$ = expr_encap(ctx, (struct encap_layer){ .kind = ENCAP_GRE,
+			.loc = src(&@2), .u.gre = $2 }, &@1);
+	}
 	| '{' mpls_stack '}' {
 		$$ = expr_encap(ctx, (struct encap_layer){ .kind = ENCAP_MPLS,
 			.loc = src(&@2), .u.mpls = $2 }, &@1);
