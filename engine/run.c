@@ -228,6 +228,19 @@ static void trace(const struct runner *r, const char *fmt, ...)
 	fflush(r->cfg->trace);
 }
 
+/* Encapsulation layers as the line writes them (" ipv4 A > B: gre:"). */
+static void format_layers(const struct encap_list *layers, char *buf,
+			  size_t size)
+{
+	FILE *out = fmemopen(buf, size - 1, "w");
+
+	buf[0] = '\0';
+	if (out) {
+		encap_list_dump(layers, out);
+		fclose(out);
+	}
+}
+
 /* A packet in script notation, its live numbers beside it. */
 static void trace_packet(const struct runner *r, const struct event *e,
 			 const char *text, const struct tcp_segment *live)
@@ -237,13 +250,9 @@ static void trace_packet(const struct runner *r, const struct event *e,
 	      live->dst_port);
 	if (r->cfg->trace && e->kind == EVENT_PACKET &&
 	    e->u.packet.encaps.count) {
-		char layers[512] = "";
-		FILE *out = fmemopen(layers, sizeof(layers) - 1, "w");
+		char layers[512];
 
-		if (out) {
-			encap_list_dump(&e->u.packet.encaps, out);
-			fclose(out);
-		}
+		format_layers(&e->u.packet.encaps, layers, sizeof(layers));
 		trace(r, "  inside:%s", layers);
 	}
 }
@@ -1147,6 +1156,13 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 	outcome = next_segment(r, e, deadline_ns, &seg, &at_ns, &gso, &timed_out);
 	if (outcome != OUTCOME_OK)
 		return outcome;
+	if (timed_out && spec->encaps.count) {
+		char layers[512], both[1536];
+
+		format_layers(&spec->encaps, layers, sizeof(layers));
+		snprintf(both, sizeof(both), "%s inside%s", want, layers);
+		return report_missing(r, e, deadline_ns, both);
+	}
 	if (timed_out)
 		return report_missing(r, e, deadline_ns, want);
 	outcome = check_checksums(r, e, &seg);
