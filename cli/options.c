@@ -257,6 +257,10 @@ static const struct option_def option_table[] = {
 	{ "gateway_ip", OPT_KIND_ADDRESS,
 	  "accepted for packetdrill compatibility: tun0 needs no gateway",
 	  accept_for_compatibility },
+	{ "psp_udp_port", OPT_KIND_PORT,
+	  "accepted for packetdrill compatibility: scripts with PSP lines "
+	  "are not run (the kernel has no PSP offload to test)",
+	  accept_for_compatibility },
 	{ "send_omit_free", OPT_KIND_FLAG,
 	  "accepted for packetdrill compatibility: no effect",
 	  accept_for_compatibility },

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "encap.h"
 #include "icmp.h"
 #include "syscalls.h"
 #include "tcp_view.h"
@@ -25,6 +26,20 @@ static const char *strip_location(const char *text)
 	while (*p == ' ')
 		p++;
 	return p;
+}
+
+/* Layers the engine cannot build or match: reported where they are. */
+static int check_encaps(const struct encap_list *layers,
+			struct diag_list *diags)
+{
+	struct src_loc where;
+	struct error err;
+
+	if (encap_check(layers, &where, &err) < 0) {
+		diag_add(diags, where, "%s", err.text);
+		return -1;
+	}
+	return 0;
 }
 
 static int check_packet(const struct event *e, struct diag_list *diags)
@@ -128,7 +143,8 @@ int script_check(const struct script *script, struct diag_list *diags)
 			rc = -1;
 		switch (e->kind) {
 		case EVENT_PACKET:
-			if (check_packet(e, diags) < 0)
+			if (check_packet(e, diags) < 0 ||
+			    check_encaps(&e->u.packet.encaps, diags) < 0)
 				rc = -1;
 			break;
 		case EVENT_SYSCALL:
@@ -140,7 +156,8 @@ int script_check(const struct script *script, struct diag_list *diags)
 		case EVENT_CODE:
 			break;
 		case EVENT_ICMP:
-			if (check_icmp(e, diags) < 0)
+			if (check_icmp(e, diags) < 0 ||
+			    check_encaps(&e->u.icmp.encaps, diags) < 0)
 				rc = -1;
 			break;
 		}

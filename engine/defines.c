@@ -88,6 +88,7 @@ static void apply_expr(struct expr *e, const struct define *defs, int count)
 	case EXPR_ELLIPSIS:
 	case EXPR_INT:
 	case EXPR_STRING:
+	case EXPR_ENCAP:	/* numbers only, no symbols */
 		return;
 	}
 }

@@ -1,6 +1,6 @@
 # engine/packet.mk - the packet codec: libnet builder, parser, TCP options.
 ENGINE_SOURCES += engine/packet.h engine/packet_build.c engine/packet_parse.c \
-	engine/tcp_options.c engine/checksum.c
+	engine/tcp_options.c engine/checksum.c engine/encap.h engine/encap.c
 check_PROGRAMS += tests/unit/test_packet tests/unit/test_packet_san
 TESTS += tests/unit/test_packet tests/unit/test_packet_san
 tests_unit_test_packet_SOURCES = tests/unit/test_packet.c tests/unit/tap.h
@@ -9,3 +9,11 @@ tests_unit_test_packet_san_SOURCES = tests/unit/test_packet.c tests/unit/tap.h
 tests_unit_test_packet_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_packet_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_packet_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+check_PROGRAMS += tests/unit/test_encap tests/unit/test_encap_san
+TESTS += tests/unit/test_encap tests/unit/test_encap_san
+tests_unit_test_encap_SOURCES = tests/unit/test_encap.c tests/unit/tap.h
+tests_unit_test_encap_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_encap_san_SOURCES = tests/unit/test_encap.c tests/unit/tap.h
+tests_unit_test_encap_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_encap_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_encap_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)

@@ -34,6 +34,7 @@
 #include "clock.h"
 #include "code.h"
 #include "conn.h"
+#include "encap.h"
 #include "history.h"
 #include "icmp.h"
 #include "matcher.h"
@@ -148,6 +149,7 @@ struct runner {
 	int played;
 	int64_t last_nominal_us;
 	uint8_t rx[PACKET_BUF_MAX];
+	const uint8_t *rx_inner;	/* in rx: inside an outbound line's layers */
 	uint8_t tx[PACKET_BUF_MAX];
 };
 
@@ -238,6 +240,19 @@ static void trace(const struct runner *r, const char *fmt, ...)
 	fflush(r->cfg->trace);
 }
 
+/* Encapsulation layers as the line writes them (" ipv4 A > B: gre:"). */
+static void format_layers(const struct encap_list *layers, char *buf,
+			  size_t size)
+{
+	FILE *out = fmemopen(buf, size - 1, "w");
+
+	buf[0] = '\0';
+	if (out) {
+		encap_list_dump(layers, out);
+		fclose(out);
+	}
+}
+
 /* A packet in script notation, its live numbers beside it. */
 static void trace_packet(const struct runner *r, const struct event *e,
 			 const char *text, const struct tcp_segment *live)
@@ -245,6 +260,13 @@ static void trace_packet(const struct runner *r, const struct event *e,
 	trace(r, "line %d: %s   [live: seq %u ack %u, ports %u>%u]",
 	      e->loc.line, text, live->seq, live->ack, live->src_port,
 	      live->dst_port);
+	if (r->cfg->trace && e->kind == EVENT_PACKET &&
+	    e->u.packet.encaps.count) {
+		char layers[512];
+
+		format_layers(&e->u.packet.encaps, layers, sizeof(layers));
+		trace(r, "  inside:%s", layers);
+	}
 }
 
 /* What the runner says when an expected packet has not come: the
@@ -842,9 +864,15 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
 	seg.options_len = (uint8_t)opt_len;
 	if (packet_builder_build(r->builder, &seg, NULL, r->tx, sizeof(r->tx),
-				 &len, r->err) < 0)
+				 &len, r->err) < 0 ||
+	    encap_wrap(&spec->encaps, r->tx, sizeof(r->tx), &len, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
 			    "cannot build this packet: %s", r->err->text);
+	/* A GRO super-packet is TCP to the TUN device's offload header;
+	 * an encapsulated one goes as the one datagram it is.
+	 */
+	if (spec->encaps.count)
+		gso_size = 0;
 
 	outcome = wait_for_event(r, e, "inbound packet", t);
 	if (outcome != OUTCOME_OK)
@@ -916,7 +944,8 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 	msg.quoted.payload_len = spec->echoed == ICMP_ECHOED_TCP ?
 		spec->echoed_len : 0;
 	if (packet_builder_build_icmp(r->builder, &msg, r->tx, sizeof(r->tx),
-				      &len, r->err) < 0)
+				      &len, r->err) < 0 ||
+	    encap_wrap(&spec->encaps, r->tx, sizeof(r->tx), &len, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
 			    "cannot build this ICMP message: %s", r->err->text);
 
@@ -929,6 +958,41 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 	      spec->type, spec->code ? " " : "", spec->code ? spec->code : "",
 	      msg.type, msg.code, msg.quoted.seq, e->loc.line);
 	return OUTCOME_OK;
+}
+
+/* An outbound line with encapsulation layers: the captured datagram's
+ * outer headers must be the script's; r->rx_inner is then what they
+ * carry (else r->rx itself) and *len its length.  1: a layer differs
+ * (r->err says how); 2: not encapsulated traffic at all (neighbour
+ * discovery...), to skip; 0: go on with r->rx_inner.
+ */
+static int outbound_layers(struct runner *r, const struct event *e,
+			   size_t *len, struct tcp_segment *seg)
+{
+	const struct encap_list *layers = &e->u.packet.encaps;
+	const uint8_t *inner;
+	size_t inner_len;
+	struct error ignored;
+
+	r->rx_inner = r->rx;
+	if (e->kind != EVENT_PACKET || !layers->count)
+		return 0;
+	if (encap_match(layers, r->rx, *len, &inner, &inner_len, r->err)) {
+		int rc = packet_parse(r->rx, *len, seg, &ignored);
+
+		/* TCP without the layers is a difference; ICMPv6 and the
+		 * like are not what the line is about.
+		 */
+		if (rc == PACKET_OTHER && seg->protocol != ENCAP_PROTO_GRE &&
+		    seg->protocol != ENCAP_PROTO_IPIP &&
+		    seg->protocol != ENCAP_PROTO_IPV6 &&
+		    seg->protocol != ENCAP_PROTO_MPLS)
+			return 2;
+		return 1;
+	}
+	r->rx_inner = inner;
+	*len = inner_len;
+	return 0;
 }
 
 /* Wait for the next TCP segment from the stack; other traffic (IPv6
@@ -964,7 +1028,18 @@ static int next_segment(struct runner *r, const struct event *e,
 			break;
 		}
 		queue_pop(r, &len, at_ns, gso);
-		rc = packet_parse(r->rx, len, seg, r->err);
+		switch (outbound_layers(r, e, &len, seg)) {
+		case 1:
+			return fail(r, &e->loc, OUTCOME_MISMATCH, "%s",
+				    r->err->text);
+		case 2:
+			trace(r, "(skipped a packet of %zu bytes that is not "
+			      "encapsulated)", len);
+			continue;
+		default:
+			break;
+		}
+		rc = packet_parse(r->rx_inner, len, seg, r->err);
 		if (rc < 0)
 			return fail(r, &e->loc, OUTCOME_MISMATCH,
 				    "the stack sent a malformed packet: %s",
@@ -1134,6 +1209,13 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 	outcome = next_segment(r, e, deadline_ns, &seg, &at_ns, &gso, &timed_out);
 	if (outcome != OUTCOME_OK)
 		return outcome;
+	if (timed_out && spec->encaps.count) {
+		char layers[512], both[1536];
+
+		format_layers(&spec->encaps, layers, sizeof(layers));
+		snprintf(both, sizeof(both), "%s inside%s", want, layers);
+		return report_missing(r, e, deadline_ns, both);
+	}
 	if (timed_out)
 		return report_missing(r, e, deadline_ns, want);
 	outcome = check_checksums(r, e, &seg);

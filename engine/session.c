@@ -24,6 +24,7 @@
 #include "abort.h"
 #include "capture.h"
 #include "clock.h"
+#include "encap.h"
 #include "host_sysctl.h"
 #include "netns.h"
 #include "session.h"
@@ -170,6 +171,9 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 
 	if (abort_install(err) < 0)
 		return OUTCOME_ENVIRONMENT;
+	outcome = encap_script_runnable(script, err);
+	if (outcome != OUTCOME_OK)
+		return outcome;
 	outcome = netns_enter_private(wants_sysfs(script, on_tun, opts), err);
 	if (outcome != OUTCOME_OK)
 		return outcome;

@@ -397,6 +397,12 @@ static int eval_optval(const struct expr *e, enum optval_form *form,
 	case EXPR_INT:
 		return eval_fail(ee, e->loc, "write the option value in "
 				 "brackets: [%lld]", (long long)e->u.num.value);
+	case EXPR_ENCAP:
+		/* packetdrill passes these to socket options of kernels
+		 * with GRE/MPLS offload hooks Linux does not have.
+		 */
+		return eval_fail(ee, e->loc, "%s as an option value is not "
+				 "supported", expr_describe(e));
 	case EXPR_ELLIPSIS:
 	case EXPR_WORD:
 	case EXPR_OR:

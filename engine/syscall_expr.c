@@ -48,6 +48,9 @@ const char *expr_describe(const struct expr *e)
 		return "a struct";
 	case EXPR_CALL:
 		return "a function call";
+	case EXPR_ENCAP:
+		return e->u.encap->kind == ENCAP_GRE ? "a GRE header"
+						     : "an MPLS label stack";
 	}
 	return "an expression";
 }
@@ -197,6 +200,7 @@ int expr_eval_int(const struct expr *e, int64_t *value,
 	case EXPR_STRING:
 	case EXPR_ARRAY:
 	case EXPR_STRUCT:
+	case EXPR_ENCAP:
 		break;
 	}
 	return eval_fail(ee, e->loc, "expected a number, found %s",
@@ -360,6 +364,9 @@ void expr_format(const struct expr *e, struct strbuf *sb)
 		strbuf_add(sb, "%s(", e->u.call.name);
 		format_list(&e->u.call.args, sb);
 		strbuf_add(sb, ")");
+		return;
+	case EXPR_ENCAP:
+		strbuf_add(sb, "{%s}", expr_describe(e));
 		return;
 	}
 }

@@ -243,6 +243,9 @@ static int prep_cmsg(struct cmsg_want *c, const struct expr *e,
 		return arg_bad(ee, d->loc, "expected a number, a string, "
 			       "{scm_sec=..., scm_nsec=...} or {ee_errno=..., "
 			       "...} as cmsg_data, found %s", expr_describe(d));
+	case EXPR_ENCAP:
+		return arg_bad(ee, d->loc, "%s as cmsg_data is not supported",
+			       expr_describe(d));
 	case EXPR_INT:
 	case EXPR_WORD:
 	case EXPR_OR:

@@ -403,6 +403,7 @@ static void check_names(const struct expr *e, struct diag_list *diags)
 	case EXPR_ELLIPSIS:
 	case EXPR_INT:
 	case EXPR_STRING:
+	case EXPR_ENCAP:
 		return;
 	}
 }

@@ -65,8 +65,45 @@ void expr_free(struct expr *expr)
 		free(expr->u.call.name);
 		expr_list_free(&expr->u.call.args);
 		break;
+	case EXPR_ENCAP:
+		encap_layer_clear(expr->u.encap);
+		free(expr->u.encap);
+		break;
 	}
 	free(expr);
+}
+
+void encap_layer_clear(struct encap_layer *layer)
+{
+	if (!layer)
+		return;
+	switch (layer->kind) {
+	case ENCAP_IPV4:
+	case ENCAP_IPV6:
+		free(layer->u.ip.src);
+		free(layer->u.ip.dst);
+		layer->u.ip.src = layer->u.ip.dst = NULL;
+		break;
+	case ENCAP_MPLS:
+		free(layer->u.mpls.entries);
+		layer->u.mpls.entries = NULL;
+		layer->u.mpls.count = 0;
+		break;
+	case ENCAP_GRE:
+	case ENCAP_PSP:
+		break;
+	}
+}
+
+void encap_list_clear(struct encap_list *list)
+{
+	if (!list)
+		return;
+	for (int i = 0; i < list->count; i++)
+		encap_layer_clear(&list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
 }
 
 const char *accecn_field_name(uint8_t kind, int i)
@@ -100,6 +137,7 @@ void endpoint_clear(struct endpoint_spec *endpoint)
 
 static void packet_clear(struct tcp_packet_spec *packet)
 {
+	encap_list_clear(&packet->encaps);
 	endpoint_clear(&packet->src);
 	endpoint_clear(&packet->dst);
 	free(packet->flags);
@@ -113,6 +151,7 @@ static void packet_clear(struct tcp_packet_spec *packet)
 
 static void icmp_clear(struct icmp_packet_spec *icmp)
 {
+	encap_list_clear(&icmp->encaps);
 	endpoint_clear(&icmp->src);
 	endpoint_clear(&icmp->dst);
 	free(icmp->type);

@@ -32,6 +32,8 @@ enum expr_kind {
 	EXPR_ARRAY,	/* [a, b] or [] */
 	EXPR_STRUCT,	/* {name=value, name(arg)=value, value, ...} */
 	EXPR_CALL,	/* htons(8080), inet_addr("1.2.3.4") */
+	EXPR_ENCAP,	/* {gre flags ...} or {(label ...) ...}: a GRE header
+			 * or an MPLS stack as a system call argument */
 };
 
 struct expr;
@@ -86,6 +88,7 @@ struct expr {
 			char *name;
 			struct expr_list args;
 		} call;
+		struct encap_layer *encap;	/* ENCAP_GRE or ENCAP_MPLS */
 	} u;
 };
 
@@ -119,6 +122,82 @@ struct ip_info {
 	bool has_ttl;		/* TTL / hop limit */
 	uint8_t ttl;
 };
+
+/* ---- encapsulation layers (packetdrill's packet-line prefixes) ---- */
+
+/* Outer headers written between the direction and a packet line's own
+ * part, outermost first: `< ipv4 2.2.2.2 > 1.1.1.1: gre: mpls (label 1,
+ * tc 0, [S], ttl 64): . 1:1(0) ...`.  The innermost packet keeps the
+ * script's addresses; each layer says only what it adds.  Any packet spec
+ * (TCP, ICMP, UDP) carries a struct encap_list; count 0 is a plain line.
+ */
+enum encap_kind {
+	ENCAP_IPV4,	/* `ipv4 [ip_info] A > B :` */
+	ENCAP_IPV6,	/* `ipv6 [ip_info] A > B :` */
+	ENCAP_GRE,	/* `gre :` or `gre flags ..., sum ..., ...:` */
+	ENCAP_MPLS,	/* `mpls (label L, tc T, [S], ttl N)... :` */
+	ENCAP_PSP,	/* `psp spi N[, vc N]:`, or `encap psp ...` */
+};
+
+/* GRE flag bits (RFC 2784, RFC 2890): each says an optional field is
+ * present.  No other bit may be set (routing and version are not GRE as
+ * Linux speaks it).
+ */
+#define GRE_FLAG_CHECKSUM 0x8000
+#define GRE_FLAG_KEY 0x2000
+#define GRE_FLAG_SEQ 0x1000
+#define GRE_FLAGS_KNOWN (GRE_FLAG_CHECKSUM | GRE_FLAG_KEY | GRE_FLAG_SEQ)
+
+struct encap_gre {
+	bool has_fields;	/* written with flags ... seq; else all 0 */
+	uint16_t flags;
+	uint16_t sum;		/* as written; the wire gets the real checksum */
+	uint16_t off;		/* the 16 bits after the checksum (RFC 1701) */
+	uint32_t key;
+	uint32_t seq;
+};
+
+struct mpls_entry {
+	uint32_t label;		/* 20 bits */
+	uint8_t tc;		/* 3 bits */
+	bool bottom;		/* [S]: the last entry of the stack */
+	uint8_t ttl;
+};
+
+struct encap_mpls {
+	struct mpls_entry *entries;
+	int count;
+};
+
+struct encap_layer {
+	enum encap_kind kind;
+	struct src_loc loc;	/* of its keyword */
+	union {
+		struct {
+			struct ip_info info;
+			char *src;	/* textual address, no brackets */
+			char *dst;
+		} ip;		/* ENCAP_IPV4, ENCAP_IPV6 */
+		struct encap_gre gre;
+		struct encap_mpls mpls;
+		struct {
+			uint32_t spi;
+			bool has_vc;
+			uint64_t vc;
+			bool transport;	/* `encap psp ...`: no outer IP */
+		} psp;
+	} u;
+};
+
+struct encap_list {
+	struct encap_layer *items;
+	int count;
+};
+
+void encap_layer_clear(struct encap_layer *layer);
+void encap_list_clear(struct encap_list *list);
+
+/* ---- end of encapsulation layers ---- */
 
 enum tcp_option_kind {
 	OPT_EOL,
@@ -181,6 +260,7 @@ struct endpoint_spec {
 
 struct tcp_packet_spec {
 	enum direction direction;
+	struct encap_list encaps;	/* outer layers; count 0 if none */
 	struct endpoint_spec src;	/* as written; usually empty */
 	struct endpoint_spec dst;
 	struct ip_info ip;
@@ -217,6 +297,7 @@ enum icmp_echoed_form {
  */
 struct icmp_packet_spec {
 	enum direction direction;
+	struct encap_list encaps;	/* outer layers; count 0 if none */
 	struct endpoint_spec src;	/* as written; usually empty */
 	struct endpoint_spec dst;
 	struct ip_info ip;
@@ -341,6 +422,10 @@ void endpoint_clear(struct endpoint_spec *endpoint);
  */
 void script_dump(const struct script *script, FILE *out);
 void expr_dump(const struct expr *expr, FILE *out);
+/* The layers as a packet line writes them after its direction, each
+ * with a space before it: " ipv4 2.2.2.2 > 1.1.1.1: gre:".
+ */
+void encap_list_dump(const struct encap_list *list, FILE *out);
 
 /* Seconds as the dump writes times: at least 3 and at most 6 fractional
  * digits, exact ("0.100", "0.0625", "-1.000001").  Reports use it too,

@@ -19,6 +19,12 @@
  *     the ECN info (`[ect0]`), the flags, `start:end(len)`, then
  *     ` ack N`, ` win N`, ` urg N` when written, then ` <...>` or the
  *     options as `<mss 1000,sackOK,nop,wscale 7>` (comma, no space);
+ *   - encapsulation layers right after `<`/`>`, each followed by ':'
+ *     but `encap psp ...`: ` ipv4 [ect0] A > B:`, ` ipv6 A > B:` (bare
+ *     address), ` gre:` or ` gre flags 0xb000, sum 0, off 0, key
+ *     0x00000001, seq 2:`, ` mpls (label 1, tc 0, [S], ttl 64):`,
+ *     ` psp spi 0xc, vc 0x1:`, ` encap psp spi 0xc`; the same GRE and
+ *     MPLS forms in braces as expressions: `{gre flags ...}`, `{(...)}`;
  *   - ICMP: `< icmp TYPE [CODE] [mtu N] [id N] [[s:e(l)]|[udp(l)]|[raw(l)]]`;
  *   - system calls: `name(arg, arg) = result`, then ` ERRNO` and
  *     ` (note)` when written;
@@ -113,6 +119,9 @@ static void dump_string(const char *text, size_t len, FILE *out)
 	fputc('"', out);
 }
 
+static void dump_gre(const struct encap_gre *g, FILE *out);
+static void dump_mpls_stack(const struct encap_mpls *m, FILE *out);
+
 static void dump_list(const struct expr_list *list, FILE *out)
 {
 	for (int i = 0; i < list->count; i++) {
@@ -181,8 +190,82 @@ void expr_dump(const struct expr *e, FILE *out)
 		dump_list(&e->u.call.args, out);
 		fputc(')', out);
 		break;
+	case EXPR_ENCAP:
+		fputc('{', out);
+		if (e->u.encap->kind == ENCAP_GRE)
+			dump_gre(&e->u.encap->u.gre, out);
+		else
+			dump_mpls_stack(&e->u.encap->u.mpls, out);
+		fputc('}', out);
+		break;
 	}
 }
+
+/* ---- encapsulation layers ---- */
+
+static void dump_gre(const struct encap_gre *g, FILE *out)
+{
+	fputs("gre", out);
+	if (g->has_fields)
+		fprintf(out, " flags 0x%04x, sum %u, off %u, key 0x%08" PRIx32
+			", seq %" PRIu32, g->flags, g->sum, g->off, g->key,
+			g->seq);
+}
+
+static void dump_mpls_stack(const struct encap_mpls *m, FILE *out)
+{
+	for (int i = 0; i < m->count; i++) {
+		const struct mpls_entry *e = &m->entries[i];
+
+		fprintf(out, "%s(label %" PRIu32 ", tc %u, %sttl %u)",
+			i ? " " : "", e->label, e->tc, e->bottom ? "[S], " : "",
+			e->ttl);
+	}
+}
+
+static void dump_ip_info(const struct ip_info *ip, FILE *out);
+
+static void dump_encap_layer(const struct encap_layer *l, FILE *out)
+{
+	switch (l->kind) {
+	case ENCAP_IPV4:
+	case ENCAP_IPV6:
+		fputs(l->kind == ENCAP_IPV4 ? "ipv4" : "ipv6", out);
+		dump_ip_info(&l->u.ip.info, out);
+		fprintf(out, " %s > %s:", l->u.ip.src ? l->u.ip.src : "",
+			l->u.ip.dst ? l->u.ip.dst : "");
+		break;
+	case ENCAP_GRE:
+		dump_gre(&l->u.gre, out);
+		fputc(':', out);
+		break;
+	case ENCAP_MPLS:
+		fputs("mpls", out);
+		if (l->u.mpls.count)
+			fputc(' ', out);
+		dump_mpls_stack(&l->u.mpls, out);
+		fputc(':', out);
+		break;
+	case ENCAP_PSP:
+		fprintf(out, "%spsp spi 0x%" PRIx32,
+			l->u.psp.transport ? "encap " : "", l->u.psp.spi);
+		if (l->u.psp.has_vc)
+			fprintf(out, ", vc 0x%" PRIx64, l->u.psp.vc);
+		if (!l->u.psp.transport)
+			fputc(':', out);
+		break;
+	}
+}
+
+void encap_list_dump(const struct encap_list *list, FILE *out)
+{
+	for (int i = 0; i < list->count; i++) {
+		fputc(' ', out);
+		dump_encap_layer(&list->items[i], out);
+	}
+}
+
+/* ---- end of encapsulation layers ---- */
 
 static void dump_endpoint(const struct endpoint_spec *ep, FILE *out)
 {
@@ -212,20 +295,27 @@ static const char *ecn_name(enum ip_ecn ecn)
 	return NULL;
 }
 
-static void dump_prefix(enum direction dir, const struct endpoint_spec *src,
+static void dump_prefix(enum direction dir, const struct encap_list *encaps,
+			const struct endpoint_spec *src,
 			const struct endpoint_spec *dst,
 			const struct ip_info *ip, FILE *out)
 {
-	const char *ecn_text = ecn_name(ip->ecn);
-	const char *sep = " [";
-
 	fputs(dir == DIR_INBOUND ? "<" : ">", out);
+	encap_list_dump(encaps, out);
 	if (src->has_addr || src->has_port || dst->has_addr || dst->has_port) {
 		fputc(' ', out);
 		dump_endpoint(src, out);
 		fputc('>', out);
 		dump_endpoint(dst, out);
 	}
+	dump_ip_info(ip, out);
+}
+
+static void dump_ip_info(const struct ip_info *ip, FILE *out)
+{
+	const char *ecn_text = ecn_name(ip->ecn);
+	const char *sep = " [";
+
 	if (ecn_text) {
 		fprintf(out, "%s%s", sep, ecn_text);
 		sep = ", ";
@@ -300,7 +390,7 @@ static void dump_option(const struct tcp_option *opt, FILE *out)
 
 static void dump_packet(const struct tcp_packet_spec *p, FILE *out)
 {
-	dump_prefix(p->direction, &p->src, &p->dst, &p->ip, out);
+	dump_prefix(p->direction, &p->encaps, &p->src, &p->dst, &p->ip, out);
 	fprintf(out, " %s %" PRIu32 ":%" PRIu32 "(%" PRIu32 ")",
 		p->flags ? p->flags : "", p->seq_start, p->seq_end,
 		p->payload_len);
@@ -330,7 +420,7 @@ static void dump_packet(const struct tcp_packet_spec *p, FILE *out)
 
 static void dump_icmp(const struct icmp_packet_spec *p, FILE *out)
 {
-	dump_prefix(p->direction, &p->src, &p->dst, &p->ip, out);
+	dump_prefix(p->direction, &p->encaps, &p->src, &p->dst, &p->ip, out);
 	fprintf(out, " icmp %s", p->type ? p->type : "");
 	if (p->code)
 		fprintf(out, " %s", p->code);

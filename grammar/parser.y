@@ -96,6 +96,7 @@ struct gram_accecn {
 /* What comes before the flags (or `icmp`) on a packet line. */
 struct gram_prefix {
 	enum direction direction;
+	struct encap_list encaps;	/* outer layers, outermost first */
 	struct endpoint_spec src;
 	struct endpoint_spec dst;
 	struct ip_info ip;
@@ -115,6 +116,16 @@ struct gram_echoed {
 struct gram_opt_u32 {
 	bool has;
 	uint32_t value;
+};
+
+/* One `name value` (or `key = value`) of a GRE header, checked when the
+ * whole header is known.
+ */
+struct gram_gre_field {
+	struct gram_loc name;
+	bool has_equals;
+	struct gram_num num;
+	struct gram_loc num_loc;
 };
 }
 
@@ -641,6 +652,7 @@ static struct expr_field field_indexed(struct gram_ctx *ctx,
 
 static void prefix_clear(struct gram_prefix *prefix)
 {
+	encap_list_clear(&prefix->encaps);
 	endpoint_clear(&prefix->src);
 	endpoint_clear(&prefix->dst);
 }
@@ -910,6 +922,228 @@ static struct endpoint_spec endpoint_addr(struct gram_ctx *ctx,
 	return ep;
 }
 
+/* ---- encapsulation layers: ipv4/ipv6/gre/mpls/psp prefixes ---- */
+
+static bool word_is(struct gram_ctx *ctx, const YYLTYPE *loc,
+		    const char *name)
+{
+	size_t len = loc->end - loc->start;
+
+	return strlen(name) == len && !memcmp(ctx->text + loc->start, name, len);
+}
+
+/* A header field's number, or an error at it and 0. */
+static uint64_t encap_num(struct gram_ctx *ctx, struct gram_num num,
+			  const YYLTYPE *loc, const char *what, uint64_t max)
+{
+	if (num.too_big || (max < UINT64_MAX && (num.value < 0 ||
+						  (uint64_t)num.value > max))) {
+		gram_error(ctx, loc, "%s %.*s is out of range (0 to %" PRIu64
+			   ")", what, (int)(loc->end - loc->start),
+			   ctx->text + loc->start, max);
+		return 0;
+	}
+	return (uint64_t)num.value;
+}
+
+/* The field name written where `want` belongs, or an error. */
+static bool encap_name(struct gram_ctx *ctx, const YYLTYPE *loc,
+		       const char *want, const char *layer)
+{
+	if (word_is(ctx, loc, want))
+		return true;
+	gram_error(ctx, loc, "expected '%s' here in %s, not '%.*s'", want,
+		   layer, (int)(loc->end - loc->start), ctx->text + loc->start);
+	return false;
+}
+
+static void encaps_append(struct gram_ctx *ctx, struct encap_list *list,
+			  struct encap_layer layer)
+{
+	if (!grow(ctx, (void **)&list->items, list->count,
+		  sizeof(*list->items))) {
+		encap_layer_clear(&layer);
+		return;
+	}
+	list->items[list->count++] = layer;
+}
+
+/* An outer IPv4 or IPv6 header; addresses are checked as endpoints are. */
+static struct encap_layer encap_ip(struct gram_ctx *ctx, const YYLTYPE *kw,
+				   bool v6, struct ip_info info,
+				   const YYLTYPE *src_loc,
+				   const YYLTYPE *dst_loc)
+{
+	struct encap_layer layer = { .kind = v6 ? ENCAP_IPV6 : ENCAP_IPV4,
+				     .loc = src(kw) };
+	const YYLTYPE *locs[2] = { src_loc, dst_loc };
+	char *addrs[2];
+
+	if (!v6 && info.has_flow_label)
+		gram_error(ctx, kw, "an IPv4 header has no flowlabel");
+	for (int i = 0; i < 2; i++) {
+		const char *text = ctx->text + locs[i]->start;
+		size_t len = locs[i]->end - locs[i]->start;
+		size_t trim = text[0] == '[' ? 1 : 0;
+		unsigned char bytes[sizeof(struct in6_addr)];
+
+		addrs[i] = gram_strndup(ctx, text + trim, len - 2 * trim);
+		if (addrs[i] && inet_pton(v6 ? AF_INET6 : AF_INET, addrs[i],
+					  bytes) != 1)
+			gram_error(ctx, locs[i], "'%.*s' is not an %s address",
+				   (int)len, text, v6 ? "IPv6" : "IPv4");
+	}
+	layer.u.ip.info = info;
+	layer.u.ip.src = addrs[0];
+	layer.u.ip.dst = addrs[1];
+	return layer;
+}
+
+/* `flags [checksum present, key present]`: one name of the list. */
+static uint32_t gre_flag_bit(struct gram_ctx *ctx, const YYLTYPE *first,
+			      const YYLTYPE *second)
+{
+	static const struct {
+		const char *name;
+		uint32_t bit;
+	} names[] = { { "checksum", GRE_FLAG_CHECKSUM },
+		      { "key", GRE_FLAG_KEY },
+		      { "sequence", GRE_FLAG_SEQ } };
+
+	if (!second && word_is(ctx, first, "none"))
+		return 0;
+	if (second && word_is(ctx, second, "present"))
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (word_is(ctx, first, names[i].name))
+				return names[i].bit;
+	gram_error(ctx, first, "bad GRE flag '%.*s' (none, checksum present, "
+		   "key present or sequence present)",
+		   (int)((second ? second : first)->end - first->start),
+		   ctx->text + first->start);
+	return 0;
+}
+
+static uint32_t gre_flags_value(struct gram_ctx *ctx, struct gram_num num,
+				const YYLTYPE *loc)
+{
+	uint64_t v = encap_num(ctx, num, loc, "GRE flags", 0xffff);
+
+	if (v & ~(uint64_t)GRE_FLAGS_KNOWN) {
+		gram_error(ctx, loc, "bad GRE flags 0x%04" PRIx64 ": only "
+			   "checksum (0x8000), key (0x2000) and sequence "
+			   "(0x1000) may be set", v);
+		return 0;
+	}
+	return (uint32_t)v;
+}
+
+/* flags, then sum, off, key and seq, all written, in that order. */
+static struct encap_gre build_gre_header(struct gram_ctx *ctx, uint32_t flags,
+				   const struct gram_gre_field *f)
+{
+	static const char *const names[] = { "sum", "off", "key", "seq" };
+	static const uint64_t max[] = { 0xffff, 0xffff, UINT32_MAX,
+					UINT32_MAX };
+	struct encap_gre gre = { .has_fields = true,
+				 .flags = (uint16_t)flags };
+	uint64_t v[4] = { 0 };
+
+	for (int i = 0; i < 4; i++) {
+		if (!encap_name(ctx, &f[i].name, names[i], "a GRE header"))
+			continue;
+		if (f[i].has_equals && i != 2)
+			gram_error(ctx, &f[i].name, "only key takes '=' in a "
+				   "GRE header");
+		v[i] = encap_num(ctx, f[i].num, &f[i].num_loc, names[i],
+				 max[i]);
+	}
+	gre.sum = (uint16_t)v[0];
+	gre.off = (uint16_t)v[1];
+	gre.key = (uint32_t)v[2];
+	gre.seq = (uint32_t)v[3];
+	return gre;
+}
+
+static void mpls_append(struct gram_ctx *ctx, struct encap_mpls *stack,
+			struct mpls_entry entry)
+{
+	if (!grow(ctx, (void **)&stack->entries, stack->count,
+		  sizeof(*stack->entries)))
+		return;
+	stack->entries[stack->count++] = entry;
+}
+
+/* `(label L, tc T, [S], ttl N)`; names[] are the three field names,
+ * nums[] their values, bottom the word in brackets (NULL if none).
+ */
+static struct mpls_entry build_mpls_entry(struct gram_ctx *ctx,
+					  const YYLTYPE *names,
+				    const struct gram_num *nums,
+				    const YYLTYPE *num_locs,
+				    const YYLTYPE *bottom)
+{
+	static const char *const want[] = { "label", "tc", "ttl" };
+	static const uint64_t max[] = { 0xfffff, 7, 0xff };
+	struct mpls_entry entry = { 0 };
+	uint64_t v[3] = { 0 };
+
+	for (int i = 0; i < 3; i++)
+		if (encap_name(ctx, &names[i], want[i], "an MPLS entry"))
+			v[i] = encap_num(ctx, nums[i], &num_locs[i],
+					 i == 0 ? "MPLS label" : i == 1 ?
+					 "MPLS tc" : "MPLS ttl", max[i]);
+	if (bottom && !word_is(ctx, bottom, "S"))
+		gram_error(ctx, bottom, "bad MPLS stack marker '[%.*s]' (only "
+			   "[S], bottom of stack)",
+			   (int)(bottom->end - bottom->start),
+			   ctx->text + bottom->start);
+	entry.label = (uint32_t)v[0];
+	entry.tc = (uint8_t)v[1];
+	entry.ttl = (uint8_t)v[2];
+	entry.bottom = bottom != NULL;
+	return entry;
+}
+
+/* `spi N` or `spi N, vc N`. */
+static struct encap_layer psp_layer(struct gram_ctx *ctx,
+				    const YYLTYPE *spi_name,
+				    struct gram_num spi,
+				    const YYLTYPE *spi_loc,
+				    const YYLTYPE *vc_name, struct gram_num vc,
+				    const YYLTYPE *vc_loc)
+{
+	struct encap_layer layer = { .kind = ENCAP_PSP, .loc = src(spi_name) };
+
+	if (encap_name(ctx, spi_name, "spi", "a PSP header"))
+		layer.u.psp.spi = (uint32_t)encap_num(ctx, spi, spi_loc,
+						      "PSP spi", UINT32_MAX);
+	if (vc_name && encap_name(ctx, vc_name, "vc", "a PSP header")) {
+		layer.u.psp.has_vc = true;
+		/* 64 bits: a hex value past INT64_MAX keeps its pattern. */
+		layer.u.psp.vc = (uint64_t)encap_num(ctx, vc, vc_loc,
+						     "PSP vc", UINT64_MAX);
+	}
+	return layer;
+}
+
+static struct expr *expr_encap(struct gram_ctx *ctx, struct encap_layer layer,
+			       const YYLTYPE *loc)
+{
+	struct expr *e = expr_new(ctx, EXPR_ENCAP, loc);
+
+	if (e)
+		e->u.encap = gram_calloc(ctx, sizeof(*e->u.encap));
+	if (!e || !e->u.encap) {
+		encap_layer_clear(&layer);
+		expr_free(e);
+		return NULL;
+	}
+	*e->u.encap = layer;
+	return e;
+}
+
+/* ---- end of encapsulation layers ---- */
+
 static struct event *event_new(struct gram_ctx *ctx, enum event_kind kind)
 {
 	struct event *ev = gram_calloc(ctx, sizeof(*ev));
@@ -1058,6 +1292,11 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 	struct sack_block block;
 	struct gram_echoed echoed;
 	struct gram_accecn accecn;
+	struct encap_layer layer;
+	struct encap_gre gre;
+	struct encap_mpls mpls;
+	struct mpls_entry mpls_entry;
+	struct gram_gre_field gre_field;
 }
 
 %token END 0 "end of file"
@@ -1084,6 +1323,10 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %token ECT0 "'ect0'" ECT1 "'ect1'" ECT01 "'ect01'" CE "'ce'"
 %token NOECN "'noecn'"
 %token ICMP "'icmp'" MTU "'mtu'" ID "'id'"
+/* Encapsulation prefixes; a bare IPv6 address (2::1) only appears there. */
+%token ENC_IPV4 "'ipv4'" ENC_IPV6 "'ipv6'" GRE "'gre'" MPLS "'mpls'"
+%token PSP "'psp'" ENCAP "'encap'"
+%token V6ADDR "bare IPv6 address"
 
 %type <str> word flags cookie errno_name note icmp_code
 %type <expr> expr operand strings call
@@ -1094,7 +1337,7 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %type <when> time_spec
 %type <usecs> time
 %type <direction> direction
-%type <prefix> prefix endpoints
+%type <prefix> prefix endpoints packet_head
 %type <endpoint> endpoint
 %type <ecn> ecn
 %type <ip> ip_info ip_items ip_item
@@ -1106,6 +1349,13 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %type <sack> sack_blocks
 %type <block> sack_block
 %type <echoed> opt_echoed
+%type <layer> encap_layer psp_fields
+%type <gre> gre_header
+%type <opt> gre_flags gre_flag_names gre_flag_name
+%type <gre_field> gre_field
+%type <mpls> mpls_stack
+%type <mpls_entry> mpls_entry
+%type <num> encap_num
 
 %destructor { free($$); } <str>
 %destructor { expr_free($$); } <expr>
@@ -1118,6 +1368,8 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %destructor { tcp_options_free(&$$); } <tcpopts>
 %destructor { tcp_option_clear(&$$); } <tcpopt>
 %destructor { free($$.items); } <sack>
+%destructor { encap_layer_clear(&$$); } <layer>
+%destructor { free($$.entries); } <mpls>
 
 %left '|'
 
@@ -1235,6 +1487,7 @@ packet
 			struct tcp_packet_spec *p = &$$->u.packet;
 
 			p->direction = $1.direction;
+			p->encaps = $1.encaps;
 			p->src = $1.src;
 			p->dst = $1.dst;
 			p->ip = $1.ip;
@@ -1263,24 +1516,26 @@ direction
 
 /* Endpoints (a tcpcheck extension) and ECN may come in either order. */
 prefix
-	: direction {
-		$$ = (struct gram_prefix){ .direction = $1 };
-	}
-	| direction endpoints {
+	: packet_head
+	| packet_head endpoints {
 		$$ = $2;
-		$$.direction = $1;
+		$$.direction = $1.direction;
+		$$.encaps = $1.encaps;
 	}
-	| direction ip_info {
-		$$ = (struct gram_prefix){ .direction = $1, .ip = $2 };
+	| packet_head ip_info {
+		$$ = $1;
+		$$.ip = $2;
 	}
-	| direction endpoints ip_info {
+	| packet_head endpoints ip_info {
 		$$ = $2;
-		$$.direction = $1;
+		$$.direction = $1.direction;
+		$$.encaps = $1.encaps;
 		$$.ip = $3;
 	}
-	| direction ip_info endpoints {
+	| packet_head ip_info endpoints {
 		$$ = $3;
-		$$.direction = $1;
+		$$.direction = $1.direction;
+		$$.encaps = $1.encaps;
 		$$.ip = $2;
 	}
 	;
@@ -1502,6 +1757,7 @@ icmp
 			struct icmp_packet_spec *p = &$$->u.icmp;
 
 			p->direction = $1.direction;
+			p->encaps = $1.encaps;
 			p->src = $1.src;
 			p->dst = $1.dst;
 			p->ip = $1.ip;
@@ -1651,6 +1907,19 @@ operand
 		$$ = expr_struct(ctx, (struct gram_fields){ 0 }, &@1);
 	}
 	| '{' field_list '}'	{ $$ = expr_struct(ctx, $2, &@1); }
+	| '{' GRE gre_header '}' {
+		$$ = expr_encap(ctx, (struct encap_layer){ .kind = ENCAP_GRE,
+			.loc = src(&@2), .u.gre = $3 }, &@1);
+	}
+	/* packetdrill's own form, without the keyword. */
+	| '{' gre_header '}' {
+		$$ = expr_encap(ctx, (struct encap_layer){ .kind = ENCAP_GRE,
+			.loc = src(&@2), .u.gre = $2 }, &@1);
+	}
+	| '{' mpls_stack '}' {
+		$$ = expr_encap(ctx, (struct encap_layer){ .kind = ENCAP_MPLS,
+			.loc = src(&@2), .u.mpls = $2 }, &@1);
+	}
 	;
 
 strings
@@ -1714,7 +1983,172 @@ word
 	| ICMP			{ $$ = tok_text(ctx, &@1); }
 	| MTU			{ $$ = tok_text(ctx, &@1); }
 	| ID			{ $$ = tok_text(ctx, &@1); }
+	| ENC_IPV4		{ $$ = tok_text(ctx, &@1); }
+	| ENC_IPV6		{ $$ = tok_text(ctx, &@1); }
+	| GRE			{ $$ = tok_text(ctx, &@1); }
+	| MPLS			{ $$ = tok_text(ctx, &@1); }
+	| PSP			{ $$ = tok_text(ctx, &@1); }
+	| ENCAP			{ $$ = tok_text(ctx, &@1); }
 	;
+
+
+/* ---- encapsulation prefixes (see encap_layer in ast.h) ---- */
+
+packet_head
+	: direction {
+		$$ = (struct gram_prefix){ .direction = $1 };
+	}
+	| packet_head encap_layer {
+		$$ = $1;
+		encaps_append(ctx, &$$.encaps, $2);
+	}
+	;
+
+encap_layer
+	: ENC_IPV4 IPV4 '>' IPV4 ':' {
+		$$ = encap_ip(ctx, &@1, false, (struct ip_info){ 0 }, &@2, &@4);
+	}
+	| ENC_IPV4 ip_info IPV4 '>' IPV4 ':' {
+		$$ = encap_ip(ctx, &@1, false, $2, &@3, &@5);
+	}
+	| ENC_IPV6 v6_addr '>' v6_addr ':' {
+		$$ = encap_ip(ctx, &@1, true, (struct ip_info){ 0 }, &@2, &@4);
+	}
+	| ENC_IPV6 ip_info v6_addr '>' v6_addr ':' {
+		$$ = encap_ip(ctx, &@1, true, $2, &@3, &@5);
+	}
+	| GRE ':' {
+		$$ = (struct encap_layer){ .kind = ENCAP_GRE, .loc = src(&@1) };
+	}
+	| GRE gre_header ':' {
+		$$ = (struct encap_layer){ .kind = ENCAP_GRE, .loc = src(&@1),
+					   .u.gre = $2 };
+	}
+	| GRE ',' gre_header ':' {
+		$$ = (struct encap_layer){ .kind = ENCAP_GRE, .loc = src(&@1),
+					   .u.gre = $3 };
+	}
+	| MPLS ':' {
+		$$ = (struct encap_layer){ .kind = ENCAP_MPLS, .loc = src(&@1) };
+	}
+	| MPLS mpls_stack ':' {
+		$$ = (struct encap_layer){ .kind = ENCAP_MPLS, .loc = src(&@1),
+					   .u.mpls = $2 };
+	}
+	| PSP psp_fields ':' {
+		$$ = $2;
+		$$.loc = src(&@1);
+	}
+	| ENCAP PSP psp_fields {
+		$$ = $3;
+		$$.loc = src(&@1);
+		$$.u.psp.transport = true;
+	}
+	;
+
+v6_addr
+	: V6ADDR
+	| IPV6
+	;
+
+encap_num
+	: INTEGER
+	| HEX
+	;
+
+gre_header
+	: gre_flags opt_comma gre_field opt_comma gre_field opt_comma gre_field
+	  opt_comma gre_field {
+		struct gram_gre_field f[4] = { $3, $5, $7, $9 };
+
+		$$ = build_gre_header(ctx, $1.value, f);
+	}
+	;
+
+opt_comma
+	: %empty
+	| ','
+	;
+
+gre_flags
+	: WORD encap_num {
+		$$ = (struct gram_opt_u32){ true, 0 };
+		if (encap_name(ctx, &@1, "flags", "a GRE header"))
+			$$.value = gre_flags_value(ctx, $2, &@2);
+	}
+	| WORD '[' gre_flag_names ']' {
+		$$ = $3;
+		encap_name(ctx, &@1, "flags", "a GRE header");
+	}
+	;
+
+gre_flag_names
+	: gre_flag_name
+	| gre_flag_names ',' gre_flag_name {
+		$$ = (struct gram_opt_u32){ true, $1.value | $3.value };
+	}
+	;
+
+gre_flag_name
+	: WORD {
+		$$ = (struct gram_opt_u32){ true, gre_flag_bit(ctx, &@1, NULL) };
+	}
+	| WORD WORD {
+		$$ = (struct gram_opt_u32){ true, gre_flag_bit(ctx, &@1, &@2) };
+	}
+	;
+
+gre_field
+	: WORD encap_num {
+		$$ = (struct gram_gre_field){ .name = @1, .num = $2,
+					      .num_loc = @2 };
+	}
+	| WORD '=' encap_num {
+		$$ = (struct gram_gre_field){ .name = @1, .has_equals = true,
+					      .num = $3, .num_loc = @3 };
+	}
+	;
+
+mpls_stack
+	: mpls_entry {
+		$$ = (struct encap_mpls){ 0 };
+		mpls_append(ctx, &$$, $1);
+	}
+	| mpls_stack mpls_entry {
+		$$ = $1;
+		mpls_append(ctx, &$$, $2);
+	}
+	;
+
+mpls_entry
+	: '(' WORD encap_num ',' WORD encap_num ',' WORD encap_num ')' {
+		YYLTYPE names[3] = { @2, @5, @8 };
+		struct gram_num nums[3] = { $3, $6, $9 };
+		YYLTYPE locs[3] = { @3, @6, @9 };
+
+		$$ = build_mpls_entry(ctx, names, nums, locs, NULL);
+	}
+	| '(' WORD encap_num ',' WORD encap_num ',' '[' WORD ']' ','
+	  WORD encap_num ')' {
+		YYLTYPE names[3] = { @2, @5, @12 };
+		struct gram_num nums[3] = { $3, $6, $13 };
+		YYLTYPE locs[3] = { @3, @6, @13 };
+
+		$$ = build_mpls_entry(ctx, names, nums, locs, &@9);
+	}
+	;
+
+psp_fields
+	: WORD encap_num {
+		$$ = psp_layer(ctx, &@1, $2, &@2, NULL, (struct gram_num){ 0 },
+			       NULL);
+	}
+	| WORD encap_num ',' WORD encap_num {
+		$$ = psp_layer(ctx, &@1, $2, &@2, &@4, $5, &@5);
+	}
+	;
+
+/* ---- end of encapsulation prefixes ---- */
 
 %%
 
@@ -1752,6 +2186,8 @@ static bool is_keyword(yysymbol_kind_t sym)
 	case YYSYMBOL_ECT0: case YYSYMBOL_ECT1: case YYSYMBOL_ECT01:
 	case YYSYMBOL_CE: case YYSYMBOL_NOECN: case YYSYMBOL_ICMP:
 	case YYSYMBOL_MTU: case YYSYMBOL_ID:
+	case YYSYMBOL_ENC_IPV4: case YYSYMBOL_ENC_IPV6: case YYSYMBOL_GRE:
+	case YYSYMBOL_MPLS: case YYSYMBOL_PSP: case YYSYMBOL_ENCAP:
 		return true;
 	default:
 		return false;
@@ -1792,6 +2228,7 @@ static void append_unexpected(char *buf, size_t size, struct gram_ctx *ctx,
 	case YYSYMBOL_FLOAT:
 	case YYSYMBOL_IPV4:
 	case YYSYMBOL_IPV6:
+	case YYSYMBOL_V6ADDR:
 		quote = "";
 		break;
 	default:

@@ -75,6 +75,10 @@ tests_unit_test_report_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 TESTS += tests/report-modes.sh
 EXTRA_DIST += tests/report-modes.sh
 
+# Encapsulation prefixes: parsing without a kernel, the wire with one.
+TESTS += tests/encap.sh
+EXTRA_DIST += tests/encap.sh
+
 # Scripts against the kernel: they need root and /dev/net/tun, and skip
 # (TAP SKIP) where those are missing.
 TESTS += tests/corpus-doc.sh tests/corpus.sh tests/negative.sh tests/mutation.sh tests/cleanup.sh \

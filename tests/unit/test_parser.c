@@ -787,6 +787,95 @@ static void test_prefixes(void)
 	tap_ok(ok > 1, "some prefixes parse (%d)", ok);
 }
 
+/* The encapsulation layers land in the tree outermost first, each with
+ * its own fields and the column of its keyword.
+ */
+static void test_encap_fields(void)
+{
+	struct result r = parse_str(
+		"0 < ipv4 [ttl 9] 2.2.2.2 > 1.1.1.1: gre flags 0xb000, sum 1, "
+		"off 2, key = 0x80001234, seq 512: mpls (label 1048575, tc 7, "
+		"ttl 0) (label 5, tc 1, [S], ttl 255): ipv6 2::2 > 1::1: "
+		". 1:1(0) ack 1\n"
+		"+0 > encap psp spi 12, vc 0xfedcba9876543210 . 1:1(0)\n"
+		"+0 < ipv6 fd::2 > fd::1 : gre: icmp unreachable\n"
+		"+0 f({(label 3, tc 0, ttl 1)}, {gre flags [key present], "
+		"sum 0, off 0, key 9, seq 0}) = 0\n");
+	const struct event *e;
+
+	tap_ok(r.rc == 0, "encapsulated lines parse");
+	if ((e = event_at(&r, 0))) {
+		const struct encap_list *l = &e->u.packet.encaps;
+
+		tap_is_int(l->count, 4, "four layers");
+		if (l->count == 4) {
+			const struct encap_layer *ip = &l->items[0];
+			const struct encap_layer *gre = &l->items[1];
+			const struct encap_layer *mpls = &l->items[2];
+			const struct encap_layer *ip6 = &l->items[3];
+
+			tap_is_int(ip->kind, ENCAP_IPV4, "outer IPv4 first");
+			tap_is_int(ip->loc.column, 5, "its keyword's column");
+			tap_is_str(ip->u.ip.src, "2.2.2.2", "outer source");
+			tap_is_str(ip->u.ip.dst, "1.1.1.1", "outer destination");
+			tap_ok(ip->u.ip.info.has_ttl && ip->u.ip.info.ttl == 9,
+			       "outer ip_info");
+			tap_is_int(gre->kind, ENCAP_GRE, "then GRE");
+			tap_ok(gre->u.gre.has_fields, "GRE fields written");
+			tap_is_int(gre->u.gre.flags, 0xb000, "GRE flags");
+			tap_is_int(gre->u.gre.sum, 1, "GRE sum");
+			tap_is_int(gre->u.gre.off, 2, "GRE off");
+			tap_ok(gre->u.gre.key == 0x80001234, "GRE key");
+			tap_is_int(gre->u.gre.seq, 512, "GRE seq");
+			tap_is_int(mpls->kind, ENCAP_MPLS, "then MPLS");
+			tap_is_int(mpls->u.mpls.count, 2, "two entries");
+			if (mpls->u.mpls.count == 2) {
+				const struct mpls_entry *m = mpls->u.mpls.entries;
+
+				tap_ok(m[0].label == 1048575 && m[0].tc == 7 &&
+				       !m[0].bottom && m[0].ttl == 0,
+				       "first entry");
+				tap_ok(m[1].label == 5 && m[1].tc == 1 &&
+				       m[1].bottom && m[1].ttl == 255,
+				       "bottom entry");
+			}
+			tap_is_int(ip6->kind, ENCAP_IPV6, "inner IPv6 last");
+			tap_is_str(ip6->u.ip.src, "2::2", "bare IPv6 source");
+			tap_is_str(ip6->u.ip.dst, "1::1",
+				   "bare IPv6 ends before its ':'");
+		}
+		tap_is_str(e->u.packet.flags, ".", "the packet's own flags");
+	}
+	if ((e = event_at(&r, 1))) {
+		const struct encap_list *l = &e->u.packet.encaps;
+
+		tap_ok(l->count == 1 && l->items[0].kind == ENCAP_PSP &&
+		       l->items[0].u.psp.transport &&
+		       l->items[0].u.psp.spi == 12 && l->items[0].u.psp.has_vc &&
+		       l->items[0].u.psp.vc == 0xfedcba9876543210ull,
+		       "transport-mode PSP with a 64-bit vc");
+	}
+	if ((e = event_at(&r, 2)))
+		tap_ok(e->kind == EVENT_ICMP && e->u.icmp.encaps.count == 2 &&
+		       e->u.icmp.encaps.items[1].kind == ENCAP_GRE &&
+		       !e->u.icmp.encaps.items[1].u.gre.has_fields,
+		       "an ICMP line carries layers too");
+	if ((e = event_at(&r, 3))) {
+		const struct expr_list *a = &e->u.syscall.args;
+
+		tap_ok(a->count == 2 && a->items[0]->kind == EXPR_ENCAP &&
+		       a->items[0]->u.encap->kind == ENCAP_MPLS &&
+		       a->items[0]->u.encap->u.mpls.entries[0].label == 3,
+		       "an MPLS stack argument");
+		tap_ok(a->count == 2 && a->items[1]->kind == EXPR_ENCAP &&
+		       a->items[1]->u.encap->kind == ENCAP_GRE &&
+		       a->items[1]->u.encap->u.gre.flags == GRE_FLAG_KEY &&
+		       a->items[1]->u.encap->u.gre.key == 9,
+		       "a GRE header argument with named flags");
+	}
+	result_free(&r);
+}
+
 int main(void)
 {
 	const char *top = getenv("top_srcdir");
@@ -807,6 +896,7 @@ int main(void)
 	test_many_errors();
 	test_deep_nesting();
 	test_prefixes();
+	test_encap_fields();
 	test_golden(golden);
 	test_golden_errors(errors);
 	test_compat();
