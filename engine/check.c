@@ -62,9 +62,10 @@ static int check_icmp(const struct event *e, struct diag_list *diags)
 			 "expect them");
 		return -1;
 	}
-	if (spec->echoed == ICMP_ECHOED_UDP || spec->echoed == ICMP_ECHOED_RAW) {
-		diag_add(diags, e->loc, "an ICMP error quoting a UDP or raw "
-			 "datagram is not supported: only TCP is tested");
+	if (spec->echoed == ICMP_ECHOED_RAW) {
+		diag_add(diags, e->loc, "an ICMP error quoting a raw "
+			 "datagram is not supported: only TCP and UDP are "
+			 "tested");
 		return -1;
 	}
 	if (!icmp_known(spec->type, spec->code, &err)) {
@@ -143,6 +144,8 @@ int script_check(const struct script *script, struct diag_list *diags)
 			if (check_icmp(e, diags) < 0)
 				rc = -1;
 			break;
+		case EVENT_UDP:
+			break;	/* the parser checked it all */
 		}
 	}
 	return rc;

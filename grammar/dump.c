@@ -20,6 +20,9 @@
  *     ` ack N`, ` win N`, ` urg N` when written, then ` <...>` or the
  *     options as `<mss 1000,sackOK,nop,wscale 7>` (comma, no space);
  *   - ICMP: `< icmp TYPE [CODE] [mtu N] [id N] [[s:e(l)]|[udp(l)]|[raw(l)]]`;
+ *   - UDP: `< ` or `> `, endpoints and ip_info as for TCP, then
+ *     `udp (len)`; ports written after `udp` print as endpoints
+ *     (`< 5000>6000 udp (20)`), which parse to the same tree;
  *   - system calls: `name(arg, arg) = result`, then ` ERRNO` and
  *     ` (note)` when written;
  *   - expressions: `...`, decimal or `0x` lowercase hex integers,
@@ -354,6 +357,12 @@ static void dump_icmp(const struct icmp_packet_spec *p, FILE *out)
 	}
 }
 
+static void dump_udp(const struct udp_packet_spec *p, FILE *out)
+{
+	dump_prefix(p->direction, &p->src, &p->dst, &p->ip, out);
+	fprintf(out, " udp (%" PRIu32 ")", p->payload_len);
+}
+
 static void dump_syscall(const struct syscall_spec *c, FILE *out)
 {
 	fprintf(out, "%s(", c->name ? c->name : "");
@@ -376,6 +385,9 @@ static void dump_event(const struct event *ev, FILE *out)
 		break;
 	case EVENT_ICMP:
 		dump_icmp(&ev->u.icmp, out);
+		break;
+	case EVENT_UDP:
+		dump_udp(&ev->u.udp, out);
 		break;
 	case EVENT_SYSCALL:
 		dump_syscall(&ev->u.syscall, out);

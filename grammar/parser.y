@@ -927,6 +927,51 @@ static void event_free(struct event *ev)
 	}
 }
 
+/* ---- UDP packets (begin) ---- */
+
+/* One UDP line's event.  Takes prefix and ports (cleared on every
+ * path).  ECN is refused as packetdrill refuses it: the codepoint
+ * belongs to TCP's congestion control, not to a datagram.
+ */
+static struct event *udp_event(struct gram_ctx *ctx, struct gram_prefix *prefix,
+			       const YYLTYPE *udp_loc, struct gram_prefix *ports,
+			       const YYLTYPE *ports_loc, struct gram_num len,
+			       const YYLTYPE *len_loc)
+{
+	bool has_ports = ports->src.has_port || ports->dst.has_port;
+	struct event *ev = NULL;
+	struct udp_packet_spec *p;
+
+	if (prefix->ip.ecn != ECN_UNSPECIFIED)
+		gram_error(ctx, udp_loc, "ECN can only be used with TCP packets");
+	if (len.too_big || len.value < 0 || len.value > UINT16_MAX)
+		gram_error(ctx, len_loc, "UDP payload length %.*s is out of "
+			   "range (0 to 65535)",
+			   (int)(len_loc->end - len_loc->start),
+			   ctx->text + len_loc->start);
+	if (has_ports && (prefix->src.has_addr || prefix->src.has_port ||
+			  prefix->dst.has_addr || prefix->dst.has_port))
+		gram_error(ctx, ports_loc, "the ports are already given before "
+			   "'udp'");
+	else
+		ev = event_new(ctx, EVENT_UDP);
+	if (!ev) {
+		prefix_clear(prefix);
+		prefix_clear(ports);
+		return NULL;
+	}
+	p = &ev->u.udp;
+	p->direction = prefix->direction;
+	p->src = has_ports ? ports->src : prefix->src;
+	p->dst = has_ports ? ports->dst : prefix->dst;
+	p->ip = prefix->ip;
+	p->payload_len = (uint32_t)(len.value & 0xffff);
+	p->udp_loc = src(udp_loc);
+	return ev;
+}
+
+/* ---- UDP packets (end) ---- */
+
 /* ---- script items ---- */
 
 static void add_option(struct gram_ctx *ctx, const YYLTYPE *loc)
@@ -1084,13 +1129,14 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %token ECT0 "'ect0'" ECT1 "'ect1'" ECT01 "'ect01'" CE "'ce'"
 %token NOECN "'noecn'"
 %token ICMP "'icmp'" MTU "'mtu'" ID "'id'"
+%token UDP "'udp'"
 
 %type <str> word flags cookie errno_name note icmp_code
 %type <expr> expr operand strings call
 %type <list> expr_list args
 %type <field> field
 %type <fields> field_list
-%type <event> event action packet icmp syscall
+%type <event> event action packet icmp syscall udp
 %type <when> time_spec
 %type <usecs> time
 %type <direction> direction
@@ -1106,6 +1152,7 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %type <sack> sack_blocks
 %type <block> sack_block
 %type <echoed> opt_echoed
+%type <prefix> udp_ports
 
 %destructor { free($$); } <str>
 %destructor { expr_free($$); } <expr>
@@ -1207,6 +1254,7 @@ time
 action
 	: packet
 	| icmp
+	| udp
 	| syscall
 	| COMMAND {
 		$$ = event_new(ctx, EVENT_COMMAND);
@@ -1549,6 +1597,10 @@ opt_echoed
 	| '[' seq ']' {
 		$$ = (struct gram_echoed){ .form = ICMP_ECHOED_TCP, .seq = $2 };
 	}
+	| '[' UDP '(' INTEGER ')' ']' {
+		$$ = (struct gram_echoed){ .form = ICMP_ECHOED_UDP };
+		$$.seq.len = check_u32(ctx, $4, &@4, "payload length");
+	}
 	| '[' WORD '(' INTEGER ')' ']' {
 		size_t n = @2.end - @2.start;
 		const char *w = ctx->text + @2.start;
@@ -1562,6 +1614,28 @@ opt_echoed
 		$$.seq.len = check_u32(ctx, $4, &@4, "payload length");
 	}
 	;
+
+/* ---- UDP packets (begin) ---- */
+
+/* packetdrill's `udp [SRC>DST] (LEN)`; the endpoints may also come
+ * before `udp`, as on TCP lines, but not both.
+ */
+udp
+	: prefix UDP udp_ports '(' INTEGER ')' {
+		$$ = udp_event(ctx, &$1, &@2, &$3, &@3, $5, &@5);
+	}
+	;
+
+udp_ports
+	: %empty		{ $$ = (struct gram_prefix){ 0 }; }
+	| INTEGER '>' INTEGER {
+		$$ = (struct gram_prefix){
+			.src = endpoint_port(ctx, $1, &@1),
+			.dst = endpoint_port(ctx, $3, &@3) };
+	}
+	;
+
+/* ---- UDP packets (end) ---- */
 
 /* ---- system calls ---- */
 
@@ -1714,6 +1788,7 @@ word
 	| ICMP			{ $$ = tok_text(ctx, &@1); }
 	| MTU			{ $$ = tok_text(ctx, &@1); }
 	| ID			{ $$ = tok_text(ctx, &@1); }
+	| UDP			{ $$ = tok_text(ctx, &@1); }
 	;
 
 %%
@@ -1751,7 +1826,7 @@ static bool is_keyword(yysymbol_kind_t sym)
 	case YYSYMBOL_FO: case YYSYMBOL_FOEXP: case YYSYMBOL_MD5:
 	case YYSYMBOL_ECT0: case YYSYMBOL_ECT1: case YYSYMBOL_ECT01:
 	case YYSYMBOL_CE: case YYSYMBOL_NOECN: case YYSYMBOL_ICMP:
-	case YYSYMBOL_MTU: case YYSYMBOL_ID:
+	case YYSYMBOL_MTU: case YYSYMBOL_ID: case YYSYMBOL_UDP:
 		return true;
 	default:
 		return false;
