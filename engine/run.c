@@ -1535,9 +1535,16 @@ static int run_event(struct runner *r, const struct event *e)
 			outcome = run_udp_outbound(r, e, t, t_end);
 		break;
 	}
-	/* A new socket's port is unknown until it shows it (udp.h). */
+	/* A new socket's port is unknown until bind(fd, ..., ...) or its
+	 * first datagram shows it (udp.h).
+	 */
 	if (e->kind == EVENT_SYSCALL && !strcmp(e->u.syscall.name, "socket"))
 		udp_flow_forget(&r->udp, &r->cfg->plan);
+	if (outcome == OUTCOME_OK && e->kind == EVENT_SYSCALL &&
+	    !strcmp(e->u.syscall.name, "bind") &&
+	    e->u.syscall.args.count >= 2 &&
+	    e->u.syscall.args.items[1]->kind == EXPR_ELLIPSIS)
+		udp_flow_bound(&r->udp, &r->cfg->plan);
 	note_played(r, e, now_us(r));
 	r->have_last = true;
 	r->last_us = t;

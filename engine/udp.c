@@ -26,6 +26,12 @@ void udp_flow_forget(struct udp_flow *flow, const struct net_plan *plan)
 	udp_flow_init(flow, plan);
 }
 
+void udp_flow_bound(struct udp_flow *flow, const struct net_plan *plan)
+{
+	flow->local_port = plan->bind_port;
+	flow->local_learned = true;
+}
+
 void udp_flow_learn(struct udp_flow *flow, const struct udp_datagram *d)
 {
 	if (flow->local_learned)

@@ -10,9 +10,10 @@
  * Default ports, as packetdrill's: the remote port is the script's
  * remote port, the one `...` means in connect() and sendto() (the
  * plan's connect_port, 8080); the local port is the one `...` means in
- * bind() (bind_port, 8080) until the stack's first datagram shows the
- * socket's real one (an ephemeral port after connect() alone), which is
- * then used from there on, until the script creates another socket.
+ * bind() (bind_port, 8080) once bind(fd, ..., ...) has run, else the one
+ * the stack's first datagram shows (an ephemeral port after connect()
+ * or sendto() alone; an inbound line before that goes to bind_port).
+ * It holds until the script creates another socket.
  * Ports written on a line always win.
  */
 #ifndef TCPCHECK_UDP_H
@@ -52,6 +53,10 @@ struct udp_flow {
 void udp_flow_init(struct udp_flow *flow, const struct net_plan *plan);
 /* The script made a new socket: its port is not known yet. */
 void udp_flow_forget(struct udp_flow *flow, const struct net_plan *plan);
+/* bind(fd, ..., ...) succeeded: the socket's port is the plan's
+ * bind_port.  (A bind to an address written out is not followed.)
+ */
+void udp_flow_bound(struct udp_flow *flow, const struct net_plan *plan);
 /* A datagram the stack sent and a line took: learn its local port. */
 void udp_flow_learn(struct udp_flow *flow, const struct udp_datagram *d);
 

@@ -259,6 +259,10 @@ static void test_default_ports(void)
 	udp_flow_forget(&flow, &plan);
 	tap_ok(!flow.local_learned && flow.local_port == 4242,
 	       "a new socket forgets it");
+	udp_flow_bound(&flow, &plan);
+	udp_expect(spec, &flow, &want);
+	tap_is_int(want.src_port, 4242, "bind(fd, ..., ...) makes bind_port "
+		   "the expected source port");
 	script_free(script);
 
 	spec = spec_of(&script, "0 < (flowlabel 0x1) udp (5)");
