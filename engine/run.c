@@ -492,12 +492,14 @@ static bool first_queued_segment(const struct runner *r,
 	return false;
 }
 
+/* UDP's part of the two checks below (UDP packet lines, further down). */
+static int check_stray_udp(struct runner *r, const struct event *e);
+static bool settle_strict_udp(struct runner *r, struct error *report);
+
 /* Line e is about to inject or run something: has the stack sent a
  * packet the script does not expect here (stray.h)?  The unmatched rest
  * of a super-packet is left to the next outbound line.
  */
-static int check_stray_udp(struct runner *r, const struct event *e);
-
 static int check_stray(struct runner *r, const struct event *e)
 {
 	struct tcp_segment seg;
@@ -531,6 +533,8 @@ static int settle_strict(struct runner *r, const struct event *last)
 
 	if (runner_wait(r, deadline_ns, false, &outcome) == WAIT_STOP)
 		return outcome;
+	if (settle_strict_udp(r, &report))
+		return fail(r, &last->loc, OUTCOME_MISMATCH, "%s", report.text);
 	if (r->have_rest) {
 		seg = r->rest;
 		at_us = (r->rest_at_ns - r->start_ns) / 1000;
@@ -829,7 +833,8 @@ static void quote_udp(const struct runner *r, const struct icmp_packet_spec *spe
 		      struct tcp_segment *quoted);
 
 /* `< icmp unreachable frag_needed mtu 800 [0:1000(1000)]`: an ICMP error
- * from the peer about a segment of the current connection.  The quoted
+ * from the peer about a segment of the current connection (or, with
+ * `[udp (N)]`, about a datagram: see quote_udp()).  The quoted
  * sequence number is in the stack's script space (0 when not written: the
  * ISN, which is what a SYN_SENT socket accepts), mapped to the wire.
  */
@@ -1215,6 +1220,18 @@ static int check_stray_udp(struct runner *r, const struct event *e)
 	return fail(r, &e->loc, OUTCOME_MISMATCH, "%s", report.text);
 }
 
+/* The end of a --strict run: a datagram no line took (settle_strict()). */
+static bool settle_strict_udp(struct runner *r, struct error *report)
+{
+	struct udp_datagram d;
+	int64_t at_ns = 0;
+
+	if (queued_udp(r, false, &d, &at_ns) != 1)
+		return false;
+	udp_stray_after_end(&d, (at_ns - r->start_ns) / 1000, report);
+	return true;
+}
+
 /* Wait until deadline_ns for the next UDP datagram from the stack. */
 static int next_udp(struct runner *r, const struct event *e,
 		    int64_t deadline_ns, struct udp_datagram *d,
@@ -1263,8 +1280,7 @@ static int run_udp_inbound(struct runner *r, const struct event *e, int64_t t)
 		return outcome;
 	if (r->path->ops->send(r->path, r->tx, len, 0, &sent_ns, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
-	udp_format(&d, text, sizeof(text));
-	text[0] = '<';
+	udp_format(&d, DIR_INBOUND, text, sizeof(text));
 	trace(r, "line %d: %s", e->loc.line, text);
 	r->done_ns = r->path->last_taken_ns ? r->path->last_taken_ns : sent_ns;
 	trace_timing(r, e, "inbound packet", t, t, r->done_ns,
@@ -1301,7 +1317,7 @@ static int run_udp_outbound(struct runner *r, const struct event *e,
 	if (!r->path->checksums_offloaded && !d.checksum_ok)
 		return fail(r, &e->loc, OUTCOME_MISMATCH,
 			    "outbound datagram has a bad UDP checksum");
-	udp_format(&d, got_text, sizeof(got_text));
+	udp_format(&d, DIR_OUTBOUND, got_text, sizeof(got_text));
 	diffs.text[0] = '\0';
 	if (udp_match(&want, &d, &diffs) > 0)
 		return fail(r, &e->loc, OUTCOME_MISMATCH,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "matcher.h"
+#include "stray.h"
 #include "udp.h"
 
 void udp_flow_init(struct udp_flow *flow, const struct net_plan *plan)
@@ -178,9 +179,11 @@ int udp_match(const struct udp_expected *want, const struct udp_datagram *got,
 	return diffs + match_ip_fields(&want->ip, &actual, err);
 }
 
-void udp_format(const struct udp_datagram *d, char *buf, size_t size)
+void udp_format(const struct udp_datagram *d, enum direction dir, char *buf,
+		size_t size)
 {
-	int n = snprintf(buf, size, "> [tos 0x%02x, ttl %u", d->tos, d->ttl);
+	int n = snprintf(buf, size, "%c [tos 0x%02x, ttl %u",
+			 dir == DIR_INBOUND ? '<' : '>', d->tos, d->ttl);
 
 	if (d->ip_version == 6 && n > 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, ", flowlabel 0x%05x",
@@ -262,7 +265,7 @@ int udp_stray_before(const struct script *script, const struct event *e,
 		/* No line left to take it: packetdrill would not notice. */
 		if (!strict)
 			return 0;
-		udp_format(d, got, sizeof(got));
+		udp_format(d, DIR_OUTBOUND, got, sizeof(got));
 		error_set(err, "unexpected outbound UDP datagram at %.3f s, "
 			  "before this line ran; no outbound line follows "
 			  "(--strict)\n  packet:   %s", (double)at_us / 1e6,
@@ -275,7 +278,7 @@ int udp_stray_before(const struct script *script, const struct event *e,
 		if (udp_match(&want, d, &diffs) == 0)
 			return 0;
 	}
-	udp_format(d, got, sizeof(got));
+	udp_format(d, DIR_OUTBOUND, got, sizeof(got));
 	error_set(err, "unexpected outbound UDP datagram at %.3f s, before "
 		  "this line ran\n  packet:   %s", (double)at_us / 1e6, got);
 	if (next->kind == EVENT_UDP) {
@@ -287,4 +290,16 @@ int udp_stray_before(const struct script *script, const struct event *e,
 			     "TCP segment", next->loc.line);
 	}
 	return 1;
+}
+
+void udp_stray_after_end(const struct udp_datagram *d, int64_t at_us,
+			 struct error *err)
+{
+	char got[160], settle[32];
+
+	udp_format(d, DIR_OUTBOUND, got, sizeof(got));
+	usecs_format(STRICT_SETTLE_USECS, settle, sizeof(settle));
+	error_set(err, "unexpected outbound UDP datagram at %.3f s, after the "
+		  "last line (--strict watches %s s for any)\n  packet:   %s",
+		  (double)at_us / 1e6, settle, got);
 }

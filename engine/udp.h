@@ -98,8 +98,11 @@ void udp_expect(const struct udp_packet_spec *spec,
 int udp_match(const struct udp_expected *want, const struct udp_datagram *got,
 	      struct error *err);
 
-/* `> udp 8080>40000 (10)` for reports; size 128 always suffices. */
-void udp_format(const struct udp_datagram *d, char *buf, size_t size);
+/* `> [tos 0x00, ttl 64] udp 8080>40000 (10)` for reports and traces,
+ * `<` first for an inbound one; size 160 always suffices.
+ */
+void udp_format(const struct udp_datagram *d, enum direction dir, char *buf,
+		size_t size);
 void udp_expected_format(const struct udp_expected *want, char *buf,
 			 size_t size);
 
@@ -112,5 +115,9 @@ void udp_expected_format(const struct udp_expected *want, char *buf,
 int udp_stray_before(const struct script *script, const struct event *e,
 		     const struct udp_flow *flow, const struct udp_datagram *d,
 		     int64_t at_us, bool strict, struct error *err);
+
+/* d came after the last line (--strict): the report, in err. */
+void udp_stray_after_end(const struct udp_datagram *d, int64_t at_us,
+			 struct error *err);
 
 #endif /* TCPCHECK_UDP_H */

@@ -315,6 +315,11 @@ static void test_stray(void)
 	tap_is_int(udp_stray_before(script, &script->events[3], &flow, &d,
 				    1000, true, &err), 1,
 		   "... and --strict reports it");
+	udp_stray_after_end(&d, 250000, &err);
+	tap_is_str(err.text, "unexpected outbound UDP datagram at 0.250 s, "
+		   "after the last line (--strict watches 0.250 s for any)\n"
+		   "  packet:   > [tos 0x10, ttl 64] udp 8080>8080 (6)",
+		   "a datagram after the last line (--strict): the report");
 	script_free(script);
 }
 
