@@ -128,9 +128,10 @@ struct runner {
 	 */
 	bool one_socket;
 	struct history history;	/* the last packets each way, for reports */
-	/* UDP lines: the ports they leave out (udp.h); and while a UDP
-	 * line waits, how many queued packets (TCP segments) it leaves
-	 * for TCP lines, so that only a newer one wakes it.
+	/* UDP lines: the ports they leave out (udp.h).  queue_skip: while
+	 * a line waits, how many queued packets are left for lines of the
+	 * other protocol (TCP segments for a UDP line, datagrams for a TCP
+	 * line), so that only a newer packet wakes it.
 	 */
 	struct udp_flow udp;
 	int queue_skip;
@@ -443,11 +444,13 @@ static int drain_path(struct runner *r)
 	return 0;
 }
 
-/* Take the oldest queued datagram into r->rx. */
-static void queue_pop(struct runner *r, size_t *len, int64_t *at_ns,
+static void queue_remove(struct runner *r, int i);
+
+/* Take queued datagram i (0: the oldest) into r->rx. */
+static void queue_pop(struct runner *r, int i, size_t *len, int64_t *at_ns,
 		      uint32_t *gso)
 {
-	struct captured *c = &r->queue[r->queue_head];
+	struct captured *c = &r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
 
 	memcpy(r->rx, c->bytes, c->len);
 	*len = c->len;
@@ -455,6 +458,10 @@ static void queue_pop(struct runner *r, size_t *len, int64_t *at_ns,
 	*gso = c->gso;
 	r->popped_kernel_time = c->kernel_time;
 	r->popped_read_ns = c->read_ns;
+	if (i > 0) {
+		queue_remove(r, i);
+		return;
+	}
 	free(c->bytes);
 	c->bytes = NULL;
 	r->queue_head = (r->queue_head + 1) % OUTBOUND_QUEUE_MAX;
@@ -908,8 +915,28 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 	return OUTCOME_OK;
 }
 
+/* The first queued packet that is not a UDP datagram (those are left
+ * for UDP lines), or r->queue_count when there is none.
+ */
+static int first_not_udp(struct runner *r)
+{
+	struct udp_datagram d;
+	struct error ignored;
+	int i = 0;
+
+	while (i < r->queue_count) {
+		const struct captured *c =
+			&r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
+
+		if (udp_parse(c->bytes, c->len, &d, &ignored) != 1)
+			break;
+		i++;
+	}
+	return i;
+}
+
 /* Wait for the next TCP segment from the stack; other traffic (IPv6
- * neighbour discovery, MLD) is skipped.
+ * neighbour discovery, MLD) is skipped, UDP datagrams left queued.
  */
 static int next_segment(struct runner *r, const struct event *e,
 			int64_t deadline_ns, struct tcp_segment *seg,
@@ -926,10 +953,12 @@ static int next_segment(struct runner *r, const struct event *e,
 		return OUTCOME_OK;
 	}
 	for (;;) {
+		enum wait_result w = runner_wait(r, deadline_ns, true, &outcome);
 		size_t len = 0;
-		int rc;
+		int i, rc;
 
-		switch (runner_wait(r, deadline_ns, true, &outcome)) {
+		r->queue_skip = 0;
+		switch (w) {
 		case WAIT_STOP:
 			return outcome;
 		case WAIT_DEADLINE:
@@ -940,7 +969,13 @@ static int next_segment(struct runner *r, const struct event *e,
 		case WAIT_PACKET:
 			break;
 		}
-		queue_pop(r, &len, at_ns, gso);
+		/* Only datagrams queued: wait for something newer. */
+		i = first_not_udp(r);
+		if (i == r->queue_count) {
+			r->queue_skip = i;
+			continue;
+		}
+		queue_pop(r, i, &len, at_ns, gso);
 		rc = packet_parse(r->rx, len, seg, r->err);
 		if (rc < 0)
 			return fail(r, &e->loc, OUTCOME_MISMATCH,

@@ -224,9 +224,11 @@ void udp_expected_format(const struct udp_expected *want, char *buf,
 			 src, want->dst_port, want->payload_len);
 }
 
-/* The next line after e that expects a packet from the stack, of any
- * kind, or NULL; *new_socket when a socket() comes first (e included):
- * the new socket's port is unknown, so the datagram cannot be judged.
+/* The next line after e that expects a datagram from the stack, or
+ * NULL; *new_socket when a socket() comes first (e included): the new
+ * socket's port is unknown, so the datagram cannot be judged.  TCP
+ * lines do not count: they leave datagrams queued (run.c), as UDP lines
+ * leave segments, so each protocol's lines are judged apart.
  */
 static const struct event *next_outbound(const struct script *script,
 					 const struct event *e,
@@ -241,9 +243,7 @@ static const struct event *next_outbound(const struct script *script,
 			*new_socket = true;
 		if (n == e)
 			continue;
-		if ((n->kind == EVENT_PACKET &&
-		     n->u.packet.direction == DIR_OUTBOUND) ||
-		    (n->kind == EVENT_UDP && n->u.udp.direction == DIR_OUTBOUND))
+		if (n->kind == EVENT_UDP && n->u.udp.direction == DIR_OUTBOUND)
 			return n;
 	}
 	return NULL;
@@ -273,22 +273,15 @@ int udp_stray_before(const struct script *script, const struct event *e,
 		return 1;
 	}
 	diffs.text[0] = '\0';
-	if (next->kind == EVENT_UDP) {
-		udp_expect(&next->u.udp, flow, &want);
-		if (udp_match(&want, d, &diffs) == 0)
-			return 0;
-	}
+	udp_expect(&next->u.udp, flow, &want);
+	if (udp_match(&want, d, &diffs) == 0)
+		return 0;
 	udp_format(d, DIR_OUTBOUND, got, sizeof(got));
+	udp_expected_format(&want, wanted, sizeof(wanted));
 	error_set(err, "unexpected outbound UDP datagram at %.3f s, before "
-		  "this line ran\n  packet:   %s", (double)at_us / 1e6, got);
-	if (next->kind == EVENT_UDP) {
-		udp_expected_format(&want, wanted, sizeof(wanted));
-		error_append(err, "\n  the next outbound line, %d, expects "
-			     "%s%s", next->loc.line, wanted, diffs.text);
-	} else {
-		error_append(err, "\n  the next outbound line, %d, expects a "
-			     "TCP segment", next->loc.line);
-	}
+		  "this line ran\n  packet:   %s\n  the next outbound UDP "
+		  "line, %d, expects %s%s", (double)at_us / 1e6, got,
+		  next->loc.line, wanted, diffs.text);
 	return 1;
 }
 

@@ -109,8 +109,8 @@ void udp_expected_format(const struct udp_expected *want, char *buf,
 /* Stray datagrams (see stray.h for the TCP rules, which these follow):
  * d, sent at script time at_us, is waiting when line e is about to
  * inject or run something.  1 with the report in err when no outbound
- * line is due to take it (the next outbound line is not a UDP line it
- * matches; with no outbound line left, only with strict), else 0.
+ * line is due to take it (the next outbound UDP line would not match it;
+ * with no outbound UDP line left, only with strict), else 0.
  */
 int udp_stray_before(const struct script *script, const struct event *e,
 		     const struct udp_flow *flow, const struct udp_datagram *d,

@@ -305,7 +305,7 @@ static void test_stray(void)
 				    1000, false, &err), 1,
 		   "one it would not take is reported before the line runs");
 	tap_ok(strstr(err.text, "unexpected outbound UDP datagram at 0.001 s") &&
-	       strstr(err.text, "the next outbound line, 3, expects > udp "
+	       strstr(err.text, "the next outbound UDP line, 3, expects > udp "
 		      "*>8080 (5)") &&
 	       strstr(err.text, "payload length: expected 5, got 6"),
 	       "... saying what came, what line 3 expects, and the field");
