@@ -1605,10 +1605,9 @@ opt_echoed
 		size_t n = @2.end - @2.start;
 		const char *w = ctx->text + @2.start;
 
-		$$ = (struct gram_echoed){ .form = ICMP_ECHOED_UDP };
-		if (n == 3 && !memcmp(w, "raw", 3))
-			$$.form = ICMP_ECHOED_RAW;
-		else if (n != 3 || memcmp(w, "udp", 3))
+		/* `udp` is a keyword of its own (the rule above). */
+		$$ = (struct gram_echoed){ .form = ICMP_ECHOED_RAW };
+		if (n != 3 || memcmp(w, "raw", 3))
 			gram_error(ctx, &@2, "expected 'udp' or 'raw' here, "
 				   "not '%.*s'", (int)n, w);
 		$$.seq.len = check_u32(ctx, $4, &@4, "payload length");
