@@ -267,7 +267,7 @@ int udp_stray_before(const struct script *script, const struct event *e,
 			return 0;
 		udp_format(d, DIR_OUTBOUND, got, sizeof(got));
 		error_set(err, "unexpected outbound UDP datagram at %.3f s, "
-			  "before this line ran; no outbound line follows "
+			  "before this line ran; no outbound UDP line follows "
 			  "(--strict)\n  packet:   %s", (double)at_us / 1e6,
 			  got);
 		return 1;

@@ -315,6 +315,8 @@ static void test_stray(void)
 	tap_is_int(udp_stray_before(script, &script->events[3], &flow, &d,
 				    1000, true, &err), 1,
 		   "... and --strict reports it");
+	tap_ok(strstr(err.text, "no outbound UDP line follows (--strict)") != NULL,
+	       "... saying no UDP line is left to take it");
 	udp_stray_after_end(&d, 250000, &err);
 	tap_is_str(err.text, "unexpected outbound UDP datagram at 0.250 s, "
 		   "after the last line (--strict watches 0.250 s for any)\n"
