@@ -77,9 +77,10 @@ static int check_icmp(const struct event *e, struct diag_list *diags)
 			 "expect them");
 		return -1;
 	}
-	if (spec->echoed == ICMP_ECHOED_UDP || spec->echoed == ICMP_ECHOED_RAW) {
-		diag_add(diags, e->loc, "an ICMP error quoting a UDP or raw "
-			 "datagram is not supported: only TCP is tested");
+	if (spec->echoed == ICMP_ECHOED_RAW) {
+		diag_add(diags, e->loc, "an ICMP error quoting a raw "
+			 "datagram is not supported: only TCP and UDP are "
+			 "tested");
 		return -1;
 	}
 	if (!icmp_known(spec->type, spec->code, &err)) {
@@ -160,6 +161,8 @@ int script_check(const struct script *script, struct diag_list *diags)
 			    check_encaps(&e->u.icmp.encaps, diags) < 0)
 				rc = -1;
 			break;
+		case EVENT_UDP:
+			break;	/* the parser checked it all */
 		}
 	}
 	return rc;

@@ -116,6 +116,7 @@ static void apply_event(struct event *e, const struct define *defs, int count)
 		return;
 	case EVENT_COMMAND:
 	case EVENT_CODE:
+	case EVENT_UDP:
 		return;
 	}
 }

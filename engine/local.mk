@@ -26,6 +26,7 @@ ENGINE_SOURCES += engine/host_sysctl.h engine/host_sysctl.c
 
 include $(srcdir)/engine/packet.mk
 include $(srcdir)/engine/syscall.mk
+include $(srcdir)/engine/udp.mk
 # Packet times from the kernel: a packet socket ring, and the pairing.
 ENGINE_SOURCES += engine/kernel_stamps.h engine/kernel_stamps.c \
 	engine/stamps.h engine/stamps.c

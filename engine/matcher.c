@@ -224,3 +224,9 @@ int match_tcp(const struct tcp_view *expected, const struct tcp_view *actual,
 	diffs += compare_options(expected, actual, err);
 	return diffs;
 }
+
+int match_ip_fields(const struct ip_info *expected,
+		    const struct ip_info *actual, struct error *err)
+{
+	return compare_ip_fields(expected, actual, err);
+}

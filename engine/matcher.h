@@ -17,4 +17,11 @@
 int match_tcp(const struct tcp_view *expected, const struct tcp_view *actual,
 	      struct error *err);
 
+/* The IP header fields the script wrote in expected (ECN, tos,
+ * flowlabel, ttl) against actual's; differences counted and appended
+ * to err as for match_tcp().  UDP lines use it too (udp.c).
+ */
+int match_ip_fields(const struct ip_info *expected,
+		    const struct ip_info *actual, struct error *err);
+
 #endif /* TCPCHECK_MATCHER_H */

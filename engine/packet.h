@@ -58,7 +58,8 @@ struct tcp_segment {		/* host byte order throughout */
 	uint16_t ip_id;		/* IPv4 only */
 	bool dont_fragment;	/* IPv4 DF */
 	uint8_t protocol;	/* IP protocol / last IPv6 next header (6 = TCP);
-				 * ignored when building, always TCP */
+				 * ignored when building, always TCP, except
+				 * in a quoted datagram where 17 means UDP */
 	uint16_t src_port, dst_port;
 	uint32_t seq, ack;
 	uint16_t flags;		/* TCP_* bits above, incl. AE */
@@ -118,6 +119,14 @@ struct icmp_error {
 int packet_builder_build_icmp(struct packet_builder *builder,
 			      const struct icmp_error *msg, uint8_t *buf,
 			      size_t cap, size_t *len, struct error *err);
+
+/* A UDP datagram (udp.h) from seg's IP fields and ports, carrying
+ * seg->payload_len zero bytes; the UDP checksum is computed (libnet,
+ * checked in tests/unit/test_udp.c).  The TCP fields are ignored.
+ */
+int packet_builder_build_udp(struct packet_builder *builder,
+			     const struct tcp_segment *seg, uint8_t *buf,
+			     size_t cap, size_t *len, struct error *err);
 
 /*
  * Parsing.  packet_parse() returns PACKET_TCP (seg filled), PACKET_OTHER

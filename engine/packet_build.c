@@ -287,11 +287,16 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, v);
 }
 
-/* The quoted datagram: its IP header, then the first 8 bytes of TCP. */
+/* The quoted datagram: its IP header, then the first 8 bytes of TCP,
+ * or the whole 8-byte UDP header when q->protocol is UDP (checksum 0:
+ * the stack matches the socket by addresses and ports alone).
+ */
 static size_t write_quoted(const struct tcp_segment *q, uint8_t *p)
 {
+	bool udp = q->protocol == IPPROTO_UDP;
+	uint8_t protocol = udp ? IPPROTO_UDP : IPPROTO_TCP;
 	size_t ip_len = q->ip_version == 4 ? IPV4_HEADER_MIN : IPV6_HEADER_LEN;
-	size_t l4_len = TCP_HEADER_MIN + q->payload_len;
+	size_t l4_len = (udp ? 8 : TCP_HEADER_MIN) + q->payload_len;
 
 	memset(p, 0, ip_len + 8);
 	if (q->ip_version == 4) {
@@ -299,21 +304,24 @@ static size_t write_quoted(const struct tcp_segment *q, uint8_t *p)
 		put16(p + 2, (uint32_t)(ip_len + l4_len));
 		put16(p + 6, IPV4_DF);
 		p[8] = q->ttl;
-		p[9] = IPPROTO_TCP;
+		p[9] = protocol;
 		memcpy(p + 12, &q->src.u.v4, 4);
 		memcpy(p + 16, &q->dst.u.v4, 4);
 		put16(p + 10, checksum_fold(checksum_add(0, p, ip_len)));
 	} else {
 		p[0] = 0x60;
 		put16(p + 4, (uint32_t)l4_len);
-		p[6] = IPPROTO_TCP;
+		p[6] = protocol;
 		p[7] = q->ttl;
 		memcpy(p + 8, q->src.u.v6.s6_addr, 16);
 		memcpy(p + 24, q->dst.u.v6.s6_addr, 16);
 	}
 	put16(p + ip_len, q->src_port);
 	put16(p + ip_len + 2, q->dst_port);
-	put32(p + ip_len + 4, q->seq);
+	if (udp)
+		put16(p + ip_len + 4, (uint32_t)l4_len);
+	else
+		put32(p + ip_len + 4, q->seq);
 	return ip_len + 8;
 }
 
@@ -370,6 +378,51 @@ int packet_builder_build_icmp(struct packet_builder *builder,
 	*len = total;
 	return 0;
 }
+
+/* ---- UDP (begin) ---- */
+
+int packet_builder_build_udp(struct packet_builder *builder,
+			     const struct tcp_segment *seg, uint8_t *buf,
+			     size_t cap, size_t *len, struct error *err)
+{
+	struct tcp_segment ip = *seg;
+	size_t udp_len = 8 + (size_t)seg->payload_len;
+	size_t ip_len = seg->ip_version == 4 ? IPV4_HEADER_MIN : IPV6_HEADER_LEN;
+	size_t total = ip_len + udp_len;
+	const uint8_t *payload;
+	libnet_ptag_t tag;
+	bool built;
+
+	/* The IP header is checked like a TCP segment's, without TCP. */
+	ip.options_len = 0;
+	ip.flags = 0;
+	ip.payload_len = 0;
+	if (check_segment(&ip, &(size_t){ 0 }, err))
+		return -1;
+	if (udp_len > 0xffff)
+		return error_set(err, "UDP datagram of %zu bytes exceeds the "
+				 "16-bit length field", udp_len);
+	if (total > cap || (seg->ip_version == 4 && total > IP_PACKET_MAX))
+		return error_set(err, "UDP datagram of %zu bytes is too large",
+				 total);
+	/* The payload is zeros; buf is their source, as for TCP. */
+	memset(buf, 0, seg->payload_len);
+	payload = seg->payload_len ? buf : NULL;
+	libnet_clear_packet(builder->ln);
+	tag = libnet_build_udp(seg->src_port, seg->dst_port, (uint16_t)udp_len,
+			       0, payload, seg->payload_len, builder->ln, 0);
+	built = tag != -1 || libnet_failed(builder, "libnet_build_udp", err) == 0;
+	built = built && build_ip(builder, seg, total, IPPROTO_UDP, NULL, 0,
+				  err) == 0;
+	if (take_packet(builder, built, buf, total, err) < 0)
+		return -1;
+	if (seg->ip_version == 6)
+		fix_ipv6_first_word(seg, buf);
+	*len = total;
+	return 0;
+}
+
+/* ---- UDP (end) ---- */
 
 int packet_build_tcp(const struct tcp_segment *seg, const uint8_t *payload,
 		     uint8_t *buf, size_t cap, size_t *len, struct error *err)

@@ -48,6 +48,7 @@
 #include "tcp_info.h"
 #include "tcp_view.h"
 #include "tick.h"
+#include "udp.h"
 #include "worker.h"
 
 /* A call written without `...end` is expected to return at once; if it
@@ -140,6 +141,13 @@ struct runner {
 	 */
 	bool one_socket;
 	struct history history;	/* the last packets each way, for reports */
+	/* UDP lines: the ports they leave out (udp.h).  queue_skip: while
+	 * a line waits, how many queued packets are left for lines of the
+	 * other protocol (TCP segments for a UDP line, datagrams for a TCP
+	 * line), so that only a newer packet wakes it.
+	 */
+	struct udp_flow udp;
+	int queue_skip;
 	/* Each event's time as written (relative ones added up) and when
 	 * the run played it, for times given inside call arguments
 	 * (SCM_TIMESTAMPING), which are script times: see script_to_live().
@@ -470,11 +478,13 @@ static int drain_path(struct runner *r)
 	return 0;
 }
 
-/* Take the oldest queued datagram into r->rx. */
-static void queue_pop(struct runner *r, size_t *len, int64_t *at_ns,
+static void queue_remove(struct runner *r, int i);
+
+/* Take queued datagram i (0: the oldest) into r->rx. */
+static void queue_pop(struct runner *r, int i, size_t *len, int64_t *at_ns,
 		      uint32_t *gso)
 {
-	struct captured *c = &r->queue[r->queue_head];
+	struct captured *c = &r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
 
 	memcpy(r->rx, c->bytes, c->len);
 	*len = c->len;
@@ -482,6 +492,10 @@ static void queue_pop(struct runner *r, size_t *len, int64_t *at_ns,
 	*gso = c->gso;
 	r->popped_kernel_time = c->kernel_time;
 	r->popped_read_ns = c->read_ns;
+	if (i > 0) {
+		queue_remove(r, i);
+		return;
+	}
 	free(c->bytes);
 	c->bytes = NULL;
 	r->queue_head = (r->queue_head + 1) % OUTBOUND_QUEUE_MAX;
@@ -519,6 +533,10 @@ static bool first_queued_segment(const struct runner *r,
 	return false;
 }
 
+/* UDP's part of the two checks below (UDP packet lines, further down). */
+static int check_stray_udp(struct runner *r, const struct event *e);
+static bool settle_strict_udp(struct runner *r, struct error *report);
+
 /* Line e is about to inject or run something: has the stack sent a
  * packet the script does not expect here (stray.h)?  The unmatched rest
  * of a super-packet is left to the next outbound line.
@@ -529,6 +547,8 @@ static int check_stray(struct runner *r, const struct event *e)
 	struct error report;
 	int64_t at_us;
 
+	if (check_stray_udp(r, e) != OUTCOME_OK)
+		return OUTCOME_MISMATCH;
 	/* What came while the runner waited is queued already: runner_wait()
 	 * drains the device as packets come.
 	 */
@@ -554,6 +574,8 @@ static int settle_strict(struct runner *r, const struct event *last)
 
 	if (runner_wait(r, deadline_ns, false, &outcome) == WAIT_STOP)
 		return outcome;
+	if (settle_strict_udp(r, &report))
+		return fail(r, &last->loc, OUTCOME_MISMATCH, "%s", report.text);
 	if (r->have_rest) {
 		seg = r->rest;
 		at_us = (r->rest_at_ns - r->start_ns) / 1000;
@@ -575,7 +597,8 @@ static enum wait_result deadline_passed(struct runner *r, bool want_packet,
 		*outcome = OUTCOME_ENVIRONMENT;
 		return WAIT_STOP;
 	}
-	return want_packet && r->queue_count ? WAIT_PACKET : WAIT_DEADLINE;
+	return want_packet && r->queue_count > r->queue_skip ? WAIT_PACKET
+							      : WAIT_DEADLINE;
 }
 
 static enum wait_result spin_to_deadline(struct runner *r,
@@ -610,7 +633,7 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 			*outcome = finish_call(r, end_ns);
 			return *outcome == OUTCOME_OK ? WAIT_CALL_DONE : WAIT_STOP;
 		}
-		if (want_packet && r->queue_count)
+		if (want_packet && r->queue_count > r->queue_skip)
 			return WAIT_PACKET;
 		left = deadline_ns - clock_now_ns();
 		if (left <= 0)
@@ -717,7 +740,8 @@ static int wait_for_call(struct runner *r, int64_t deadline_us,
 static bool is_injection(const struct event *e)
 {
 	return (e->kind == EVENT_PACKET && e->u.packet.direction == DIR_INBOUND) ||
-	       (e->kind == EVENT_ICMP && e->u.icmp.direction == DIR_INBOUND);
+	       (e->kind == EVENT_ICMP && e->u.icmp.direction == DIR_INBOUND) ||
+	       (e->kind == EVENT_UDP && e->u.udp.direction == DIR_INBOUND);
 }
 
 /* What a relative outbound line counts from.  The kernel's transmit time
@@ -752,7 +776,8 @@ static void schedule(const struct runner *r, const struct event *e,
 		relative = true;
 		if (r->have_last && r->last_was_inbound && inbound)
 			offset = r->last_us;
-		else if (e->kind == EVENT_PACKET && !inbound)
+		else if ((e->kind == EVENT_PACKET || e->kind == EVENT_UDP) &&
+			 !inbound)
 			offset = outbound_anchor_us(r);
 		else
 			offset = now_us(r);
@@ -892,8 +917,12 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 	return OUTCOME_OK;
 }
 
+static void quote_udp(const struct runner *r, const struct icmp_packet_spec *spec,
+		      struct tcp_segment *quoted);
+
 /* `< icmp unreachable frag_needed mtu 800 [0:1000(1000)]`: an ICMP error
- * from the peer about a segment of the current connection.  The quoted
+ * from the peer about a segment of the current connection (or, with
+ * `[udp (N)]`, about a datagram: see quote_udp()).  The quoted
  * sequence number is in the stack's script space (0 when not written: the
  * ISN, which is what a SYN_SENT socket accepts), mapped to the wire.
  */
@@ -905,13 +934,16 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 	size_t len = 0;
 	int64_t sent_ns;
 	int outcome;
+	/* About a datagram: no connection, the UDP flow's ports (udp.h). */
+	bool udp = spec->echoed == ICMP_ECHOED_UDP;
 
-	if (!conn)
+	if (!conn && !udp)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
 			    "an ICMP line needs a connection to refer to: "
 			    "no packet has been sent or expected before it");
 	memset(&msg, 0, sizeof(msg));
-	msg.ip_version = conn->local_ip.family == AF_INET6 ? 6 : 4;
+	msg.ip_version = (udp ? r->cfg->plan.local_ip.family
+			      : conn->local_ip.family) == AF_INET6 ? 6 : 4;
 	if (icmp_resolve(msg.ip_version, spec->type, spec->code, &msg.type,
 			 &msg.code, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
@@ -923,8 +955,8 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
 			    "an ICMP MTU is 16 bits, %u is too large", spec->mtu);
 	msg.info = spec->has_mtu ? spec->mtu : 0;
-	msg.src = conn->remote_ip;
-	msg.dst = conn->local_ip;
+	msg.src = udp ? r->cfg->plan.remote_ip : conn->remote_ip;
+	msg.dst = udp ? r->cfg->plan.local_ip : conn->local_ip;
 	if (spec->src.has_addr)
 		ip_addr_parse(spec->src.addr, &msg.src);
 	if (spec->dst.has_addr)
@@ -933,16 +965,20 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 			      NULL, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
 	msg.quoted.ip_version = msg.ip_version;
-	msg.quoted.src = conn->local_ip;
-	msg.quoted.dst = conn->remote_ip;
-	msg.quoted.src_port = conn->local_port;
-	msg.quoted.dst_port = conn->remote_port;
 	msg.quoted.ttl = 64;
-	msg.quoted.seq = (spec->echoed == ICMP_ECHOED_TCP ?
-			  spec->echoed_seq_start : 0) +
-		conn_local_offset(conn, false);
-	msg.quoted.payload_len = spec->echoed == ICMP_ECHOED_TCP ?
-		spec->echoed_len : 0;
+	if (udp) {
+		quote_udp(r, spec, &msg.quoted);
+	} else {
+		msg.quoted.src = conn->local_ip;
+		msg.quoted.dst = conn->remote_ip;
+		msg.quoted.src_port = conn->local_port;
+		msg.quoted.dst_port = conn->remote_port;
+		msg.quoted.seq = (spec->echoed == ICMP_ECHOED_TCP ?
+				  spec->echoed_seq_start : 0) +
+			conn_local_offset(conn, false);
+		msg.quoted.payload_len = spec->echoed == ICMP_ECHOED_TCP ?
+			spec->echoed_len : 0;
+	}
 	if (packet_builder_build_icmp(r->builder, &msg, r->tx, sizeof(r->tx),
 				      &len, r->err) < 0 ||
 	    encap_wrap(&spec->encaps, r->tx, sizeof(r->tx), &len, r->err) < 0)
@@ -954,9 +990,10 @@ static int run_icmp(struct runner *r, const struct event *e, int64_t t)
 		return outcome;
 	if (r->path->ops->send(r->path, r->tx, len, 0, &sent_ns, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
-	trace(r, "< icmp %s%s%s (type %u code %u, quoting seq %u) (line %d)",
+	trace(r, "< icmp %s%s%s (type %u code %u, quoting %s %u) (line %d)",
 	      spec->type, spec->code ? " " : "", spec->code ? spec->code : "",
-	      msg.type, msg.code, msg.quoted.seq, e->loc.line);
+	      msg.type, msg.code, udp ? "udp port" : "seq",
+	      udp ? msg.quoted.src_port : msg.quoted.seq, e->loc.line);
 	return OUTCOME_OK;
 }
 
@@ -995,8 +1032,28 @@ static int outbound_layers(struct runner *r, const struct event *e,
 	return 0;
 }
 
+/* The first queued packet that is not a UDP datagram (those are left
+ * for UDP lines), or r->queue_count when there is none.
+ */
+static int first_not_udp(struct runner *r)
+{
+	struct udp_datagram d;
+	struct error ignored;
+	int i = 0;
+
+	while (i < r->queue_count) {
+		const struct captured *c =
+			&r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
+
+		if (udp_parse(c->bytes, c->len, &d, &ignored) != 1)
+			break;
+		i++;
+	}
+	return i;
+}
+
 /* Wait for the next TCP segment from the stack; other traffic (IPv6
- * neighbour discovery, MLD) is skipped.
+ * neighbour discovery, MLD) is skipped, UDP datagrams left queued.
  */
 static int next_segment(struct runner *r, const struct event *e,
 			int64_t deadline_ns, struct tcp_segment *seg,
@@ -1013,10 +1070,12 @@ static int next_segment(struct runner *r, const struct event *e,
 		return OUTCOME_OK;
 	}
 	for (;;) {
+		enum wait_result w = runner_wait(r, deadline_ns, true, &outcome);
 		size_t len = 0;
-		int rc;
+		int i, rc;
 
-		switch (runner_wait(r, deadline_ns, true, &outcome)) {
+		r->queue_skip = 0;
+		switch (w) {
 		case WAIT_STOP:
 			return outcome;
 		case WAIT_DEADLINE:
@@ -1027,7 +1086,13 @@ static int next_segment(struct runner *r, const struct event *e,
 		case WAIT_PACKET:
 			break;
 		}
-		queue_pop(r, &len, at_ns, gso);
+		/* Only datagrams queued: wait for something newer. */
+		i = first_not_udp(r);
+		if (i == r->queue_count) {
+			r->queue_skip = i;
+			continue;
+		}
+		queue_pop(r, i, &len, at_ns, gso);
 		switch (outbound_layers(r, e, &len, seg)) {
 		case 1:
 			return fail(r, &e->loc, OUTCOME_MISMATCH, "%s",
@@ -1265,6 +1330,197 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 			  (at_ns - r->start_ns) / 1000, t, t_end);
 }
 
+/* ---- UDP packet lines (begin) ---- */
+
+/* Drop queued entry i (0: the oldest), keeping the order of the rest. */
+static void queue_remove(struct runner *r, int i)
+{
+	free(r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX].bytes);
+	for (; i + 1 < r->queue_count; i++)
+		r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX] =
+			r->queue[(r->queue_head + i + 1) % OUTBOUND_QUEUE_MAX];
+	r->queue_count--;
+}
+
+/* The oldest queued UDP datagram, parsed (1), or none (0), or -1 with
+ * r->err for a malformed packet.  TCP segments stay queued for TCP
+ * lines; other traffic (neighbour discovery, MLD, the stack's ICMP
+ * errors) is dropped on the way, as next_segment() skips it.  With
+ * take, the datagram leaves the queue.
+ */
+static int queued_udp(struct runner *r, bool take, struct udp_datagram *d,
+		      int64_t *at_ns)
+{
+	struct tcp_segment seg;
+	struct error ignored;
+
+	for (int i = 0; i < r->queue_count;) {
+		const struct captured *c =
+			&r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
+		int rc = udp_parse(c->bytes, c->len, d, r->err);
+
+		if (rc != 0) {
+			*at_ns = c->at_ns;
+			r->popped_kernel_time = c->kernel_time;
+			r->popped_read_ns = c->read_ns;
+			if (take)
+				queue_remove(r, i);
+			return rc;
+		}
+		if (packet_parse(c->bytes, c->len, &seg, &ignored) == PACKET_TCP)
+			i++;
+		else
+			queue_remove(r, i);
+	}
+	return 0;
+}
+
+/* A datagram the stack sent that no line is due to take (udp.h). */
+static int check_stray_udp(struct runner *r, const struct event *e)
+{
+	struct udp_datagram d;
+	struct error report;
+	int64_t at_ns = 0;
+
+	if (queued_udp(r, false, &d, &at_ns) != 1 ||
+	    !udp_stray_before(r->script, e, &r->udp, &d,
+			      (at_ns - r->start_ns) / 1000, r->cfg->strict,
+			      &report))
+		return OUTCOME_OK;
+	return fail(r, &e->loc, OUTCOME_MISMATCH, "%s", report.text);
+}
+
+/* The end of a --strict run: a datagram no line took (settle_strict()). */
+static bool settle_strict_udp(struct runner *r, struct error *report)
+{
+	struct udp_datagram d;
+	int64_t at_ns = 0;
+
+	if (queued_udp(r, false, &d, &at_ns) != 1)
+		return false;
+	udp_stray_after_end(&d, (at_ns - r->start_ns) / 1000, report);
+	return true;
+}
+
+/* Wait until deadline_ns for the next UDP datagram from the stack. */
+static int next_udp(struct runner *r, const struct event *e,
+		    int64_t deadline_ns, struct udp_datagram *d,
+		    int64_t *at_ns, bool *timed_out)
+{
+	int outcome = OUTCOME_OK;
+	enum wait_result w;
+
+	*timed_out = false;
+	for (;;) {
+		int rc = queued_udp(r, true, d, at_ns);
+
+		if (rc < 0)
+			return fail(r, &e->loc, OUTCOME_MISMATCH,
+				    "the stack sent a malformed packet: %s",
+				    r->err->text);
+		if (rc == 1)
+			return OUTCOME_OK;
+		/* Only a packet newer than the TCP segments left wakes us. */
+		r->queue_skip = r->queue_count;
+		w = runner_wait(r, deadline_ns, true, &outcome);
+		r->queue_skip = 0;
+		if (w == WAIT_STOP)
+			return outcome;
+		if (w == WAIT_DEADLINE) {
+			*timed_out = true;
+			return OUTCOME_OK;
+		}
+	}
+}
+
+static int run_udp_inbound(struct runner *r, const struct event *e, int64_t t)
+{
+	struct udp_datagram d;
+	char text[160];
+	size_t len = 0;
+	int64_t sent_ns;
+	int outcome;
+
+	if (udp_inbound(&e->u.udp, &r->cfg->plan, &r->udp, &d, r->err) < 0 ||
+	    udp_build(r->builder, &d, r->tx, sizeof(r->tx), &len, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
+			    "cannot build this datagram: %s", r->err->text);
+	outcome = wait_for_event(r, e, "inbound packet", t);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	if (r->path->ops->send(r->path, r->tx, len, 0, &sent_ns, r->err) < 0)
+		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
+	udp_format(&d, DIR_INBOUND, text, sizeof(text));
+	trace(r, "line %d: %s", e->loc.line, text);
+	r->done_ns = r->path->last_taken_ns ? r->path->last_taken_ns : sent_ns;
+	trace_timing(r, e, "inbound packet", t, t, r->done_ns,
+		     r->path->last_taken_ns ? "kernel" : "written", 0);
+	return OUTCOME_OK;
+}
+
+static int run_udp_outbound(struct runner *r, const struct event *e,
+			    int64_t t, int64_t t_end)
+{
+	struct udp_expected want;
+	struct udp_datagram d;
+	char want_text[160], got_text[160], by[32];
+	struct error diffs;
+	int64_t deadline_ns, at_ns = 0;
+	bool timed_out;
+	int outcome;
+
+	udp_expect(&e->u.udp, &r->udp, &want);
+	udp_expected_format(&want, want_text, sizeof(want_text));
+	if (e->time.kind == TIME_ANY)
+		deadline_ns = clock_now_ns() + r->cfg->any_time_wait_usecs * 1000;
+	else
+		deadline_ns = script_to_ns(r, t_end + tolerance_us(r, t));
+	outcome = next_udp(r, e, deadline_ns, &d, &at_ns, &timed_out);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	/* Not report_missing(): its history of recent packets is TCP's. */
+	if (timed_out) {
+		usecs_format((deadline_ns - r->start_ns) / 1000, by, sizeof(by));
+		return fail(r, &e->loc, OUTCOME_MISMATCH, "no outbound packet "
+			    "by %s s; expected %s", by, want_text);
+	}
+	if (!r->path->checksums_offloaded && !d.checksum_ok)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "outbound datagram has a bad UDP checksum");
+	udp_format(&d, DIR_OUTBOUND, got_text, sizeof(got_text));
+	diffs.text[0] = '\0';
+	if (udp_match(&want, &d, &diffs) > 0)
+		return fail(r, &e->loc, OUTCOME_MISMATCH,
+			    "outbound datagram does not match the script\n"
+			    "  expected: %s\n  actual:   %s%s", want_text,
+			    got_text, diffs.text);
+	udp_flow_learn(&r->udp, &d);
+	trace(r, "line %d: %s", e->loc.line, got_text);
+	r->done_ns = at_ns;
+	trace_timing(r, e, "outbound packet", t, t_end, at_ns,
+		     r->popped_kernel_time ? "kernel" : "read",
+		     r->popped_kernel_time ? r->popped_read_ns : 0);
+	return check_time(r, e, "outbound packet",
+			  (at_ns - r->start_ns) / 1000, t, t_end);
+}
+
+/* What an ICMP error about a datagram quotes: a datagram the socket
+ * under test sent the peer, with the flow's ports (udp.h) and the
+ * line's payload length.
+ */
+static void quote_udp(const struct runner *r, const struct icmp_packet_spec *spec,
+		      struct tcp_segment *quoted)
+{
+	quoted->protocol = IPPROTO_UDP;
+	quoted->src = r->cfg->plan.local_ip;
+	quoted->dst = r->cfg->plan.remote_ip;
+	quoted->src_port = r->udp.local_port;
+	quoted->dst_port = r->udp.remote_port;
+	quoted->payload_len = spec->echoed_len;
+}
+
+/* ---- UDP packet lines (end) ---- */
+
 static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 		       int64_t block_end)
 {
@@ -1458,7 +1714,23 @@ static int run_event(struct runner *r, const struct event *e)
 	case EVENT_ICMP:
 		outcome = run_icmp(r, e, t);
 		break;
+	case EVENT_UDP:
+		if (e->u.udp.direction == DIR_INBOUND)
+			outcome = run_udp_inbound(r, e, t);
+		else
+			outcome = run_udp_outbound(r, e, t, t_end);
+		break;
 	}
+	/* A new socket's port is unknown until bind(fd, ..., ...) or its
+	 * first datagram shows it (udp.h).
+	 */
+	if (e->kind == EVENT_SYSCALL && !strcmp(e->u.syscall.name, "socket"))
+		udp_flow_forget(&r->udp, &r->cfg->plan);
+	if (outcome == OUTCOME_OK && e->kind == EVENT_SYSCALL &&
+	    !strcmp(e->u.syscall.name, "bind") &&
+	    e->u.syscall.args.count >= 2 &&
+	    e->u.syscall.args.items[1]->kind == EXPR_ELLIPSIS)
+		udp_flow_bound(&r->udp, &r->cfg->plan);
 	note_played(r, e, now_us(r));
 	r->have_last = true;
 	r->last_us = t;
@@ -1513,6 +1785,7 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	r->played_us = calloc((size_t)script->event_count + 1,
 			      sizeof(*r->played_us));
 	conn_table_init(&r->conns);
+	udp_flow_init(&r->udp, &cfg->plan);
 	r->conns.ts_clock.tick_usecs = cfg->tcp_ts_tick_usecs;
 	r->conns.ts_clock.tolerance_usecs = cfg->tolerance_usecs;
 	/* Wake-ups at the requested nanosecond, not 50 us later. */

@@ -154,7 +154,8 @@ static bool wants_sysfs(const struct script *script, bool on_tun,
 static bool has_packets(const struct script *script)
 {
 	for (int i = 0; i < script->event_count; i++)
-		if (script->events[i].kind == EVENT_PACKET)
+		if (script->events[i].kind == EVENT_PACKET ||
+		    script->events[i].kind == EVENT_UDP)
 			return true;
 	return false;
 }

@@ -195,6 +195,10 @@ void event_clear(struct event *event)
 	case EVENT_ICMP:
 		icmp_clear(&event->u.icmp);
 		break;
+	case EVENT_UDP:
+		endpoint_clear(&event->u.udp.src);
+		endpoint_clear(&event->u.udp.dst);
+		break;
 	}
 }
 

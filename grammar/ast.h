@@ -315,6 +315,22 @@ struct icmp_packet_spec {
 	uint32_t echoed_len;
 };
 
+/* ---- UDP packet lines ---- */
+
+/* `< udp (1000)`, `> [tos 0x10] udp 5000>6000 (20)`: one datagram of
+ * payload_len bytes.  Ports written after `udp` (packetdrill's form) or
+ * as endpoints before it (tcpcheck's) land in src/dst alike; what is
+ * not written comes from the socket under test (engine/udp.c).
+ */
+struct udp_packet_spec {
+	enum direction direction;
+	struct endpoint_spec src;
+	struct endpoint_spec dst;
+	struct ip_info ip;	/* never an ECN codepoint: the parser refuses */
+	uint32_t payload_len;	/* fits 16 bits */
+	struct src_loc udp_loc;	/* where `udp` was written */
+};
+
 /* ---- system calls ---- */
 
 struct syscall_spec {
@@ -357,6 +373,7 @@ enum event_kind {
 	EVENT_COMMAND,	/* `shell command` */
 	EVENT_CODE,	/* %{ python }% */
 	EVENT_ICMP,	/* `< icmp ...` packet line */
+	EVENT_UDP,	/* `< udp (N)` packet line */
 };
 
 struct event {
@@ -369,6 +386,7 @@ struct event {
 		char *command;	/* text between the backquotes */
 		char *code;	/* text between %{ and }% */
 		struct icmp_packet_spec icmp;
+		struct udp_packet_spec udp;
 	} u;
 };
 

@@ -26,6 +26,9 @@
  *     ` psp spi 0xc, vc 0x1:`, ` encap psp spi 0xc`; the same GRE and
  *     MPLS forms in braces as expressions: `{gre flags ...}`, `{(...)}`;
  *   - ICMP: `< icmp TYPE [CODE] [mtu N] [id N] [[s:e(l)]|[udp(l)]|[raw(l)]]`;
+ *   - UDP: `< ` or `> `, endpoints and ip_info as for TCP, then
+ *     `udp (len)`; ports written after `udp` print as endpoints
+ *     (`< 5000>6000 udp (20)`), which parse to the same tree;
  *   - system calls: `name(arg, arg) = result`, then ` ERRNO` and
  *     ` (note)` when written;
  *   - expressions: `...`, decimal or `0x` lowercase hex integers,
@@ -301,7 +304,8 @@ static void dump_prefix(enum direction dir, const struct encap_list *encaps,
 			const struct ip_info *ip, FILE *out)
 {
 	fputs(dir == DIR_INBOUND ? "<" : ">", out);
-	encap_list_dump(encaps, out);
+	if (encaps)	/* UDP lines carry none */
+		encap_list_dump(encaps, out);
 	if (src->has_addr || src->has_port || dst->has_addr || dst->has_port) {
 		fputc(' ', out);
 		dump_endpoint(src, out);
@@ -444,6 +448,12 @@ static void dump_icmp(const struct icmp_packet_spec *p, FILE *out)
 	}
 }
 
+static void dump_udp(const struct udp_packet_spec *p, FILE *out)
+{
+	dump_prefix(p->direction, NULL, &p->src, &p->dst, &p->ip, out);
+	fprintf(out, " udp (%" PRIu32 ")", p->payload_len);
+}
+
 static void dump_syscall(const struct syscall_spec *c, FILE *out)
 {
 	fprintf(out, "%s(", c->name ? c->name : "");
@@ -466,6 +476,9 @@ static void dump_event(const struct event *ev, FILE *out)
 		break;
 	case EVENT_ICMP:
 		dump_icmp(&ev->u.icmp, out);
+		break;
+	case EVENT_UDP:
+		dump_udp(&ev->u.udp, out);
 		break;
 	case EVENT_SYSCALL:
 		dump_syscall(&ev->u.syscall, out);

@@ -1161,6 +1161,57 @@ static void event_free(struct event *ev)
 	}
 }
 
+/* ---- UDP packets (begin) ---- */
+
+/* One UDP line's event.  Takes prefix and ports (cleared on every
+ * path).  ECN is refused as packetdrill refuses it: the codepoint
+ * belongs to TCP's congestion control, not to a datagram.
+ */
+static struct event *udp_event(struct gram_ctx *ctx, struct gram_prefix *prefix,
+			       const YYLTYPE *udp_loc, struct gram_prefix *ports,
+			       const YYLTYPE *ports_loc, struct gram_num len,
+			       const YYLTYPE *len_loc)
+{
+	bool has_ports = ports->src.has_port || ports->dst.has_port;
+	struct event *ev = NULL;
+	struct udp_packet_spec *p;
+
+	if (prefix->ip.ecn != ECN_UNSPECIFIED)
+		gram_error(ctx, udp_loc, "ECN can only be used with TCP packets");
+	if (len.too_big || len.value < 0 || len.value > UINT16_MAX)
+		gram_error(ctx, len_loc, "UDP payload length %.*s is out of "
+			   "range (0 to 65535)",
+			   (int)(len_loc->end - len_loc->start),
+			   ctx->text + len_loc->start);
+	if (prefix->encaps.count > 0) {
+		YYLTYPE at = { .first_line = prefix->encaps.items[0].loc.line,
+			       .first_column = prefix->encaps.items[0].loc.column };
+
+		gram_error(ctx, &at, "encapsulation layers on UDP lines are "
+			   "not supported yet (TCP and ICMP lines take them)");
+	} else if (has_ports && (prefix->src.has_addr || prefix->src.has_port ||
+				 prefix->dst.has_addr || prefix->dst.has_port))
+		gram_error(ctx, ports_loc, "the ports are already given before "
+			   "'udp'");
+	else
+		ev = event_new(ctx, EVENT_UDP);
+	if (!ev) {
+		prefix_clear(prefix);
+		prefix_clear(ports);
+		return NULL;
+	}
+	p = &ev->u.udp;
+	p->direction = prefix->direction;
+	p->src = has_ports ? ports->src : prefix->src;
+	p->dst = has_ports ? ports->dst : prefix->dst;
+	p->ip = prefix->ip;
+	p->payload_len = (uint32_t)(len.value & 0xffff);
+	p->udp_loc = src(udp_loc);
+	return ev;
+}
+
+/* ---- UDP packets (end) ---- */
+
 /* ---- script items ---- */
 
 static void add_option(struct gram_ctx *ctx, const YYLTYPE *loc)
@@ -1327,13 +1378,14 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %token ENC_IPV4 "'ipv4'" ENC_IPV6 "'ipv6'" GRE "'gre'" MPLS "'mpls'"
 %token PSP "'psp'" ENCAP "'encap'"
 %token V6ADDR "bare IPv6 address"
+%token UDP "'udp'"
 
 %type <str> word flags cookie errno_name note icmp_code
 %type <expr> expr operand strings call
 %type <list> expr_list args
 %type <field> field
 %type <fields> field_list
-%type <event> event action packet icmp syscall
+%type <event> event action packet icmp syscall udp
 %type <when> time_spec
 %type <usecs> time
 %type <direction> direction
@@ -1356,6 +1408,7 @@ static void add_event(struct gram_ctx *ctx, struct event *ev)
 %type <mpls> mpls_stack
 %type <mpls_entry> mpls_entry
 %type <num> encap_num
+%type <prefix> udp_ports
 
 %destructor { free($$); } <str>
 %destructor { expr_free($$); } <expr>
@@ -1459,6 +1512,7 @@ time
 action
 	: packet
 	| icmp
+	| udp
 	| syscall
 	| COMMAND {
 		$$ = event_new(ctx, EVENT_COMMAND);
@@ -1805,19 +1859,44 @@ opt_echoed
 	| '[' seq ']' {
 		$$ = (struct gram_echoed){ .form = ICMP_ECHOED_TCP, .seq = $2 };
 	}
+	| '[' UDP '(' INTEGER ')' ']' {
+		$$ = (struct gram_echoed){ .form = ICMP_ECHOED_UDP };
+		$$.seq.len = check_u32(ctx, $4, &@4, "payload length");
+	}
 	| '[' WORD '(' INTEGER ')' ']' {
 		size_t n = @2.end - @2.start;
 		const char *w = ctx->text + @2.start;
 
-		$$ = (struct gram_echoed){ .form = ICMP_ECHOED_UDP };
-		if (n == 3 && !memcmp(w, "raw", 3))
-			$$.form = ICMP_ECHOED_RAW;
-		else if (n != 3 || memcmp(w, "udp", 3))
+		/* `udp` is a keyword of its own (the rule above). */
+		$$ = (struct gram_echoed){ .form = ICMP_ECHOED_RAW };
+		if (n != 3 || memcmp(w, "raw", 3))
 			gram_error(ctx, &@2, "expected 'udp' or 'raw' here, "
 				   "not '%.*s'", (int)n, w);
 		$$.seq.len = check_u32(ctx, $4, &@4, "payload length");
 	}
 	;
+
+/* ---- UDP packets (begin) ---- */
+
+/* packetdrill's `udp [SRC>DST] (LEN)`; the endpoints may also come
+ * before `udp`, as on TCP lines, but not both.
+ */
+udp
+	: prefix UDP udp_ports '(' INTEGER ')' {
+		$$ = udp_event(ctx, &$1, &@2, &$3, &@3, $5, &@5);
+	}
+	;
+
+udp_ports
+	: %empty		{ $$ = (struct gram_prefix){ 0 }; }
+	| INTEGER '>' INTEGER {
+		$$ = (struct gram_prefix){
+			.src = endpoint_port(ctx, $1, &@1),
+			.dst = endpoint_port(ctx, $3, &@3) };
+	}
+	;
+
+/* ---- UDP packets (end) ---- */
 
 /* ---- system calls ---- */
 
@@ -1989,6 +2068,7 @@ word
 	| MPLS			{ $$ = tok_text(ctx, &@1); }
 	| PSP			{ $$ = tok_text(ctx, &@1); }
 	| ENCAP			{ $$ = tok_text(ctx, &@1); }
+	| UDP			{ $$ = tok_text(ctx, &@1); }
 	;
 
 
@@ -2188,6 +2268,7 @@ static bool is_keyword(yysymbol_kind_t sym)
 	case YYSYMBOL_MTU: case YYSYMBOL_ID:
 	case YYSYMBOL_ENC_IPV4: case YYSYMBOL_ENC_IPV6: case YYSYMBOL_GRE:
 	case YYSYMBOL_MPLS: case YYSYMBOL_PSP: case YYSYMBOL_ENCAP:
+	case YYSYMBOL_UDP:
 		return true;
 	default:
 		return false;

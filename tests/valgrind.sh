@@ -14,7 +14,8 @@ trap 'rm -rf "$log" "$suite"' EXIT
 cp tests/suite/flaky.pkt "$suite/"
 for script in testcases/handshake/active-open.pkt \
 	testcases/close/remote-fin-first.pkt tests/negative/wrong-ack.pkt \
-	tests/negative/two-syntax-errors.pkt tests/negative/unknown-syscall.pkt; do
+	tests/negative/two-syntax-errors.pkt tests/negative/unknown-syscall.pkt \
+	testcases/udp/tcp-udp-same-port.pkt tests/negative/udp-stray.pkt; do
 	# Valgrind slows the runner tenfold: timing is not what is tested.
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		--error-exitcode=99 --log-file="$log" \

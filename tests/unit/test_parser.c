@@ -503,6 +503,64 @@ static void test_icmp_fields(void)
 	result_free(&r);
 }
 
+/* UDP lines: both ways of writing ports land in the same fields, and
+ * the `udp` keyword stays an ordinary word in expressions.
+ */
+static void test_udp_fields(void)
+{
+	struct result r = parse_str(
+		"0 < udp (1000)\n"
+		"+0 > [tos 0x10, ttl 3] udp 5000>6000 (20)\n"
+		"+0 < 7>8 udp (0)\n"
+		"+0 f(udp) = 0\n");
+	const struct event *e;
+
+	tap_ok(r.rc == 0 && r.diag_count == 0, "udp lines parse");
+	if ((e = event_at(&r, 0))) {
+		const struct udp_packet_spec *p = &e->u.udp;
+
+		tap_is_int(e->kind, EVENT_UDP, "a UDP packet line");
+		tap_is_int(p->direction, DIR_INBOUND, "inbound");
+		tap_is_int(p->payload_len, 1000, "payload length");
+		tap_ok(!p->src.has_port && !p->dst.has_port, "no ports written");
+		tap_is_int(p->udp_loc.column, 5, "udp keyword column");
+	}
+	if ((e = event_at(&r, 1))) {
+		const struct udp_packet_spec *p = &e->u.udp;
+
+		tap_is_int(p->direction, DIR_OUTBOUND, "outbound");
+		tap_ok(p->src.has_port && p->src.port == 5000 &&
+		       p->dst.has_port && p->dst.port == 6000,
+		       "ports after udp: 5000>6000");
+		tap_ok(p->ip.has_tos && p->ip.tos == 0x10 && p->ip.has_ttl &&
+		       p->ip.ttl == 3 && p->ip.ecn == ECN_UNSPECIFIED,
+		       "ip_info tos and ttl");
+		tap_is_int(p->payload_len, 20, "its length");
+	}
+	if ((e = event_at(&r, 2)))
+		tap_ok(e->u.udp.src.port == 7 && e->u.udp.dst.port == 8,
+		       "endpoints before udp give the ports too");
+	if ((e = event_at(&r, 3)))
+		tap_ok(e->kind == EVENT_SYSCALL && e->u.syscall.args.count == 1 &&
+		       e->u.syscall.args.items[0]->kind == EXPR_WORD,
+		       "udp is a plain word in a call's arguments");
+	result_free(&r);
+
+	r = parse_str("0 < [ect0] udp (1)\n");
+	tap_ok(r.rc == -1 && strstr(r.diags, "t.pkt:1:12: error: ECN can only "
+				    "be used with TCP packets"),
+	       "ECN on a UDP line is refused at the udp keyword");
+	result_free(&r);
+	r = parse_str("0 < udp (65536)\n");
+	tap_ok(r.rc == -1 && strstr(r.diags, "t.pkt:1:10: error: UDP payload "
+				    "length 65536 is out of range"),
+	       "a UDP length over 16 bits is refused at the number");
+	result_free(&r);
+	r = parse_str("0 < udp (65535)\n");
+	tap_ok(r.rc == 0, "65535 fits");
+	result_free(&r);
+}
+
 static void test_syscall_fields(void)
 {
 	struct result r = parse_str(
@@ -889,6 +947,7 @@ int main(void)
 	test_times();
 	test_packet_fields();
 	test_icmp_fields();
+	test_udp_fields();
 	test_syscall_fields();
 	test_expressions();
 	test_script_parts();
