@@ -10,6 +10,7 @@
  * (RFC 3032): label 20 bits, traffic class 3, bottom of stack 1, TTL 8.
  */
 #include "config.h"
+#include "wire.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -122,28 +123,6 @@ int encap_script_runnable(const struct script *script, struct error *err)
 
 /* ---- building ---- */
 
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
 static uint8_t ip_proto_for(enum encap_kind kind)
 {
 	switch (kind) {
@@ -240,51 +219,51 @@ static int write_layer(const struct encap_layer *l, enum encap_kind next,
 		memset(h, 0, hlen);
 		h[0] = 0x45;
 		h[1] = outer_tos(ip);
-		put16(h + 2, (uint32_t)(hlen + len));
+		wire_put16(h + 2, (uint32_t)(hlen + len));
 		h[8] = ip->has_ttl ? ip->ttl : 64;
 		h[9] = ip_proto_for(next);
 		memcpy(h + 12, &src.u.v4, 4);
 		memcpy(h + 16, &dst.u.v4, 4);
-		put16(h + 10, checksum_fold(checksum_add(0, h, hlen)));
+		wire_put16(h + 10, checksum_fold(checksum_add(0, h, hlen)));
 		return 0;
 	case ENCAP_IPV6:
 		if (addresses(l, &src, &dst, err) < 0)
 			return -1;
 		if (len > IPV6_PAYLOAD_MAX)
 			return error_set(err, "outer ipv6 payload too long");
-		put32(h, 6u << 28 | (uint32_t)outer_tos(ip) << 20 |
+		wire_put32(h, 6u << 28 | (uint32_t)outer_tos(ip) << 20 |
 			 (ip->has_flow_label ? ip->flow_label : 0));
-		put16(h + 4, (uint32_t)len);
+		wire_put16(h + 4, (uint32_t)len);
 		h[6] = ip_proto_for(next);
 		h[7] = ip->has_ttl ? ip->ttl : 64;
 		memcpy(h + 8, &src.u.v6, 16);
 		memcpy(h + 24, &dst.u.v6, 16);
 		return 0;
 	case ENCAP_GRE:
-		put16(h, l->u.gre.flags);
-		put16(h + 2, gre_type_for(next));
+		wire_put16(h, l->u.gre.flags);
+		wire_put16(h + 2, gre_type_for(next));
 		p = h + GRE_BASE_LEN;
 		if (l->u.gre.flags & GRE_FLAG_CHECKSUM) {
-			put16(p, 0);
-			put16(p + 2, l->u.gre.off);
+			wire_put16(p, 0);
+			wire_put16(p + 2, l->u.gre.off);
 			p += 4;
 		}
 		if (l->u.gre.flags & GRE_FLAG_KEY) {
-			put32(p, l->u.gre.key);
+			wire_put32(p, l->u.gre.key);
 			p += 4;
 		}
 		if (l->u.gre.flags & GRE_FLAG_SEQ)
-			put32(p, l->u.gre.seq);
+			wire_put32(p, l->u.gre.seq);
 		/* RFC 2784: over the GRE header and its payload. */
 		if (l->u.gre.flags & GRE_FLAG_CHECKSUM)
-			put16(h + GRE_BASE_LEN,
+			wire_put16(h + GRE_BASE_LEN,
 			      checksum_fold(checksum_add(0, h, hlen + len)));
 		return 0;
 	case ENCAP_MPLS:
 		for (int i = 0; i < l->u.mpls.count; i++) {
 			const struct mpls_entry *e = &l->u.mpls.entries[i];
 
-			put32(h + i * MPLS_ENTRY_LEN,
+			wire_put32(h + i * MPLS_ENTRY_LEN,
 			      e->label << 12 | (uint32_t)e->tc << 9 |
 			      (uint32_t)e->bottom << 8 | e->ttl);
 		}
@@ -429,11 +408,11 @@ static int match_ip(const struct encap_layer *l, enum encap_kind next,
 			      false);
 	if (v6) {
 		*hlen = IPV6_HEADER_LEN;
-		*end = *hlen + get16(buf + 4);
+		*end = *hlen + wire_get16(buf + 4);
 		proto = buf[6];
 	} else {
 		*hlen = (size_t)(buf[0] & 0x0f) * 4;
-		*end = get16(buf + 2);
+		*end = wire_get16(buf + 2);
 		proto = buf[9];
 		if (*hlen < IPV4_HEADER_MIN || *hlen > len)
 			return error_set(diff, "%s: bad header length %zu",
@@ -454,8 +433,8 @@ static int match_ip(const struct encap_layer *l, enum encap_kind next,
 		return 1;
 	if (v6)
 		return match_ip_info(diff, label, &l->u.ip.info,
-				     (uint8_t)(get32(buf) >> 20),
-				     buf[7], get32(buf) & 0xfffff);
+				     (uint8_t)(wire_get32(buf) >> 20),
+				     buf[7], wire_get32(buf) & 0xfffff);
 	return match_ip_info(diff, label, &l->u.ip.info, buf[1], buf[8], 0);
 }
 
@@ -470,13 +449,13 @@ static int match_gre(const struct encap_layer *l, enum encap_kind next,
 	*hlen = (size_t)layer_len(l);
 	if (len < GRE_BASE_LEN)
 		return error_set(diff, "%s: truncated header", label), 1;
-	if (get16(buf) != g->flags)
-		return differ(diff, label, "flags", g->flags, get16(buf), true);
+	if (wire_get16(buf) != g->flags)
+		return differ(diff, label, "flags", g->flags, wire_get16(buf), true);
 	if (len >= *hlen)
 		next = carried(next, own, buf + *hlen, len - *hlen);
-	if (get16(buf + 2) != gre_type_for(next))
+	if (wire_get16(buf + 2) != gre_type_for(next))
 		return differ(diff, label, "protocol type", gre_type_for(next),
-			      get16(buf + 2), true);
+			      wire_get16(buf + 2), true);
 	if (len < *hlen)
 		return error_set(diff, "%s: truncated header (%zu of %zu "
 				 "bytes)", label, len, *hlen), 1;
@@ -484,19 +463,19 @@ static int match_gre(const struct encap_layer *l, enum encap_kind next,
 		if (checksum_fold(checksum_add(0, buf, len)) != 0)
 			return error_set(diff, "%s checksum is wrong", label),
 			       1;
-		if (get16(p + 2) != g->off)
+		if (wire_get16(p + 2) != g->off)
 			return differ(diff, label, "off", g->off,
-				      get16(p + 2), false);
+				      wire_get16(p + 2), false);
 		p += 4;
 	}
 	if (g->flags & GRE_FLAG_KEY) {
-		if (get32(p) != g->key)
-			return differ(diff, label, "key", g->key, get32(p),
+		if (wire_get32(p) != g->key)
+			return differ(diff, label, "key", g->key, wire_get32(p),
 				      true);
 		p += 4;
 	}
-	if ((g->flags & GRE_FLAG_SEQ) && get32(p) != g->seq)
-		return differ(diff, label, "seq", g->seq, get32(p), false);
+	if ((g->flags & GRE_FLAG_SEQ) && wire_get32(p) != g->seq)
+		return differ(diff, label, "seq", g->seq, wire_get32(p), false);
 	return 0;
 }
 
@@ -512,7 +491,7 @@ static int match_mpls(const struct encap_layer *l, const char *label,
 				 "bytes)", label, len, *hlen), 1;
 	for (int i = 0; i < l->u.mpls.count; i++) {
 		const struct mpls_entry *e = &l->u.mpls.entries[i];
-		uint32_t w = get32(buf + i * MPLS_ENTRY_LEN);
+		uint32_t w = wire_get32(buf + i * MPLS_ENTRY_LEN);
 
 		snprintf(entry, sizeof(entry), "%s entry %d", label, i + 1);
 		if (w >> 12 != e->label)

@@ -1,6 +1,7 @@
 # engine/packet.mk - the packet codec: libnet builder, parser, TCP options.
 ENGINE_SOURCES += engine/packet.h engine/packet_build.c engine/packet_parse.c \
-	engine/tcp_options.c engine/checksum.c engine/encap.h engine/encap.c
+	engine/tcp_options.c engine/checksum.c engine/encap.h engine/encap.c \
+	engine/wire.h
 check_PROGRAMS += tests/unit/test_packet tests/unit/test_packet_san
 TESTS += tests/unit/test_packet tests/unit/test_packet_san
 tests_unit_test_packet_SOURCES = tests/unit/test_packet.c tests/unit/tap.h

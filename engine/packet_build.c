@@ -16,6 +16,7 @@
  * after coalescing, see fix_ipv6_first_word() and set_ae_flag().
  */
 #include "config.h"
+#include "wire.h"
 
 /* libnet-config --defines passes -D_BSD_SOURCE, which glibc 2.36 answers
  * with a deprecation #warning, an error under -Werror; defining the
@@ -275,18 +276,6 @@ int packet_builder_build(struct packet_builder *builder,
 	return 0;
 }
 
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
-
 /* The quoted datagram: its IP header, then the first 8 bytes of TCP,
  * or the whole 8-byte UDP header when q->protocol is UDP (checksum 0:
  * the stack matches the socket by addresses and ports alone).
@@ -301,27 +290,27 @@ static size_t write_quoted(const struct tcp_segment *q, uint8_t *p)
 	memset(p, 0, ip_len + 8);
 	if (q->ip_version == 4) {
 		p[0] = 0x45;
-		put16(p + 2, (uint32_t)(ip_len + l4_len));
-		put16(p + 6, IPV4_DF);
+		wire_put16(p + 2, (uint32_t)(ip_len + l4_len));
+		wire_put16(p + 6, IPV4_DF);
 		p[8] = q->ttl;
 		p[9] = protocol;
 		memcpy(p + 12, &q->src.u.v4, 4);
 		memcpy(p + 16, &q->dst.u.v4, 4);
-		put16(p + 10, checksum_fold(checksum_add(0, p, ip_len)));
+		wire_put16(p + 10, checksum_fold(checksum_add(0, p, ip_len)));
 	} else {
 		p[0] = 0x60;
-		put16(p + 4, (uint32_t)l4_len);
+		wire_put16(p + 4, (uint32_t)l4_len);
 		p[6] = protocol;
 		p[7] = q->ttl;
 		memcpy(p + 8, q->src.u.v6.s6_addr, 16);
 		memcpy(p + 24, q->dst.u.v6.s6_addr, 16);
 	}
-	put16(p + ip_len, q->src_port);
-	put16(p + ip_len + 2, q->dst_port);
+	wire_put16(p + ip_len, q->src_port);
+	wire_put16(p + ip_len + 2, q->dst_port);
 	if (udp)
-		put16(p + ip_len + 4, (uint32_t)l4_len);
+		wire_put16(p + ip_len + 4, (uint32_t)l4_len);
 	else
-		put32(p + ip_len + 4, q->seq);
+		wire_put32(p + ip_len + 4, q->seq);
 	return ip_len + 8;
 }
 
@@ -357,14 +346,14 @@ int packet_builder_build_icmp(struct packet_builder *builder,
 
 	icmp[0] = msg->type;
 	icmp[1] = msg->code;
-	put16(icmp + 2, 0);
-	put32(icmp + 4, msg->info);
+	wire_put16(icmp + 2, 0);
+	wire_put32(icmp + 4, msg->info);
 	memset(icmp + 8 + write_quoted(&msg->quoted, icmp + 8), 0,
 	       msg->quoted.payload_len);
 	if (msg->ip_version == 4)
-		put16(icmp + 2, checksum_fold(checksum_add(0, icmp, icmp_len)));
+		wire_put16(icmp + 2, checksum_fold(checksum_add(0, icmp, icmp_len)));
 	else
-		put16(icmp + 2, upper_checksum(&msg->src, &msg->dst,
+		wire_put16(icmp + 2, upper_checksum(&msg->src, &msg->dst,
 					       IPPROTO_ICMPV6, icmp, icmp_len));
 
 	libnet_clear_packet(builder->ln);

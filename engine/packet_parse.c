@@ -8,6 +8,7 @@
  * much, because that message may be the test's verdict.
  */
 #include "config.h"
+#include "wire.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -31,17 +32,6 @@ struct l4_view {
 	uint8_t protocol;
 };
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 static int parse_ipv4(const uint8_t *buf, size_t len, struct tcp_segment *seg,
 		      struct l4_view *l4, struct error *err)
 {
@@ -59,7 +49,7 @@ static int parse_ipv4(const uint8_t *buf, size_t len, struct tcp_segment *seg,
 		return error_set(err,
 				 "truncated IPv4 header: %zu of %zu bytes (IHL %zu)",
 				 len, hlen, hlen / 4);
-	total = get16(buf + 2);
+	total = wire_get16(buf + 2);
 	if (total < hlen)
 		return error_set(err,
 				 "IPv4 total length %zu is below the header length %zu",
@@ -71,8 +61,8 @@ static int parse_ipv4(const uint8_t *buf, size_t len, struct tcp_segment *seg,
 
 	seg->ip_version = 4;
 	seg->tos = buf[1];
-	seg->ip_id = get16(buf + 4);
-	frag = get16(buf + 6);
+	seg->ip_id = wire_get16(buf + 4);
+	frag = wire_get16(buf + 6);
 	seg->dont_fragment = frag & 0x4000;
 	seg->ttl = buf[8];
 	seg->protocol = buf[9];
@@ -109,7 +99,7 @@ static int skip_ipv6_extension(const uint8_t *buf, size_t end, size_t *off,
 				 *next, *off, have);
 	if (*next == PROTO_FRAGMENT) {
 		need = 8;
-		frag = get16(buf + *off + 2);
+		frag = wire_get16(buf + *off + 2);
 		/* Only an atomic fragment (RFC 6946) holds a whole segment. */
 		if ((frag & 0xfff9) && buf[*off] == PROTO_TCP)
 			return error_set(err,
@@ -144,13 +134,13 @@ static int parse_ipv6(const uint8_t *buf, size_t len, struct tcp_segment *seg,
 	if (len < IPV6_HEADER_LEN)
 		return error_set(err, "truncated IPv6 header: %zu of %d bytes",
 				 len, IPV6_HEADER_LEN);
-	plen = get16(buf + 4);
+	plen = wire_get16(buf + 4);
 	if (IPV6_HEADER_LEN + plen > len)
 		return error_set(err,
 				 "IPv6 payload length %zu exceeds the %zu bytes read after the header",
 				 plen, len - IPV6_HEADER_LEN);
 
-	word = get32(buf);
+	word = wire_get32(buf);
 	seg->ip_version = 6;
 	seg->tos = (uint8_t)(word >> 20);
 	seg->flow_label = word & 0xfffff;
@@ -192,13 +182,13 @@ static int parse_tcp(const struct l4_view *l4, struct tcp_segment *seg,
 				 "TCP data offset %zu (%zu bytes) exceeds the %zu-byte segment",
 				 hlen / 4, hlen, l4->len);
 
-	seg->src_port = get16(tcp);
-	seg->dst_port = get16(tcp + 2);
-	seg->seq = get32(tcp + 4);
-	seg->ack = get32(tcp + 8);
+	seg->src_port = wire_get16(tcp);
+	seg->dst_port = wire_get16(tcp + 2);
+	seg->seq = wire_get32(tcp + 4);
+	seg->ack = wire_get32(tcp + 8);
 	seg->flags = (uint16_t)((tcp[12] & 0x01) << 8 | tcp[13]);
-	seg->window = get16(tcp + 14);
-	seg->urg_ptr = get16(tcp + 18);
+	seg->window = wire_get16(tcp + 14);
+	seg->urg_ptr = wire_get16(tcp + 18);
 	seg->options_len = (uint8_t)(hlen - TCP_HEADER_MIN);
 	memcpy(seg->options, tcp + TCP_HEADER_MIN, seg->options_len);
 	seg->payload = tcp + hlen;

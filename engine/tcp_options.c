@@ -7,6 +7,7 @@
  * not know are kept as opaque bytes so that they can still be compared.
  */
 #include "config.h"
+#include "wire.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,31 +53,6 @@ static const char *option_label(uint8_t kind, char *buf, size_t size)
 		return name;
 	snprintf(buf, size, "kind %u", kind);
 	return buf;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
 }
 
 /* The wire length of item, or -1 with err if it cannot be encoded. */
@@ -126,7 +102,7 @@ static void put_body(const struct tcp_opt_item *item, uint8_t *p)
 
 	switch (item->kind) {
 	case TCPOPT_KIND_MSS:
-		put16(p, item->u.mss);
+		wire_put16(p, item->u.mss);
 		break;
 	case TCPOPT_KIND_WSCALE:
 		p[0] = item->u.wscale;
@@ -134,17 +110,17 @@ static void put_body(const struct tcp_opt_item *item, uint8_t *p)
 	case TCPOPT_KIND_SACK_PERMITTED:
 		break;
 	case TCPOPT_KIND_TIMESTAMP:
-		put32(p, item->u.ts.val);
-		put32(p + 4, item->u.ts.ecr);
+		wire_put32(p, item->u.ts.val);
+		wire_put32(p + 4, item->u.ts.ecr);
 		break;
 	case TCPOPT_KIND_SACK:
 		for (i = 0; i < item->u.sack.count; i++) {
-			put32(p + 8 * i, item->u.sack.blocks[i].left);
-			put32(p + 8 * i + 4, item->u.sack.blocks[i].right);
+			wire_put32(p + 8 * i, item->u.sack.blocks[i].left);
+			wire_put32(p + 8 * i + 4, item->u.sack.blocks[i].right);
 		}
 		break;
 	case TCPOPT_KIND_EXP:
-		put16(p, item->u.data.magic);
+		wire_put16(p, item->u.data.magic);
 		memcpy(p + 2, item->u.data.bytes, item->u.data.len);
 		break;
 	default:
@@ -236,7 +212,7 @@ static void get_body(struct tcp_opt_item *item, const uint8_t *p, int n)
 
 	switch (item->kind) {
 	case TCPOPT_KIND_MSS:
-		item->u.mss = get16(p + 2);
+		item->u.mss = wire_get16(p + 2);
 		break;
 	case TCPOPT_KIND_WSCALE:
 		item->u.wscale = p[2];
@@ -244,18 +220,18 @@ static void get_body(struct tcp_opt_item *item, const uint8_t *p, int n)
 	case TCPOPT_KIND_SACK_PERMITTED:
 		break;
 	case TCPOPT_KIND_TIMESTAMP:
-		item->u.ts.val = get32(p + 2);
-		item->u.ts.ecr = get32(p + 6);
+		item->u.ts.val = wire_get32(p + 2);
+		item->u.ts.ecr = wire_get32(p + 6);
 		break;
 	case TCPOPT_KIND_SACK:
 		item->u.sack.count = (n - 2) / 8;
 		for (i = 0; i < item->u.sack.count; i++) {
-			item->u.sack.blocks[i].left = get32(p + 2 + 8 * i);
-			item->u.sack.blocks[i].right = get32(p + 6 + 8 * i);
+			item->u.sack.blocks[i].left = wire_get32(p + 2 + 8 * i);
+			item->u.sack.blocks[i].right = wire_get32(p + 6 + 8 * i);
 		}
 		break;
 	case TCPOPT_KIND_EXP:
-		item->u.data.magic = get16(p + 2);
+		item->u.data.magic = wire_get16(p + 2);
 		item->u.data.len = (uint8_t)(n - 4);
 		memcpy(item->u.data.bytes, p + 4, (size_t)(n - 4));
 		break;

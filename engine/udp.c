@@ -5,6 +5,7 @@
  * this file only knows the 8-byte UDP header and the line's meaning.
  */
 #include "config.h"
+#include "wire.h"
 
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -41,11 +42,6 @@ void udp_flow_learn(struct udp_flow *flow, const struct udp_datagram *d)
 	flow->local_learned = true;
 }
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 int udp_parse(const uint8_t *buf, size_t len, struct udp_datagram *d,
 	      struct error *err)
 {
@@ -70,9 +66,9 @@ int udp_parse(const uint8_t *buf, size_t len, struct udp_datagram *d,
 	d->tos = ip.tos;
 	d->ttl = ip.ttl;
 	d->flow_label = ip.flow_label;
-	d->src_port = get16(udp);
-	d->dst_port = get16(udp + 2);
-	d->length = get16(udp + 4);
+	d->src_port = wire_get16(udp);
+	d->dst_port = wire_get16(udp + 2);
+	d->length = wire_get16(udp + 4);
 	if (d->length != udp_len)
 		return error_set(err, "UDP length field %u disagrees with the "
 				 "%zu bytes the IP header gives it",
@@ -81,7 +77,7 @@ int udp_parse(const uint8_t *buf, size_t len, struct udp_datagram *d,
 	/* Zero means "not computed", which only IPv4 allows (RFC 768,
 	 * RFC 8200 8.1).
 	 */
-	if (get16(udp + 6) == 0)
+	if (wire_get16(udp + 6) == 0)
 		d->checksum_ok = d->ip_version == 4;
 	else
 		d->checksum_ok = upper_checksum(&d->src, &d->dst, IPPROTO_UDP,
