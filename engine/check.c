@@ -46,8 +46,14 @@ static int check_packet(const struct event *e, struct diag_list *diags)
 {
 	const struct tcp_packet_spec *spec = &e->u.packet;
 	struct tcp_view view;
+	struct src_loc where;
 	struct error err;
 
+	/* Before building the view, which would locate it at the flags. */
+	if (tcp_view_check_inbound_options(spec, &where, &err) < 0) {
+		diag_add(diags, where, "%s", err.text);
+		return -1;
+	}
 	if (tcp_view_from_spec(spec, &view, &err) < 0) {
 		diag_add(diags, spec->flags_loc, "%s", strip_location(err.text));
 		return -1;

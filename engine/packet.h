@@ -191,6 +191,11 @@ struct tcp_opt_item {
 	uint8_t kind;
 	uint8_t length;		/* wire length incl. kind+len; 1 for EOL/NOP.
 				 * Set by decode; encode computes it. */
+	/* Expected items only (`wscale *`): the option must be present but
+	 * its value is not compared.  Decode leaves it false; encode refuses
+	 * it, since there is no value to put on the wire.
+	 */
+	bool any_value;
 	union {
 		uint16_t mss;
 		uint8_t wscale;

@@ -66,6 +66,9 @@ static int item_length(const struct tcp_opt_item *item, int index,
 	case TCPOPT_KIND_MSS:
 		return 4;
 	case TCPOPT_KIND_WSCALE:
+		if (item->any_value)
+			return error_set(err, "TCP option %d: wscale * has no "
+					 "shift count to send", index);
 		return 3;
 	case TCPOPT_KIND_SACK_PERMITTED:
 		return 2;

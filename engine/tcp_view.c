@@ -102,6 +102,7 @@ static int option_from_spec(const struct tcp_option *opt,
 		item->kind = TCPOPT_KIND_WSCALE;
 		item->length = 3;
 		item->u.wscale = (uint8_t)opt->value;
+		item->any_value = opt->any_value;
 		if (opt->value > 0xff)
 			return error_set(err, "%d:%d: wscale %u does not fit in 8 bits",
 					 opt->loc.line, opt->loc.column, opt->value);
@@ -173,9 +174,29 @@ static int option_from_spec(const struct tcp_option *opt,
 			 opt->loc.line, opt->loc.column);
 }
 
+int tcp_view_check_inbound_options(const struct tcp_packet_spec *spec,
+				   struct src_loc *where, struct error *err)
+{
+	if (spec->direction != DIR_INBOUND ||
+	    spec->options_form != TCP_OPTIONS_LIST)
+		return 0;
+	for (int i = 0; i < spec->option_count; i++) {
+		const struct tcp_option *opt = &spec->options[i];
+
+		if (opt->kind == OPT_WSCALE && opt->any_value) {
+			*where = opt->loc;
+			return error_set(err, "wscale * only on outbound lines: "
+					 "an injected option needs a value");
+		}
+	}
+	return 0;
+}
+
 int tcp_view_from_spec(const struct tcp_packet_spec *spec,
 		       struct tcp_view *view, struct error *err)
 {
+	struct src_loc where;
+	struct error why;
 	char bad = 0;
 
 	memset(view, 0, sizeof(*view));
@@ -203,6 +224,12 @@ int tcp_view_from_spec(const struct tcp_packet_spec *spec,
 	if (spec->option_count > TCP_VIEW_MAX_OPTIONS)
 		return error_set(err, "%d:%d: too many TCP options",
 				 spec->flags_loc.line, spec->flags_loc.column);
+	/* script_check() reports this first, at the option; here too so
+	 * no caller can build an inbound segment from a value-less option.
+	 */
+	if (tcp_view_check_inbound_options(spec, &where, &why) < 0)
+		return error_set(err, "%d:%d: %s", where.line, where.column,
+				 why.text);
 	for (int i = 0; i < spec->option_count; i++)
 		if (option_from_spec(&spec->options[i], &view->options[i], err) < 0)
 			return -1;
@@ -301,7 +328,10 @@ void tcp_option_format(const struct tcp_opt_item *item, char *buf, size_t size)
 		snprintf(buf, size, "mss %u", item->u.mss);
 		return;
 	case TCPOPT_KIND_WSCALE:
-		snprintf(buf, size, "wscale %u", item->u.wscale);
+		if (item->any_value)
+			snprintf(buf, size, "wscale *");
+		else
+			snprintf(buf, size, "wscale %u", item->u.wscale);
 		return;
 	case TCPOPT_KIND_SACK_PERMITTED:
 		snprintf(buf, size, "sackOK");

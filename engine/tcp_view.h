@@ -61,6 +61,13 @@ struct tcp_view {
  */
 int tcp_flags_parse(const char *text, uint16_t *flags, char *bad);
 
+/* An inbound line's options must all carry values, since tcpcheck sends
+ * them: `wscale *` is refused.  0, or -1 with err and *where at the
+ * offending option.
+ */
+int tcp_view_check_inbound_options(const struct tcp_packet_spec *spec,
+				   struct src_loc *where, struct error *err);
+
 /* Build the view a script line describes.  Options are converted to wire
  * items (FO cookies from hex).  Returns 0 or -1 with err.
  */

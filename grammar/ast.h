@@ -223,6 +223,12 @@ struct tcp_option {
 	enum tcp_option_kind kind;
 	struct src_loc loc;
 	uint32_t value;		/* MSS, wscale */
+	/* `wscale *`: the option must be there, its shift count is not
+	 * checked (the kernel picks it from its receive buffer, which
+	 * depends on memory and sysctls).  Outbound lines only: an injected
+	 * option needs a value.
+	 */
+	bool any_value;
 	uint32_t ts_val;
 	uint32_t ts_ecr;
 	struct sack_block *sack_blocks;

@@ -18,7 +18,8 @@
  *     (`192.0.2.1:40001>192.168.0.1:8080`, `[fd3d::1]:80`, `40001>8080`),
  *     the ECN info (`[ect0]`), the flags, `start:end(len)`, then
  *     ` ack N`, ` win N`, ` urg N` when written, then ` <...>` or the
- *     options as `<mss 1000,sackOK,nop,wscale 7>` (comma, no space);
+ *     options as `<mss 1000,sackOK,nop,wscale 7>` (comma, no space;
+ *     `wscale *` when the shift count is not checked);
  *   - encapsulation layers right after `<`/`>`, each followed by ':'
  *     but `encap psp ...`: ` ipv4 [ect0] A > B:`, ` ipv6 A > B:` (bare
  *     address), ` gre:` or ` gre flags 0xb000, sum 0, off 0, key
@@ -353,7 +354,10 @@ static void dump_option(const struct tcp_option *opt, FILE *out)
 		fprintf(out, "mss %" PRIu32, opt->value);
 		break;
 	case OPT_WSCALE:
-		fprintf(out, "wscale %" PRIu32, opt->value);
+		if (opt->any_value)
+			fputs("wscale *", out);
+		else
+			fprintf(out, "wscale %" PRIu32, opt->value);
 		break;
 	case OPT_SACK_PERMITTED:
 		fputs("sackOK", out);

@@ -1725,6 +1725,10 @@ tcp_option
 		$$ = (struct tcp_option){ .kind = OPT_WSCALE, .loc = src(&@1),
 			.value = check_u32(ctx, $2, &@2, "wscale") };
 	}
+	| WSCALE '*' {
+		$$ = (struct tcp_option){ .kind = OPT_WSCALE, .loc = src(&@1),
+					  .any_value = true };
+	}
 	| SACKOK {
 		$$ = (struct tcp_option){ .kind = OPT_SACK_PERMITTED,
 					  .loc = src(&@1) };

@@ -180,6 +180,84 @@ static void test_options(void)
 		   "ecr difference");
 }
 
+/* `wscale *`: present with any shift count matches; absent still differs;
+ * a written count is still compared; reports print the star; an inbound
+ * line refuses it, since tcpcheck would have to send a value.
+ */
+static void test_wscale_any(void)
+{
+	struct tcp_packet_spec spec = spec_of("S.", 0, 0);
+	struct tcp_option opts[4];
+	struct tcp_segment seg = segment_of(TCP_SYN | TCP_ACK, 0, 0, 1);
+	static const uint8_t wire_sackok[] = { 2, 4, 0x05, 0xb4, 1, 4, 2, 1 };
+	struct tcp_view view;
+	struct error diffs, err;
+	char text[256];
+	size_t len;
+
+	memset(opts, 0, sizeof(opts));
+	opts[0].kind = OPT_MSS;
+	opts[0].value = 1460;
+	opts[1].kind = OPT_NOP;
+	opts[2].kind = OPT_WSCALE;
+	opts[2].any_value = true;
+	spec.options = opts;
+	spec.option_count = 3;
+	spec.options_form = TCP_OPTIONS_LIST;
+	for (uint8_t shift = 0; shift <= 14; shift += 7) {
+		const uint8_t wire[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, shift };
+
+		memcpy(seg.options, wire, sizeof(wire));
+		seg.options_len = sizeof(wire);
+		tap_is_int(compare(&spec, &seg, &diffs), 0,
+			   "wscale * matches wscale %u", shift);
+	}
+
+	opts[2].any_value = false;
+	opts[2].value = 7;
+	tap_is_int(compare(&spec, &seg, &diffs), 1,
+		   "wscale 7 still compares its count");
+	tap_is_str(diffs.text, "\n  wscale: expected 7, got 14",
+		   "... and reports it");
+	opts[2].any_value = true;
+	opts[2].value = 0;
+
+	/* A sackOK where the wscale should be, lists of one length. */
+	opts[3].kind = OPT_NOP;
+	spec.option_count = 4;
+	memcpy(seg.options, wire_sackok, sizeof(wire_sackok));
+	seg.options_len = sizeof(wire_sackok);
+	tap_is_int(compare(&spec, &seg, &diffs), 1,
+		   "wscale * does not match another kind");
+	tap_is_str(diffs.text, "\n  option 3: expected wscale *, got sackOK",
+		   "... and prints the star");
+	/* Shorter list: the wscale is missing altogether. */
+	spec.option_count = 3;
+	seg.options_len = 4;
+	tap_is_int(compare(&spec, &seg, &diffs), 1,
+		   "an absent wscale is a mismatch");
+	tap_is_str(diffs.text, "\n  options: expected <mss 1460,nop,"
+		   "wscale *>, got <mss 1460>\n"
+		   "  wscale: expected *, absent",
+		   "... named as absent");
+
+	tap_is_int(tcp_view_from_spec(&spec, &view, &err), 0,
+		   "an outbound wscale * builds a view");
+	tcp_view_format_options(&view, text, sizeof(text));
+	tap_is_str(text, "<mss 1460,nop,wscale *>", "the view prints the star");
+	tap_ok(tcp_options_encode(view.options, view.option_count,
+				  seg.options, sizeof(seg.options), &len,
+				  &err) < 0,
+	       "wscale * cannot be encoded");
+
+	spec.direction = DIR_INBOUND;
+	opts[2].loc = (struct src_loc){ .line = 4, .column = 30 };
+	tap_is_int(tcp_view_from_spec(&spec, &view, &err), -1,
+		   "an inbound wscale * is refused");
+	tap_is_str(err.text, "4:30: wscale * only on outbound lines: an "
+		   "injected option needs a value", "... at the option");
+}
+
 static void test_flags_and_ecn(void)
 {
 	uint16_t flags = 0;
@@ -373,6 +451,7 @@ int main(void)
 {
 	test_plain_fields();
 	test_options();
+	test_wscale_any();
 	test_flags_and_ecn();
 	test_format();
 	test_hex_options();

@@ -472,6 +472,45 @@ static void test_packet_fields(void)
 	result_free(&r);
 }
 
+/* `wscale *` (packetdrill's any-shift-count form): a flag on the option,
+ * no value, and a dump that writes the star back so a round trip keeps it.
+ */
+static void test_wscale_any(void)
+{
+	struct result r = parse_str(
+		"0 > S. 0:0(0) ack 1 <mss 1460,nop,wscale *>\n"
+		"+0 > S. 0:0(0) ack 1 <wscale 7>\n");
+	const struct event *e;
+
+	tap_ok(r.rc == 0, "wscale * parses");
+	if ((e = event_at(&r, 0))) {
+		const struct tcp_packet_spec *p = &e->u.packet;
+
+		tap_ok(p->option_count == 3 && p->options[2].kind == OPT_WSCALE &&
+		       p->options[2].any_value && p->options[2].value == 0,
+		       "wscale * is a wscale option with any value");
+		if (p->option_count == 3)
+			tap_is_int(p->options[2].loc.column, 35,
+				   "wscale * is located at its keyword");
+	}
+	if ((e = event_at(&r, 1)))
+		tap_ok(e->u.packet.option_count == 1 &&
+		       !e->u.packet.options[0].any_value &&
+		       e->u.packet.options[0].value == 7,
+		       "wscale 7 keeps its value");
+	if (r.rc == 0) {
+		char *dump = dump_script(r.script);
+
+		tap_is_str(dump, "0.000 > S. 0:0(0) ack 1 "
+			   "<mss 1460,nop,wscale *>\n"
+			   "+0.000 > S. 0:0(0) ack 1 <wscale 7>\n",
+			   "wscale * dumps as written");
+		check_round_trip("wscale-any", dump);
+		free(dump);
+	}
+	result_free(&r);
+}
+
 static void test_icmp_fields(void)
 {
 	struct result r = parse_str(
@@ -946,6 +985,7 @@ int main(void)
 		return 99;
 	test_times();
 	test_packet_fields();
+	test_wscale_any();
 	test_icmp_fields();
 	test_udp_fields();
 	test_syscall_fields();
