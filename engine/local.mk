@@ -12,7 +12,8 @@ ENGINE_SOURCES += engine/error.h engine/error.c engine/plan.h engine/plan.c \
 	engine/defines.h engine/defines.c \
 	engine/segment_merge.h engine/segment_merge.c \
 	engine/icmp.h engine/icmp.c \
-	engine/tick.h engine/tick.c
+	engine/tick.h engine/tick.c \
+	engine/wake_lead.h engine/wake_lead.c
 # What a failure report shows besides the failing line: the last packets
 # each way, and packets no line asked for.
 ENGINE_SOURCES += engine/history.h engine/history.c engine/stray.h \

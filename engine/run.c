@@ -49,6 +49,7 @@
 #include "tcp_view.h"
 #include "tick.h"
 #include "udp.h"
+#include "wake_lead.h"
 #include "worker.h"
 
 /* A call written without `...end` is expected to return at once; if it
@@ -56,14 +57,6 @@
  * keeps a loaded machine's scheduling delay from passing for blocking.
  */
 #define BLOCK_DETECT_GRACE_USECS 100000
-
-/* The last stretch before a deadline is spent polling, not asleep: a
- * sleeping thread's timer wakes it tens to hundreds of microseconds late,
- * more on a virtual machine (measured with bench/timing).
- */
-#ifndef SPIN_NS
-#define SPIN_NS 200000
-#endif
 
 /* What the runner does itself at a deadline (inject, call) is prepared
  * this long before it: the device is read, then only the clock until the
@@ -110,6 +103,10 @@ struct runner {
 	struct conn_table conns;
 	int64_t start_ns;
 	struct pending_call call;
+	/* The last stretch before a deadline is polled, not slept: how
+	 * long it is follows how late this run's sleeps have woken up.
+	 */
+	struct wake_lead wake;
 	bool have_last;
 	int64_t last_us;	/* scheduled time of the previous event */
 	bool last_was_inbound;
@@ -623,7 +620,8 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 	for (;;) {
 		struct pollfd fds[3];
 		struct timespec ts;
-		int64_t end_ns, left;
+		int64_t end_ns, left, lead;
+		int ready;
 
 		if (abort_requested()) {
 			*outcome = interrupted(r);
@@ -651,17 +649,22 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 					  .events = POLLIN };
 		fds[2] = (struct pollfd){ .fd = r->path->ops->wait_fd(r->path),
 					  .events = POLLIN };
-		left = left > SPIN_NS ? left - SPIN_NS : 0;
+		lead = wake_lead_ns(&r->wake);
+		left = left > lead ? left - lead : 0;
 		/* Polling, let the worker have the CPU they may share. */
 		if (!left)
 			sched_yield();
 		ts.tv_sec = left / 1000000000;
 		ts.tv_nsec = left % 1000000000;
-		if (ppoll(fds, 3, &ts, NULL) < 0 && errno != EINTR) {
+		ready = ppoll(fds, 3, &ts, NULL);
+		if (ready < 0 && errno != EINTR) {
 			*outcome = OUTCOME_ENVIRONMENT;
 			error_set_errno(r->err, "ppoll");
 			return WAIT_STOP;
 		}
+		if (ready == 0 && left)
+			wake_lead_record(&r->wake, clock_now_ns() -
+						   (deadline_ns - lead));
 		if ((fds[2].revents & POLLIN) && drain_path(r) < 0) {
 			*outcome = OUTCOME_ENVIRONMENT;
 			return WAIT_STOP;
@@ -1786,6 +1789,7 @@ int run_script(const struct script *script, const struct run_config *cfg,
 			      sizeof(*r->played_us));
 	conn_table_init(&r->conns);
 	udp_flow_init(&r->udp, &cfg->plan);
+	wake_lead_init(&r->wake);
 	r->conns.ts_clock.tick_usecs = cfg->tcp_ts_tick_usecs;
 	r->conns.ts_clock.tolerance_usecs = cfg->tolerance_usecs;
 	/* Wake-ups at the requested nanosecond, not 50 us later. */
@@ -1835,6 +1839,10 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		outcome = settle_strict(r, &script->events[script->event_count - 1]);
 	if (outcome == OUTCOME_OK)
 		outcome = code_log_run(r->code, script->path, err);
+	trace(r, "timing: %lu timed sleeps, woken up to %.1f us late; the "
+	      "last %.1f us before a deadline polled", r->wake.total,
+	      (double)r->wake.worst_ns / 1e3,
+	      (double)wake_lead_ns(&r->wake) / 1e3);
 
 	/* The cleanup command runs whatever the verdict (it typically
 	 * restores settings), but not when the user asked us to stop.

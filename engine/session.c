@@ -93,9 +93,9 @@ static void keep_to_cpu(int index)
 
 /* A runner preempted by a busy neighbour sees packets milliseconds late;
  * the lowest real-time priority keeps ordinary load from preempting it.
- * It spins only in the last 200 us before a deadline (engine/run.c),
- * yielding while a call is pending, so it cannot starve the machine, and
- * SCHED_RESET_ON_FORK keeps the shell commands it starts ordinary.
+ * It polls only in the last stretch before a deadline (200 us to 2 ms,
+ * engine/wake_lead.h), yielding while a call is pending, so it cannot
+ * starve the machine, and SCHED_RESET_ON_FORK keeps the shell commands it starts ordinary.
  * Without the privilege this quietly does nothing.
  */
 static void raise_priority(void)

@@ -8,13 +8,15 @@ check_PROGRAMS += tests/unit/test_conn tests/unit/test_conn_san \
 	tests/unit/test_run tests/unit/test_run_san \
 	tests/unit/test_segments tests/unit/test_segments_san \
 	tests/unit/test_icmp tests/unit/test_icmp_san \
-	tests/unit/test_tick tests/unit/test_tick_san
+	tests/unit/test_tick tests/unit/test_tick_san \
+	tests/unit/test_wake_lead tests/unit/test_wake_lead_san
 TESTS += tests/unit/test_conn tests/unit/test_conn_san \
 	tests/unit/test_matcher tests/unit/test_matcher_san \
 	tests/unit/test_run tests/unit/test_run_san \
 	tests/unit/test_segments tests/unit/test_segments_san \
 	tests/unit/test_icmp tests/unit/test_icmp_san \
-	tests/unit/test_tick tests/unit/test_tick_san
+	tests/unit/test_tick tests/unit/test_tick_san \
+	tests/unit/test_wake_lead tests/unit/test_wake_lead_san
 tests_unit_test_conn_SOURCES = tests/unit/test_conn.c tests/unit/tap.h
 tests_unit_test_conn_LDADD = libtcpcheck.a $(CORE_LIBS)
 tests_unit_test_conn_san_SOURCES = tests/unit/test_conn.c tests/unit/tap.h
@@ -51,6 +53,12 @@ tests_unit_test_tick_san_SOURCES = $(tests_unit_test_tick_SOURCES)
 tests_unit_test_tick_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_tick_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_tick_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+tests_unit_test_wake_lead_SOURCES = tests/unit/test_wake_lead.c tests/unit/tap.h
+tests_unit_test_wake_lead_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_wake_lead_san_SOURCES = $(tests_unit_test_wake_lead_SOURCES)
+tests_unit_test_wake_lead_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_wake_lead_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_wake_lead_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
 # Pairing packets with the kernel's timestamps (engine/stamps.c).
 check_PROGRAMS += tests/unit/test_stamps tests/unit/test_stamps_san

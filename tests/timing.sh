@@ -33,4 +33,22 @@ tap_ok $? "the retransmission is timed at about 1 s by the kernel, read over 200
 
 grep -q "timing: line 9 inbound packet: script [0-9.]* s, kernel " "$out"
 tap_ok $? "an injected packet is timed by when the kernel took it in"
+
+# The runner sleeps until a lead before each deadline that follows its
+# own wake-ups' lateness (engine/wake_lead.h): at least one sleep here
+# (the wait for the command at 10 ms), and a lead within its bounds, at
+# least twice the worst lateness unless capped.
+line=$(grep "timing: [0-9]* timed sleeps" "$out")
+printf '%s\n' "$line" | tap_diag
+python3 - "$line" <<'PY'
+import re, sys
+m = re.search(r"timing: (\d+) timed sleeps, woken up to ([0-9.]+) us late; "
+              r"the last ([0-9.]+) us before a deadline polled", sys.argv[1])
+ok = m is not None
+if ok:
+    sleeps, worst, lead = int(m.group(1)), float(m.group(2)), float(m.group(3))
+    ok = sleeps >= 1 and 200 <= lead <= 2000 and lead >= min(2 * worst, 2000)
+sys.exit(0 if ok else 1)
+PY
+tap_ok $? "-v gives the run's timed sleeps, their worst lateness and the lead"
 tap_end
