@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench-timing.sh - bench/timing's arithmetic: the percentiles it prints
-# and how it reads tcpcheck's -v timing lines.  No kernel needed.
+# how it reads tcpcheck's -v timing lines, and the machine's floor it
+# computes from a clock loop's gaps.  No kernel needed.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || { echo "1..0 # SKIP no python3"; exit 0; }
 
@@ -64,6 +65,18 @@ ok(m[bench.CALL_START] == [260.1], "system call start error",
 ok(len(m[bench.UNSTAMPED]) == 2,
    "packets without a kernel time are counted, not measured",
    m[bench.UNSTAMPED])
+
+# The floor: an instant picked at random inside a gap waits for its end.
+lr = bench.lateness_at_random
+ok(lr([100, 50], 1000, 99) == 90,
+   "p99 lateness at random instants: 1% of the time is the last 10 of a "
+   "100-long gap", lr([100, 50], 1000, 99))
+ok(lr([100, 50], 1000, 90) == 25,
+   "p90: both gaps' tails add up to 10% of the time", lr([100, 50], 1000, 90))
+ok(lr([100, 50], 1000, 50) == 0,
+   "p50 when the CPU is taken away 15% of the time: no wait",
+   lr([100, 50], 1000, 50))
+ok(lr([], 1000, 99) == 0, "no gaps, no lateness", lr([], 1000, 99))
 
 script = bench.exchange_script(3)
 ok(script.count("\n+.005 < P. ") == 3 and "> P. 21:31(10) ack 31" in script,
