@@ -23,7 +23,7 @@ tap_ok "$([ "$status" -eq 0 ]; echo $?)" \
 grep -q "packet times: the kernel's (a packet socket on tun0)" "$out"
 tap_ok $? "-v says packet times are the kernel's"
 
-line=$(grep "timing: line 12 outbound packet" "$out")
+line=$(grep "timing: line 16 outbound packet" "$out")
 printf '%s\n' "$line" | tap_diag
 kernel=$(printf '%s\n' "$line" | sed -n 's/.*, kernel \([0-9.]*\) s: .*/\1/p')
 late=$(printf '%s\n' "$line" | sed -n 's/.*; read \([0-9.]*\) us later$/\1/p')
@@ -31,7 +31,7 @@ python3 -c "import sys; k, r = float(sys.argv[1]), float(sys.argv[2]); sys.exit(
 	"${kernel:-0}" "${late:-0}"
 tap_ok $? "the retransmission is timed at about 1 s by the kernel, read over 200 ms later (kernel ${kernel:-?} s, read ${late:-?} us later)"
 
-grep -q "timing: line 9 inbound packet: script [0-9.]* s, kernel " "$out"
+grep -q "timing: line 13 inbound packet: script [0-9.]* s, kernel " "$out"
 tap_ok $? "an injected packet is timed by when the kernel took it in"
 
 # The runner sleeps until a lead before each deadline that follows its
