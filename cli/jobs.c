@@ -19,7 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "check.h"
+#include "run/check.h"
 #include "diag.h"
 #include "jobs.h"
 #include "parse.h"

@@ -17,9 +17,9 @@
 #include <stdint.h>
 
 #include "ast.h"
-#include "defines.h"
+#include "run/defines.h"
 #include "options.h"
-#include "run.h"
+#include "run/run.h"
 
 struct script_file {
 	char *path;

@@ -20,15 +20,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "abort.h"
+#include "core/abort.h"
 #include "color.h"
-#include "defines.h"
+#include "run/defines.h"
 #include "jobs.h"
 #include "options.h"
-#include "pcap_dl.h"
+#include "path/pcap_dl.h"
 #include "report.h"
 #include "suite.h"
-#include "tun.h"
+#include "path/tun.h"
 
 #define EXIT_INTERRUPTED 130
 #define DEFAULT_TIMEOUT 180

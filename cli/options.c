@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 
 #include "options.h"
-#include "symbols.h"
+#include "core/symbols.h"
 
 enum option_kind {
 	OPT_KIND_FLAG,		/* no value, or a boolean value */

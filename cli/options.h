@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "run.h"
+#include "run/run.h"
 
 /* Settings that belong to the tool, not to one run. */
 struct tool_settings {

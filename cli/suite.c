@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "abort.h"
-#include "clock.h"
-#include "session.h"
+#include "core/abort.h"
+#include "core/clock.h"
+#include "session/session.h"
 #include "suite.h"
 
 #define NS_PER_S 1000000000LL

@@ -326,7 +326,7 @@ struct icmp_packet_spec {
 /* `< udp (1000)`, `> [tos 0x10] udp 5000>6000 (20)`: one datagram of
  * payload_len bytes.  Ports written after `udp` (packetdrill's form) or
  * as endpoints before it (tcpcheck's) land in src/dst alike; what is
- * not written comes from the socket under test (engine/udp.c).
+ * not written comes from the socket under test (engine/match/udp.c).
  */
 struct udp_packet_spec {
 	enum direction direction;

@@ -60,7 +60,7 @@ tests_unit_test_wake_lead_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_wake_lead_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_wake_lead_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
-# Pairing packets with the kernel's timestamps (engine/stamps.c).
+# Pairing packets with the kernel's timestamps (engine/path/stamps.c).
 check_PROGRAMS += tests/unit/test_stamps tests/unit/test_stamps_san
 TESTS += tests/unit/test_stamps tests/unit/test_stamps_san
 tests_unit_test_stamps_SOURCES = tests/unit/test_stamps.c tests/unit/tap.h

@@ -35,7 +35,7 @@ grep -q "timing: line 13 inbound packet: script [0-9.]* s, kernel " "$out"
 tap_ok $? "an injected packet is timed by when the kernel took it in"
 
 # The runner sleeps until a lead before each deadline that follows its
-# own wake-ups' lateness (engine/wake_lead.h): at least one sleep here
+# own wake-ups' lateness (engine/run/wake_lead.h): at least one sleep here
 # (the wait for the command at 10 ms), and a lead within its bounds, at
 # least twice the worst lateness unless capped.
 line=$(grep "timing: [0-9]* timed sleeps" "$out")

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "packet.h"
-#include "tcp_view.h"
+#include "core/error.h"
+#include "pkt/packet.h"
+#include "match/tcp_view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "check.h"
+#include "run/check.h"
 #include "diag.h"
 #include "parse.h"
 

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "conn.h"
-#include "matcher.h"
+#include "match/conn.h"
+#include "match/matcher.h"
 #include "tap.h"
 
 static struct tcp_packet_spec spec_of(enum direction dir, const char *flags)

@@ -1,5 +1,5 @@
 /*
- * test_encap.c - encapsulation layers (engine/encap.c): the bytes
+ * test_encap.c - encapsulation layers (engine/pkt/encap.c): the bytes
  * encap_wrap() puts around a datagram, field by field and checksums
  * included, and encap_match() on crafted outbound bytes: a match hands
  * back the inner datagram, and each kind of difference is named with its
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encap.h"
-#include "packet.h"
+#include "pkt/encap.h"
+#include "pkt/packet.h"
 #include "parse.h"
 #include "tap.h"
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "host_sysctl.h"
+#include "session/host_sysctl.h"
 #include "tap.h"
 
 static char root[] = "/tmp/test_host_sysctl.XXXXXX";

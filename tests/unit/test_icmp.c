@@ -1,5 +1,5 @@
 /*
- * test_icmp.c - ICMP names (engine/icmp.c) and the ICMP errors the
+ * test_icmp.c - ICMP names (engine/pkt/icmp.c) and the ICMP errors the
  * builder makes (packet_builder_build_icmp()): every byte the stack
  * looks at to find the connection, and both checksums.
  */
@@ -7,8 +7,8 @@
 
 #include <sys/socket.h>
 
-#include "icmp.h"
-#include "packet.h"
+#include "pkt/icmp.h"
+#include "pkt/packet.h"
 #include "tap.h"
 
 static void test_names(void)

@@ -9,9 +9,9 @@
 
 #include <string.h>
 
-#include "matcher.h"
+#include "match/matcher.h"
 #include "tap.h"
-#include "tcp_view.h"
+#include "match/tcp_view.h"
 
 static struct tcp_packet_spec spec_of(const char *flags, uint32_t seq,
 				      uint32_t len)

@@ -1,8 +1,8 @@
 /*
- * test_packet.c - unit tests of the packet codec (engine/packet.h).
+ * test_packet.c - unit tests of the packet codec (engine/pkt/packet.h).
  *
  * Checksums are checked three ways: by a reference implementation written
- * here independently of engine/checksum.c, against real SYNs that Linux
+ * here independently of engine/pkt/checksum.c, against real SYNs that Linux
  * 6.18 sent into a TUN device (whose checksums were verified separately),
  * and by corrupting bytes.  Every error the parser and the option decoder
  * can report is provoked and its text asserted.  The sanitized build of
@@ -18,8 +18,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "packet.h"
-#include "plan.h"
+#include "pkt/packet.h"
+#include "core/plan.h"
 #include "tap.h"
 
 /* A SYN from connect(192.0.2.1:8080) on Linux 6.18, read from tun0
@@ -90,7 +90,7 @@ static const uint8_t udp4[32] = {
 	0x00, 0x0c, 0x00, 0x00, 0xde, 0xad, 0xbe, 0xef,
 };
 
-/* ---- reference checksum, independent of engine/checksum.c ---- */
+/* ---- reference checksum, independent of engine/pkt/checksum.c ---- */
 
 /* RFC 1071 in its textbook form: sum 16-bit words with end-around carry
  * after each addition, over one contiguous buffer.

@@ -17,10 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "packet.h"
+#include "core/clock.h"
+#include "pkt/packet.h"
 #include "parse.h"
-#include "run.h"
+#include "run/run.h"
 #include "tap.h"
 
 #define FAKE_MAX 8

@@ -1,11 +1,11 @@
 /*
  * test_segments.c - summing outbound segments into one script line
- * (engine/segment_merge.c): which segments continue a sum, what the sum
+ * (engine/match/segment_merge.c): which segments continue a sum, what the sum
  * looks like, and where a super-packet is cut.
  */
 #include "config.h"
 
-#include "segment_merge.h"
+#include "match/segment_merge.h"
 #include "tap.h"
 
 static struct tcp_segment piece(uint32_t seq, uint32_t len, uint16_t flags)

@@ -1,6 +1,6 @@
 /*
  * test_stamps.c - pairing datagrams with the kernel's timestamps
- * (engine/stamps.c): in order, past datagrams the reader never got, past
+ * (engine/path/stamps.c): in order, past datagrams the reader never got, past
  * records the kernel lost, and with copies that differ only after the
  * bytes a record keeps.
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stamps.h"
+#include "path/stamps.h"
 #include "tap.h"
 
 /* A datagram of len (at least 4) bytes, different for every id. */

@@ -1,5 +1,5 @@
 /*
- * test_symbols.c - unit tests for the symbol table (engine/symbols.c).
+ * test_symbols.c - unit tests for the symbol table (engine/core/symbols.c).
  *
  * Values are compared with the system headers' macros, errno names with
  * glibc's own list, and - when packetdrill's scripts are at hand
@@ -22,7 +22,7 @@
 #include <netinet/tcp.h>
 #include <linux/sockios.h>
 
-#include "symbols.h"
+#include "core/symbols.h"
 #include "tap.h"
 
 static void is_symbol(const char *name, int64_t want)

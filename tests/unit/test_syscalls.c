@@ -29,10 +29,10 @@
 #include <linux/sockios.h>
 
 #include "diag.h"
-#include "plan.h"
-#include "syscall_backend.h"
-#include "syscalls.h"
-#include "syscall_internal.h"
+#include "core/plan.h"
+#include "sys/syscall_backend.h"
+#include "sys/syscalls.h"
+#include "sys/syscall_internal.h"
 #include "tap.h"
 
 /* ---- AST nodes, freed together ---- */

@@ -1,13 +1,13 @@
 /*
  * test_tick.c - choosing a run's start just past a jiffy boundary
- * (engine/tick.c): the arithmetic, and that this kernel's start times
+ * (engine/run/tick.c): the arithmetic, and that this kernel's start times
  * really share one phase within the jiffy.
  */
 #include "config.h"
 
-#include "clock.h"
+#include "core/clock.h"
 #include "tap.h"
-#include "tick.h"
+#include "run/tick.h"
 
 #include <stdbool.h>
 #include <time.h>

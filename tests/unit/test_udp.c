@@ -1,5 +1,5 @@
 /*
- * test_udp.c - UDP datagrams (engine/udp.c, packet_builder_build_udp()):
+ * test_udp.c - UDP datagrams (engine/match/udp.c, packet_builder_build_udp()):
  * the bytes built, their checksum computed independently, captured bytes
  * parsed back, one mismatch report per field, the default ports, stray
  * datagrams, and an ICMP error quoting a datagram.
@@ -11,7 +11,7 @@
 
 #include "parse.h"
 #include "tap.h"
-#include "udp.h"
+#include "match/udp.h"
 
 static uint32_t get16(const uint8_t *p)
 {

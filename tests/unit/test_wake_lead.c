@@ -1,13 +1,13 @@
 /*
  * test_wake_lead.c - the runner's lead before a deadline
- * (engine/wake_lead.c): where it starts, how it follows the lateness of
+ * (engine/run/wake_lead.c): where it starts, how it follows the lateness of
  * the run's wake-ups, its bounds, that an outlier is forgotten, and the
  * run's totals that -v prints.
  */
 #include "config.h"
 
 #include "tap.h"
-#include "wake_lead.h"
+#include "run/wake_lead.h"
 
 static void record_n(struct wake_lead *w, int n, int64_t late_ns)
 {

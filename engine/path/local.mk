@@ -1,0 +1,11 @@
+# engine/path/local.mk - where packets cross: the namespace and its TUN
+# device, the pcap path, kernel timestamps, the --pcap-dir recorder and
+# libpcap loaded on first use.
+ENGINE_SOURCES += engine/path/packet_path.h \
+	engine/path/netns.h engine/path/netns.c \
+	engine/path/tun.h engine/path/tun.c \
+	engine/path/pcap_path.h engine/path/pcap_path.c \
+	engine/path/capture.h engine/path/capture.c \
+	engine/path/pcap_dl.h engine/path/pcap_dl.c \
+	engine/path/kernel_stamps.h engine/path/kernel_stamps.c \
+	engine/path/stamps.h engine/path/stamps.c

@@ -1,0 +1,29 @@
+/*
+ * icmp.h - ICMP and ICMPv6 type and code names, as scripts write them.
+ *
+ * packetdrill's lines name the message (`unreachable frag_needed`,
+ * `packet_too_big`); the numbers differ between ICMPv4 (RFC 792) and
+ * ICMPv6 (RFC 4443), so a name resolves for one IP version.  `type_N` and
+ * `code_N` give any number directly.
+ */
+#ifndef TCPCHECK_ICMP_H
+#define TCPCHECK_ICMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+/* Resolve for ip_version 4 or 6; code may be NULL (code 0).  0, or -1
+ * with err naming what is unknown.
+ */
+int icmp_resolve(int ip_version, const char *type, const char *code,
+		 uint8_t *type_num, uint8_t *code_num, struct error *err);
+
+/* Whether the pair resolves for at least one of the two versions. */
+bool icmp_known(const char *type, const char *code, struct error *err);
+
+/* Whether the message carries an MTU in header bytes 4-7. */
+bool icmp_has_mtu(int ip_version, uint8_t type, uint8_t code);
+
+#endif /* TCPCHECK_ICMP_H */

@@ -1,0 +1,11 @@
+# engine/run/local.mk - the run loop and its timing, the worker thread for
+# system calls, commands and code blocks, -D definitions and the checks.
+ENGINE_SOURCES += engine/run/run.h engine/run/run.c \
+	engine/run/check.h engine/run/check.c \
+	engine/run/defines.h engine/run/defines.c \
+	engine/run/worker.h engine/run/worker.c \
+	engine/run/shell.h engine/run/shell.c \
+	engine/run/code.h engine/run/code.c \
+	engine/run/tcp_info.h engine/run/tcp_info.c \
+	engine/run/tick.h engine/run/tick.c \
+	engine/run/wake_lead.h engine/run/wake_lead.c

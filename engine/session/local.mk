@@ -1,0 +1,4 @@
+# engine/session/local.mk - one run in a process of its own with its
+# namespace, and the host's global sysctls put back after it.
+ENGINE_SOURCES += engine/session/session.h engine/session/session.c \
+	engine/session/host_sysctl.h engine/session/host_sysctl.c
