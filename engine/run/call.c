@@ -36,18 +36,22 @@ int64_t call_tolerance_us(const struct runner *r)
 	return timeline_tolerance_us(&r->tl, r->call.start_us, r->call.end_us);
 }
 
-/* What the runner keeps track of besides the script: the socket code
- * blocks look at, the connections of an earlier socket, the UDP flow.
+/* What the runner follows of what a call did (syscall_effects): the
+ * socket code blocks look at, the connections of an earlier socket, the
+ * UDP flow's local port, unknown for a new socket until a bind or its
+ * first datagram shows it (udp.h).
  */
-static void react_to_call(struct runner *r, const struct event *e, long ret)
+static void react_to_call(struct runner *r, const struct syscall_effects *fx)
 {
-	if (ret >= 0 && (!strcmp(e->u.syscall.name, "socket") ||
-			 !strcmp(e->u.syscall.name, "accept") ||
-			 !strcmp(e->u.syscall.name, "accept4")))
-		r->code.fd = (int)ret;
-	if (ret >= 0 && r->tcp.one_socket &&
-	    !strcmp(e->u.syscall.name, "socket"))
-		conn_retire_all(&r->conns);
+	if (fx->new_socket)
+		r->code.fd = fx->new_fd;
+	if (fx->socket_created) {
+		if (r->tcp.one_socket)
+			conn_retire_all(&r->conns);
+		udp_flow_forget(&r->udp, &r->cfg->plan);
+	}
+	if (fx->bound_to_plan)
+		udp_flow_bound(&r->udp, &r->cfg->plan);
 }
 
 /* A blocking call returned at end_us: within the tolerance of its
@@ -92,7 +96,7 @@ int finish_call(struct runner *r, int64_t end_ns)
 		return outcome;
 	}
 	syscall_format_call(&e->u.syscall, call_text, sizeof(call_text));
-	react_to_call(r, e, ret);
+	react_to_call(r, syscall_run_effects(r->call.run));
 	if (ret == -1)
 		trace(r, "line %d: %s = -1 %s", e->loc.line, call_text,
 		      errno_to_name(errnum) ? errno_to_name(errnum) : "?");

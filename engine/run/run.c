@@ -465,16 +465,6 @@ static int run_event(struct runner *r, const struct event *e)
 		outcome = ops->prepare(r, e, &st);
 	if (outcome == OUTCOME_OK)
 		outcome = ops->play(r, e, &st, t, t_end, block_end);
-	/* A new socket's port is unknown until bind(fd, ..., ...) or its
-	 * first datagram shows it (udp.h).
-	 */
-	if (e->kind == EVENT_SYSCALL && !strcmp(e->u.syscall.name, "socket"))
-		udp_flow_forget(&r->udp, &r->cfg->plan);
-	if (outcome == OUTCOME_OK && e->kind == EVENT_SYSCALL &&
-	    !strcmp(e->u.syscall.name, "bind") &&
-	    e->u.syscall.args.count >= 2 &&
-	    e->u.syscall.args.items[1]->kind == EXPR_ELLIPSIS)
-		udp_flow_bound(&r->udp, &r->cfg->plan);
 	timeline_note_played(&r->tl, e, t, now_us(r));
 	return outcome;
 }

@@ -660,6 +660,26 @@ static int track_fds(struct syscall_ctx *ctx, const struct syscall_run *run,
 	return rc;
 }
 
+/* What the call did, as far as the runner follows it (syscalls.h). */
+static void note_effects(struct syscall_run *run)
+{
+	struct syscall_effects *fx = &run->effects;
+	bool made = run->desc->result == RESULT_NEW_FD && run->result >= 0;
+	bool socket = run->desc->id == SYS_SOCKET;
+	bool accepted = run->desc->id == SYS_ACCEPT ||
+			run->desc->id == SYS_ACCEPT4;
+
+	fx->new_fd = made ? (int)run->result : -1;
+	fx->new_socket = made && (socket || accepted);
+	fx->socket_created = made && socket;
+	fx->bound_to_plan = false;
+	for (int i = 0; i < run->argc; i++)
+		if (run->desc->args[i].kind == ARG_ADDR_BIND &&
+		    run->arg[i].expr &&
+		    run->arg[i].expr->kind == EXPR_ELLIPSIS)
+			fx->bound_to_plan = true;
+}
+
 int syscall_finish(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 		   struct syscall_run *run, struct error *err)
 {
@@ -668,6 +688,7 @@ int syscall_finish(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 	struct strbuf sb;
 	int rc, pass, i;
 
+	note_effects(run);
 	syscall_format_call(spec, call, sizeof(call));
 	rc = track_fds(ctx, run, matched, err);
 	if (!matched) {
@@ -698,6 +719,11 @@ int syscall_finish(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 		}
 	}
 	return OUTCOME_OK;
+}
+
+const struct syscall_effects *syscall_run_effects(const struct syscall_run *run)
+{
+	return &run->effects;
 }
 
 long syscall_run_result(const struct syscall_run *run, int *err)
