@@ -14,4 +14,5 @@ ENGINE_SOURCES += engine/run/run.h engine/run/run.c \
 	engine/run/timeline.h engine/run/timeline.c \
 	engine/run/run_internal.h engine/run/line.h \
 	engine/run/tcp_in.c engine/run/tcp_out.c engine/run/udp_line.c \
-	engine/run/icmp_line.c engine/run/call.c engine/run/command.c
+	engine/run/icmp_line.c engine/run/call.c engine/run/command.c \
+	engine/run/report.c

@@ -115,7 +115,7 @@ static inline double secs(int64_t us)
 	return (double)us / 1e6;
 }
 
-/* ---- run.c: reports and traces ---- */
+/* ---- report.c: reports and traces ---- */
 
 /* Every report starts with the script's location; returns outcome. */
 int fail(struct runner *r, const struct src_loc *loc, int outcome,
