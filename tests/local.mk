@@ -60,6 +60,18 @@ tests_unit_test_wake_lead_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_wake_lead_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_wake_lead_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
+# Failures as values: the runner's record on its pipe, and the suite's
+# decisions on its fields (cli/verdict.c).
+check_PROGRAMS += tests/unit/test_failure tests/unit/test_failure_san
+TESTS += tests/unit/test_failure tests/unit/test_failure_san
+tests_unit_test_failure_SOURCES = tests/unit/test_failure.c tests/unit/tap.h \
+	cli/verdict.c cli/verdict.h
+tests_unit_test_failure_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_failure_san_SOURCES = $(tests_unit_test_failure_SOURCES)
+tests_unit_test_failure_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_failure_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_failure_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+
 # Pairing packets with the kernel's timestamps (engine/path/stamps.c).
 check_PROGRAMS += tests/unit/test_stamps tests/unit/test_stamps_san
 TESTS += tests/unit/test_stamps tests/unit/test_stamps_san

@@ -11,23 +11,6 @@
 #include "sys/syscalls.h"
 #include "match/tcp_view.h"
 
-/* tcp_view_from_spec() reports "line:col: message"; a diagnostic carries
- * the location separately, so take the message part.
- */
-static const char *strip_location(const char *text)
-{
-	const char *p = text;
-
-	for (int colons = 0; *p && colons < 2; p++)
-		if (*p == ':')
-			colons++;
-		else if (*p < '0' || *p > '9')
-			return text;
-	while (*p == ' ')
-		p++;
-	return p;
-}
-
 /* Layers the engine cannot build or match: reported where they are. */
 static int check_encaps(const struct encap_list *layers,
 			struct diag_list *diags)
@@ -55,7 +38,7 @@ static int check_packet(const struct event *e, struct diag_list *diags)
 		return -1;
 	}
 	if (tcp_view_from_spec(spec, &view, &err) < 0) {
-		diag_add(diags, spec->flags_loc, "%s", strip_location(err.text));
+		diag_add(diags, spec->flags_loc, "%s", err.text);
 		return -1;
 	}
 	if (spec->seq_end - spec->seq_start != spec->payload_len) {

@@ -193,19 +193,46 @@ static double secs(int64_t us)
 	return (double)us / 1e6;
 }
 
-/* Every report starts with the script's location. */
+/* Every report starts with the script's location, and carries its line
+ * and kind as fields (error.h): fail() gives the kind that follows the
+ * outcome, fail_as() a finer one (timing, missing packet).
+ */
+static int failv(struct runner *r, const struct src_loc *loc,
+		 enum failure_kind kind, const char *fmt, va_list ap)
+{
+	char text[ERROR_TEXT_MAX];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	error_set(r->err, "%s:%d: %s", r->script->path, loc->line, text);
+	error_locate(r->err, loc->line, kind);
+	return failure_outcome(kind);
+}
+
+static int fail_as(struct runner *r, const struct src_loc *loc,
+		   enum failure_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail_as(struct runner *r, const struct src_loc *loc,
+		   enum failure_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+	int outcome;
+
+	va_start(ap, fmt);
+	outcome = failv(r, loc, kind, fmt, ap);
+	va_end(ap);
+	return outcome;
+}
+
 static int fail(struct runner *r, const struct src_loc *loc, int outcome,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int fail(struct runner *r, const struct src_loc *loc, int outcome,
 		const char *fmt, ...)
 {
-	char text[ERROR_TEXT_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	failv(r, loc, failure_kind_of(outcome), fmt, ap);
 	va_end(ap);
-	error_set(r->err, "%s:%d: %s", r->script->path, loc->line, text);
 	return outcome;
 }
 
@@ -283,8 +310,8 @@ static int report_missing(struct runner *r, const struct event *e,
 	char by[32];
 
 	usecs_format((deadline_ns - r->start_ns) / 1000, by, sizeof(by));
-	fail(r, &e->loc, OUTCOME_MISMATCH,
-	     "no outbound packet by %s s; expected %s", by, want);
+	fail_as(r, &e->loc, FAILURE_MISSING_PACKET,
+		"no outbound packet by %s s; expected %s", by, want);
 	history_append(&r->history, &r->conns, r->err);
 	return OUTCOME_MISMATCH;
 }
@@ -307,12 +334,12 @@ static int check_time(struct runner *r, const struct event *e,
 	usecs_format(t_end, to, sizeof(to));
 	usecs_format(tol, within, sizeof(within));
 	if (t_end != t)
-		return fail(r, &e->loc, OUTCOME_MISMATCH,
+		return fail_as(r, &e->loc, FAILURE_TIMING,
 			    "timing error: %s expected between %s s and %s s "
 			    "(tolerance \u00b1%s s), seen at %.3f s: %.1f ms %s",
 			    what, from, to, within, secs(actual),
 			    (double)off / 1000.0, actual < t ? "early" : "late");
-	return fail(r, &e->loc, OUTCOME_MISMATCH,
+	return fail_as(r, &e->loc, FAILURE_TIMING,
 		    "timing error: %s expected at %s s (tolerance \u00b1%s s), "
 		    "seen at %.3f s: %.1f ms %s", what, from, within,
 		    secs(actual), (double)off / 1000.0,
@@ -408,7 +435,7 @@ static int finish_call(struct runner *r, int64_t end_ns)
 			usecs_format(r->call.start_us, start, sizeof(start));
 			usecs_format(r->call.end_us, due, sizeof(due));
 			usecs_format(tol, within, sizeof(within));
-			outcome = fail(r, &e->loc, OUTCOME_MISMATCH,
+			outcome = fail_as(r, &e->loc, FAILURE_TIMING,
 				       "timing error: %s, started at %s s, "
 				       "expected to return at %s s (tolerance "
 				       "\u00b1%s s), returned at %.3f s: %.1f ms "
@@ -1505,8 +1532,9 @@ static int run_udp_outbound(struct runner *r, const struct event *e,
 	/* Not report_missing(): its history of recent packets is TCP's. */
 	if (timed_out) {
 		usecs_format((deadline_ns - r->start_ns) / 1000, by, sizeof(by));
-		return fail(r, &e->loc, OUTCOME_MISMATCH, "no outbound packet "
-			    "by %s s; expected %s", by, want_text);
+		return fail_as(r, &e->loc, FAILURE_MISSING_PACKET,
+			       "no outbound packet by %s s; expected %s", by,
+			       want_text);
 	}
 	if (!r->path->checksums_offloaded && !d.checksum_ok)
 		return fail(r, &e->loc, OUTCOME_MISMATCH,

@@ -52,7 +52,10 @@ struct session_result {
 	 * middle are 0 when the run never got that far.
 	 */
 	int64_t started_ns, first_event_ns, last_event_ns, ended_ns;
-	struct error err;	/* the runner's report when not OK */
+	/* The runner's report when not OK: its text, line and kind
+	 * (a report cut short or garbled gives a message saying so).
+	 */
+	struct error err;
 };
 
 struct session;
