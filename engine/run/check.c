@@ -139,10 +139,7 @@ static int check_time(const struct event *e, int64_t *last_absolute,
 	return rc;
 }
 
-/* Whether a TCP line names its ports: the runner then keeps every
- * connection, else a new socket() retires the ones before it.
- */
-static bool names_ports(const struct script *script)
+bool script_names_ports(const struct script *script)
 {
 	for (int i = 0; i < script->event_count; i++) {
 		const struct event *e = &script->events[i];
@@ -190,7 +187,7 @@ static bool connection_after(const struct event *e, bool had, bool ports)
 static int check_icmp_connection(const struct script *script,
 				 struct diag_list *diags)
 {
-	bool ports = names_ports(script), conn = false;
+	bool ports = script_names_ports(script), conn = false;
 	int rc = 0;
 
 	for (int i = 0; i < script->event_count; i++) {

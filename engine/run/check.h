@@ -13,12 +13,19 @@
 #ifndef TCPCHECK_CHECK_H
 #define TCPCHECK_CHECK_H
 
+#include <stdbool.h>
+
 #include "ast.h"
 #include "diag.h"
 #include "core/plan.h"
 
 /* Returns 0 if the script is fine, else -1 with diagnostics appended. */
 int script_check(const struct script *script, struct diag_list *diags);
+
+/* Whether a TCP line names its ports: the runner then keeps every
+ * connection, else a new socket() retires the ones before it.
+ */
+bool script_names_ports(const struct script *script);
 
 /* The checks that depend on the family, for the plan a job runs with;
  * after script_check() passed.  0, or -1 with diagnostics appended.

@@ -32,6 +32,7 @@
 
 #include "core/abort.h"
 #include "core/clock.h"
+#include "run/check.h"
 #include "run/code.h"
 #include "match/conn.h"
 #include "pkt/encap.h"
@@ -1793,18 +1794,6 @@ static int run_untimed_command(struct runner *r, const char *command,
 		return OUTCOME_OK;
 	note_line(r, loc->line);
 	return run_shell(r, command, loc, what);
-}
-
-static bool script_names_ports(const struct script *script)
-{
-	for (int i = 0; i < script->event_count; i++) {
-		const struct event *e = &script->events[i];
-
-		if (e->kind == EVENT_PACKET &&
-		    (e->u.packet.src.has_port || e->u.packet.dst.has_port))
-			return true;
-	}
-	return false;
 }
 
 int run_script(const struct script *script, const struct run_config *cfg,
