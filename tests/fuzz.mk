@@ -15,16 +15,16 @@ tests_fuzz_replay_script_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_script.c tests/unit/tap.h
 tests_fuzz_replay_script_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 	-DFUZZ_TARGET='"script"'
-tests_fuzz_replay_script_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_fuzz_replay_script_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_fuzz_replay_script_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+tests_fuzz_replay_script_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_fuzz_replay_script_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_fuzz_replay_script_san_LDADD = $(SAN_LIBS)
 tests_fuzz_replay_packet_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_packet.c tests/unit/tap.h
 tests_fuzz_replay_packet_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 	$(LIBNET_CFLAGS) -DFUZZ_TARGET='"packet"'
-tests_fuzz_replay_packet_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_fuzz_replay_packet_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_fuzz_replay_packet_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+tests_fuzz_replay_packet_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_fuzz_replay_packet_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_fuzz_replay_packet_san_LDADD = $(SAN_LIBS)
 EXTRA_DIST += tests/fuzz/packet-seeds tests/fuzz/script-dict \
 	tests/fuzz-regressions
 
