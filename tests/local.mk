@@ -76,6 +76,11 @@ tests_unit_test_report_san_CFLAGS = $(SAN_COMPILE_FLAGS)
 tests_unit_test_report_san_LDFLAGS = $(SAN_LINK_FLAGS)
 tests_unit_test_report_san_LDADD =
 
+# Includes point one way: engine stages in order, grammar/ apart, cli/
+# included by nothing (reads the sources: about 1 s of CPU).
+TESTS += tests/layering.sh
+EXTRA_DIST += tests/layering.sh
+
 # --dump and --color: the command's output modes, no kernel needed.
 TESTS += tests/report-modes.sh
 EXTRA_DIST += tests/report-modes.sh
