@@ -38,6 +38,7 @@ struct job_state {
 	int late;		/* attempts in which tcpcheck was late */
 	char *first_failure;	/* the timing failure that was retried */
 	int first_line;
+	enum failure_kind first_kind;
 	char *first_capture;
 };
 
@@ -124,6 +125,7 @@ static void report_decided(struct suite *s, const struct job *job)
 	switch (job->kind) {
 	case JOB_ERROR:
 		res.status = RESULT_ERROR;
+		res.failure = failure_kind_name(FAILURE_BAD_SCRIPT);
 		break;
 	case JOB_SKIP:
 		res.status = RESULT_SKIP;
@@ -170,6 +172,7 @@ static void start(struct suite *s, const struct job *job)
 			.family = job->family,
 			.status = RESULT_SKIP,
 			.message = err.text,
+			.failure = failure_kind_name(FAILURE_ENVIRONMENT),
 			.attempts = st->attempts + 1,
 		};
 
@@ -197,6 +200,7 @@ static void keep_first_failure(struct job_state *st, const char *text,
 		return;
 	st->first_failure = strdup(text);
 	st->first_line = line;
+	st->first_kind = sr->err.kind;
 	if (sr->capture_written && slot->capture)
 		st->first_capture = strdup(slot->capture);
 }
@@ -241,6 +245,7 @@ static bool judge(struct suite *s, struct slot *slot,
 		if (st->first_failure) {
 			res->message = st->first_failure;
 			res->line = st->first_line;
+			res->failure = failure_kind_name(st->first_kind);
 			res->capture = st->first_capture;
 		}
 		return false;
@@ -253,6 +258,9 @@ static bool judge(struct suite *s, struct slot *slot,
 		text = *message ? *message : "";
 	}
 	res->line = sr->signal ? 0 : sr->err.line;
+	res->failure = failure_kind_name(sr->signal ? FAILURE_ENVIRONMENT :
+					 a.kind ? a.kind :
+					 failure_kind_of(sr->outcome));
 	if (retry) {
 		keep_first_failure(st, text, res->line, slot, sr);
 		free(*message);

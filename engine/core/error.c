@@ -54,13 +54,13 @@ const char *failure_kind_name(enum failure_kind kind)
 	case FAILURE_TIMING:
 		return "timing";
 	case FAILURE_MISSING_PACKET:
-		return "missing packet";
+		return "missing_packet";
 	case FAILURE_LATE:
-		return "tcpcheck late";
+		return "late";
 	case FAILURE_ENVIRONMENT:
 		return "environment";
 	case FAILURE_BAD_SCRIPT:
-		return "bad script";
+		return "bad_script";
 	}
 	return "unknown";
 }

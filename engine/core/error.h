@@ -61,7 +61,9 @@ struct error {
 enum failure_kind failure_kind_of(int outcome);
 /* The outcome a failure of this kind gives (OUTCOME_OK for NONE). */
 int failure_outcome(enum failure_kind kind);
-/* A short name ("timing", "missing packet"...), for traces and tests. */
+/* Its name in reports (--json "failure"): "mismatch", "timing",
+ * "missing_packet", "late", "environment", "bad_script"; "none".
+ */
 const char *failure_kind_name(enum failure_kind kind);
 /* Whether the stack may have done the right thing, only not in time
  * (a timing failure, a packet missing at its deadline): what --retries

@@ -176,7 +176,7 @@ static void test_kinds(void)
 			ok = false;
 	tap_ok(ok, "each kind's outcome gives the kind back (timing and "
 	       "missing packet: a mismatch)");
-	tap_is_str(failure_kind_name(FAILURE_MISSING_PACKET), "missing packet",
+	tap_is_str(failure_kind_name(FAILURE_MISSING_PACKET), "missing_packet",
 		   "kinds have names");
 	tap_ok(!failure_is_timing(FAILURE_LATE),
 	       "tcpcheck late is not the stack's timing");
