@@ -7,8 +7,9 @@
  * and the device with it.  The sysctls a namespace shares with the host
  * (kernel.*, vm.*, ...) are recorded before the runner starts and put
  * back once it is gone (host_sysctl.h), so a script's shell command
- * cannot leave the host changed.  The child sends its report back
- * through a pipe, and publishes the line it is playing in a page it
+ * cannot leave the host changed.  The child sends its failure back
+ * through a pipe, as one record of its text, line and kind
+ * (report_wire.h), and publishes the line it is playing in a page it
  * shares with the parent.
  *
  * A session is started, watched and finished in separate steps so that
