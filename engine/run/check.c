@@ -184,31 +184,21 @@ static bool connection_after(const struct event *e, bool had, bool ports)
 }
 
 /* An ICMP error about a TCP segment quotes the current connection's. */
-static int check_icmp_connection(const struct script *script,
+static int check_icmp_connection(const struct event *e, bool conn,
 				 struct diag_list *diags)
 {
-	bool ports = script_names_ports(script), conn = false;
-	int rc = 0;
-
-	for (int i = 0; i < script->event_count; i++) {
-		const struct event *e = &script->events[i];
-
-		if (e->kind == EVENT_ICMP && !conn &&
-		    e->u.icmp.echoed != ICMP_ECHOED_UDP) {
-			diag_add(diags, e->loc, "an ICMP line needs a "
-				 "connection to refer to: no packet has been "
-				 "sent or expected before it");
-			rc = -1;
-		}
-		conn = connection_after(e, conn, ports);
-	}
-	return rc;
+	if (conn || e->u.icmp.echoed == ICMP_ECHOED_UDP)
+		return 0;
+	diag_add(diags, e->loc, "an ICMP line needs a connection to refer "
+		 "to: no packet has been sent or expected before it");
+	return -1;
 }
 
 int script_check(const struct script *script, struct diag_list *diags)
 {
+	bool ports = script_names_ports(script), conn = false;
 	int64_t last_absolute = 0;
-	int rc = check_icmp_connection(script, diags);
+	int rc = 0;
 
 	for (int i = 0; i < script->event_count; i++) {
 		const struct event *e = &script->events[i];
@@ -231,12 +221,14 @@ int script_check(const struct script *script, struct diag_list *diags)
 			break;
 		case EVENT_ICMP:
 			if (check_icmp(e, diags) < 0 ||
-			    check_encaps(&e->u.icmp.encaps, diags) < 0)
+			    check_encaps(&e->u.icmp.encaps, diags) < 0 ||
+			    check_icmp_connection(e, conn, diags) < 0)
 				rc = -1;
 			break;
 		case EVENT_UDP:
 			break;	/* the parser checked it all */
 		}
+		conn = connection_after(e, conn, ports);
 	}
 	return rc;
 }
