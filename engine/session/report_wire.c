@@ -56,10 +56,11 @@ int report_wire_decode(const uint8_t *buf, size_t len, struct error *out)
 			  "report (%zu bytes)", len);
 		goto bad;
 	}
-	if (buf[4] != REPORT_WIRE_VERSION || buf[5] >= FAILURE_KIND_COUNT) {
-		error_set(out, "the runner's report is of version %u, kind %u; "
-			  "this tcpcheck reads version %d", buf[4], buf[5],
-			  REPORT_WIRE_VERSION);
+	if (buf[4] != REPORT_WIRE_VERSION || buf[5] >= FAILURE_KIND_COUNT ||
+	    buf[6] || buf[7]) {
+		error_set(out, "the runner's report is of version %u, kind %u, "
+			  "reserved 0x%02x%02x; this tcpcheck reads version %d",
+			  buf[4], buf[5], buf[6], buf[7], REPORT_WIRE_VERSION);
 		goto bad;
 	}
 	line = get32(buf + 8);

@@ -12,7 +12,7 @@
  *        0     4  magic "TCKR"
  *        4     1  version (REPORT_WIRE_VERSION)
  *        5     1  kind (enum failure_kind)
- *        6     2  reserved, 0
+ *        6     2  reserved, 0 (a reader refuses anything else)
  *        8     4  line (unsigned)
  *       12     4  length of the text that follows (< ERROR_TEXT_MAX)
  *       16     -  the text, without a terminating NUL

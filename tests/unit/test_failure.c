@@ -88,6 +88,10 @@ static void test_bad_records(void)
 	tap_is_int(report_wire_decode(copy, len, &out), -1,
 		   "an unknown kind is refused");
 	memcpy(copy, buf, len);
+	copy[6] = 0xc8;	/* found by tests/fuzz/fuzz_report.c */
+	tap_is_int(report_wire_decode(copy, len, &out), -1,
+		   "reserved bytes that are not 0 are refused");
+	memcpy(copy, buf, len);
 	copy[15] = 0x80;	/* a text length of 2 GiB */
 	tap_is_int(report_wire_decode(copy, len, &out), -1,
 		   "a text longer than the record is refused");
