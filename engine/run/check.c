@@ -233,6 +233,41 @@ int script_check(const struct script *script, struct diag_list *diags)
 	return rc;
 }
 
+/* An injected TCP segment fits the family's headers and addresses, as
+ * the runner will build it (run.c: the plan's addresses unless the line
+ * writes its own); what script_check() reported is not said again.
+ */
+static int check_inbound_segment(const struct event *e,
+				 const struct net_plan *plan, int ip_version,
+				 struct diag_list *diags)
+{
+	const struct tcp_packet_spec *spec = &e->u.packet;
+	struct tcp_segment seg;
+	struct tcp_view view;
+	size_t opts_len = 0, total;
+	struct error err;
+
+	memset(&seg, 0, sizeof(seg));
+	if (tcp_view_from_spec(spec, &view, &err) < 0 ||
+	    tcp_options_encode(view.options, view.option_count, seg.options,
+			       sizeof(seg.options), &opts_len, &err) < 0)
+		return 0;
+	seg.ip_version = (uint8_t)ip_version;
+	seg.src = plan->remote_ip;
+	seg.dst = plan->local_ip;
+	if (spec->src.has_addr)
+		ip_addr_parse(spec->src.addr, &seg.src);
+	if (spec->dst.has_addr)
+		ip_addr_parse(spec->dst.addr, &seg.dst);
+	seg.flags = view.flags;
+	seg.options_len = (uint8_t)opts_len;
+	seg.payload_len = view.len;
+	if (packet_check_segment(&seg, &total, &err) == 0)
+		return 0;
+	diag_add(diags, e->loc, "cannot build this packet: %s", err.text);
+	return -1;
+}
+
 /* A line that injects a packet, for this family: an ICMP message of the
  * family's version, a flow label only on IPv6, a datagram the family can
  * address.
@@ -247,11 +282,14 @@ static int check_injection(const struct event *e, const struct net_plan *plan,
 
 	switch (e->kind) {
 	case EVENT_PACKET:
-		if (e->u.packet.direction != DIR_INBOUND ||
-		    !e->u.packet.ip.has_flow_label || ip_version == 6)
+		if (e->u.packet.direction != DIR_INBOUND)
 			return 0;
-		diag_add(diags, e->loc, "a flow label needs an IPv6 packet");
-		return -1;
+		if (e->u.packet.ip.has_flow_label && ip_version != 6) {
+			diag_add(diags, e->loc,
+				 "a flow label needs an IPv6 packet");
+			return -1;
+		}
+		return check_inbound_segment(e, plan, ip_version, diags);
 	case EVENT_ICMP:
 		if (icmp_check_line(ip_version, e->u.icmp.type, e->u.icmp.code,
 				    e->u.icmp.has_mtu, e->u.icmp.mtu, &type,

@@ -5,7 +5,8 @@
  * is found here, all at once, with locations: unknown flags or system
  * calls, inconsistent sequence ranges, time going backwards; then, once
  * for each address family the script runs in, what depends on the family
- * (an ICMP type of that version, a flow label only on IPv6).  A script
+ * (an ICMP type of that version, a flow label only on IPv6, a segment
+ * whose addresses and length the family's headers can carry).  A script
  * that passes both can still fail at run time, but never for a reason
  * these passes could have reported: a run that finds the script bad
  * (OUTCOME_BAD_SCRIPT) is a bug in tcpcheck.
