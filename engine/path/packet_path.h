@@ -2,11 +2,12 @@
  * packet_path.h - the seam between the engine and the wire.
  *
  * The engine injects the script's inbound packets and receives the stack's
- * outbound ones through this interface only.  The first implementation is
- * a TUN device in a private network namespace (tun.c); a userspace stack
- * plugin and a real interface ("wire mode") are later ones.  Packets are
- * raw IP datagrams (no link-layer header).  Times are nanoseconds on the
- * run's clock (run/run_clock.h): CLOCK_MONOTONIC for the real one.
+ * outbound ones through this interface only.  Two implementations: a TUN
+ * device in a private network namespace (tun.c), and an existing device
+ * such as lo watched through libpcap (pcap_path.c); the fake in
+ * tests/unit/test_run.c is a third.  Packets are raw IP datagrams (no
+ * link-layer header).  Times are nanoseconds on the run's clock
+ * (run/run_clock.h): CLOCK_MONOTONIC for the real one.
  */
 #ifndef TCPCHECK_PACKET_PATH_H
 #define TCPCHECK_PACKET_PATH_H

@@ -69,7 +69,7 @@ static int check_return_time(struct runner *r, const struct event *e,
 	usecs_format(r->call.start_us, start, sizeof(start));
 	usecs_format(r->call.end_us, due, sizeof(due));
 	usecs_format(tol, within, sizeof(within));
-	return fail(r, &e->loc, OUTCOME_MISMATCH,
+	return fail_as(r, &e->loc, FAILURE_TIMING,
 		    "timing error: %s, started at %s s, expected to return at "
 		    "%s s (tolerance \u00b1%s s), returned at %.3f s: %.1f ms "
 		    "%s", call_text, start, due, within, secs(end_us),

@@ -58,16 +58,11 @@ static int icmp_prepare(struct runner *r, const struct event *e,
 	memset(msg, 0, sizeof(*msg));
 	msg->ip_version = (udp ? r->cfg->plan.local_ip.family
 			       : conn->local_ip.family) == AF_INET6 ? 6 : 4;
-	if (icmp_resolve(msg->ip_version, spec->type, spec->code, &msg->type,
-			 &msg->code, r->err) < 0)
+	/* Checked before time 0 (engine/run/check.c): a bug if it fails. */
+	if (icmp_check_line(msg->ip_version, spec->type, spec->code,
+			    spec->has_mtu, spec->mtu, &msg->type, &msg->code,
+			    r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
-	if (spec->has_mtu && !icmp_has_mtu(msg->ip_version, msg->type, msg->code))
-		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
-			    "this ICMP%s message carries no MTU",
-			    msg->ip_version == 6 ? "v6" : "");
-	if (spec->has_mtu && msg->ip_version == 4 && spec->mtu > 0xffff)
-		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
-			    "an ICMP MTU is 16 bits, %u is too large", spec->mtu);
 	msg->info = spec->has_mtu ? spec->mtu : 0;
 	msg->src = udp ? r->cfg->plan.remote_ip : conn->remote_ip;
 	msg->dst = udp ? r->cfg->plan.local_ip : conn->local_ip;

@@ -15,17 +15,41 @@
 #include "pkt/encap.h"
 #include "run/run_internal.h"
 
-/* Every report starts with the script's location. */
+/* Every report starts with the script's location, and carries its line
+ * and kind as fields (error.h): fail() gives the kind that follows the
+ * outcome, fail_as() a finer one (timing, missing packet).
+ */
+static int failv(struct runner *r, const struct src_loc *loc,
+		 enum failure_kind kind, const char *fmt, va_list ap)
+{
+	char text[ERROR_TEXT_MAX];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	error_set(r->err, "%s:%d: %s", r->script->path, loc->line, text);
+	error_locate(r->err, loc->line, kind);
+	return failure_outcome(kind);
+}
+
+int fail_as(struct runner *r, const struct src_loc *loc,
+	    enum failure_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+	int outcome;
+
+	va_start(ap, fmt);
+	outcome = failv(r, loc, kind, fmt, ap);
+	va_end(ap);
+	return outcome;
+}
+
 int fail(struct runner *r, const struct src_loc *loc, int outcome,
 	 const char *fmt, ...)
 {
-	char text[ERROR_TEXT_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	failv(r, loc, failure_kind_of(outcome), fmt, ap);
 	va_end(ap);
-	error_set(r->err, "%s:%d: %s", r->script->path, loc->line, text);
 	return outcome;
 }
 
@@ -83,8 +107,8 @@ int report_missing(struct runner *r, const struct event *e,
 	char by[32];
 
 	usecs_format((deadline_ns - r->tl.start_ns) / 1000, by, sizeof(by));
-	fail(r, &e->loc, OUTCOME_MISMATCH,
-	     "no outbound packet by %s s; expected %s", by, want);
+	fail_as(r, &e->loc, FAILURE_MISSING_PACKET,
+		"no outbound packet by %s s; expected %s", by, want);
 	if (history)
 		history_append(&r->history, &r->conns, r->err);
 	return OUTCOME_MISMATCH;
@@ -99,7 +123,7 @@ int check_time(struct runner *r, const struct event *e, const char *what,
 					  &why);
 
 	if (outcome != OUTCOME_OK)
-		return fail(r, &e->loc, outcome, "%s", why.text);
+		return fail_as(r, &e->loc, FAILURE_TIMING, "%s", why.text);
 	return OUTCOME_OK;
 }
 

@@ -23,6 +23,7 @@
 #include "match/stray.h"
 #include "match/tcp_view.h"
 #include "pkt/packet.h"
+#include "run/check.h"
 #include "run/code.h"
 #include "run/line.h"
 #include "run/outq.h"
@@ -365,18 +366,6 @@ static void path_run_due(void *ctx, int64_t now_ns)
 	struct packet_path *path = ctx;
 
 	path->ops->run_due(path, now_ns);
-}
-
-static bool script_names_ports(const struct script *script)
-{
-	for (int i = 0; i < script->event_count; i++) {
-		const struct event *e = &script->events[i];
-
-		if (e->kind == EVENT_PACKET &&
-		    (e->u.packet.src.has_port || e->u.packet.dst.has_port))
-			return true;
-	}
-	return false;
 }
 
 /* Everything a run needs before time 0.  OUTCOME_OK, or

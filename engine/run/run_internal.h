@@ -120,6 +120,10 @@ static inline double secs(int64_t us)
 /* Every report starts with the script's location; returns outcome. */
 int fail(struct runner *r, const struct src_loc *loc, int outcome,
 	 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* ... with a finer kind than the outcome's (timing, missing packet). */
+int fail_as(struct runner *r, const struct src_loc *loc,
+	    enum failure_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 int interrupted(struct runner *r);
 /* -v: "  0.100213 line 7: what happened", one line per event. */
 void trace(const struct runner *r, const char *fmt, ...)

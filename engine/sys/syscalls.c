@@ -6,9 +6,10 @@
  * of each argument, what its result means and whether it can block.  The
  * generic driver evaluates arguments by kind (syscall_args.c), makes the
  * call through the backend, checks the result and errno, then lets each
- * output kind compare what was written (syscall_check.c).  The only
- * per-call code is one line in perform() that passes the evaluated
- * arguments to the backend operation with the right types.
+ * output kind compare what was written (syscall_check.c).  The per-call
+ * code is two switches: backend_has(), whether the backend has the
+ * call's operation, and perform(), one line a call that passes the
+ * evaluated arguments to that operation with the right types.
  */
 #include "config.h"
 

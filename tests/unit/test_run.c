@@ -265,6 +265,8 @@ static const struct syscall_backend_ops ok_backend_ops = {
 
 struct run_result {
 	int status;
+	int line;			/* the error's fields */
+	enum failure_kind kind;
 	char text[ERROR_TEXT_MAX];
 };
 
@@ -289,6 +291,8 @@ static struct run_result run_text_with(const char *text,
 	diag_list_init(&diags, "fake.pkt");
 	if (script_parse("fake.pkt", text, strlen(text), &script, &diags) < 0) {
 		out.status = -1;
+		out.line = 0;
+		out.kind = FAILURE_NONE;
 		snprintf(out.text, sizeof(out.text), "parse error");
 		diag_list_free(&diags);
 		return out;
@@ -300,8 +304,12 @@ static struct run_result run_text_with(const char *text,
 	cfg.tolerance_usecs = tolerance;
 	cfg.clock = test_clock;
 	err.text[0] = '\0';
+	err.line = 0;
+	err.kind = FAILURE_NONE;
 	out.status = run_script(script, &cfg, &path->base, &backend, &err);
 	snprintf(out.text, sizeof(out.text), "%s", err.text);
+	out.line = out.status == OUTCOME_OK ? 0 : err.line;
+	out.kind = out.status == OUTCOME_OK ? FAILURE_NONE : err.kind;
 	script_free(script);
 	diag_list_free(&diags);
 	return out;
@@ -596,6 +604,24 @@ static void test_missing_and_ports(void)
 	tap_is_str(out.text, "fake.pkt:2: no outbound packet by 0.05625 s; "
 		   "expected > S 0:0(0)\n  no packets have crossed yet",
 		   "the deadline is the time plus 12.5%% of the interval");
+	tap_is_int(out.line, 2, "... its line as a field");
+	tap_is_int(out.kind, FAILURE_MISSING_PACKET,
+		   "... its kind: a missing packet");
+	fake_path_fini(&path);
+
+	/* The fake hands its SYN over at once: a second early, well past
+	 * the 125 ms tolerance (100 ms, so that a loaded machine still
+	 * starts socket() on time).
+	 */
+	fake_path_init(&path);
+	path.connected = true;
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	out = run_text_tolerance("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+				 "1.000 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n",
+				 &path, false, 100000);
+	tap_is_int(out.status, OUTCOME_MISMATCH, "a packet too early fails");
+	tap_is_int(out.kind, FAILURE_TIMING, "... as a timing failure");
+	tap_is_int(out.line, 2, "... of its line");
 	fake_path_fini(&path);
 
 	fake_path_init(&path);
@@ -607,6 +633,8 @@ static void test_missing_and_ports(void)
 	tap_is_int(out.status, OUTCOME_MISMATCH, "a wrong source port fails");
 	tap_is_str(out.text, "fake.pkt:2: outbound packet from port 45000, "
 		   "expected 45001", "... naming both ports");
+	tap_is_int(out.kind, FAILURE_MISMATCH, "... a mismatch");
+	tap_is_int(out.line, 2, "... of its line");
 	fake_path_fini(&path);
 }
 
@@ -831,6 +859,8 @@ static void test_code_continuation(void)
 	tap_is_str(out.text, "fake.pkt:2: assertion failed: assert 2 == 3, "
 		   "'two';\\ (two)",
 		   "the failure names the assertion's own line");
+	tap_is_int(out.line, 2, "... and carries it as a field");
+	tap_is_int(out.kind, FAILURE_MISMATCH, "... a mismatch");
 	fake_path_fini(&path);
 }
 
