@@ -22,6 +22,7 @@
 
 #include "core/abort.h"
 #include "color.h"
+#include "draft_cmd.h"
 #include "run/defines.h"
 #include "jobs.h"
 #include "options.h"
@@ -582,8 +583,11 @@ int main(int argc, char **argv)
 	FILE *junit = NULL, *json = NULL;
 	struct job_settings settings;
 	struct error err;
-	int rc = parse_command_line(argc, argv, &cli);
+	int rc;
 
+	if (draft_command_wanted(argc, argv))
+		return draft_command(argc, argv);
+	rc = parse_command_line(argc, argv, &cli);
 	if (rc != 0) {
 		cli_free(&cli);
 		return rc < 0 ? OUTCOME_BAD_SCRIPT : OUTCOME_OK;

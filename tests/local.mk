@@ -83,6 +83,11 @@ tests_unit_test_report_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 TESTS += tests/report-modes.sh
 EXTRA_DIST += tests/report-modes.sh
 
+# --draft: captures of every format, and broken ones (no kernel); the
+# corpus drafted from its own captures and played back (kernel test).
+TESTS += tests/draft-input.sh tests/draft.sh
+EXTRA_DIST += tests/draft-input.sh tests/draft.sh
+
 # Encapsulation prefixes: parsing without a kernel, the wire with one.
 TESTS += tests/encap.sh
 EXTRA_DIST += tests/encap.sh

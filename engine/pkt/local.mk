@@ -4,7 +4,8 @@ ENGINE_SOURCES += engine/pkt/packet.h engine/pkt/wire.h \
 	engine/pkt/packet_build.c engine/pkt/packet_parse.c \
 	engine/pkt/tcp_options.c engine/pkt/checksum.c \
 	engine/pkt/encap.h engine/pkt/encap.c \
-	engine/pkt/icmp.h engine/pkt/icmp.c
+	engine/pkt/icmp.h engine/pkt/icmp.c \
+	engine/pkt/capture_read.h engine/pkt/capture_read.c
 check_PROGRAMS += tests/unit/test_packet tests/unit/test_packet_san
 TESTS += tests/unit/test_packet tests/unit/test_packet_san
 tests_unit_test_packet_SOURCES = tests/unit/test_packet.c tests/unit/tap.h
