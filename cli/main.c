@@ -28,6 +28,7 @@
 #include "options.h"
 #include "path/pcap_dl.h"
 #include "report.h"
+#include "run_events.h"
 #include "suite.h"
 #include "path/tun.h"
 
@@ -57,6 +58,8 @@ struct cli {
 	const char *json_path;
 	enum color_mode color;
 	bool dump;			/* --dump: print the parsed scripts */
+	bool ladder;			/* --ladder: each run as a diagram */
+	char *events_dir;		/* the runs' traces, while they last */
 };
 
 static void usage(FILE *out)
@@ -99,6 +102,8 @@ static void usage(FILE *out)
 		"the pcap file\n"
 		"                               of each failed script in DIR\n"
 		"  --pcap-all                   keep those of passing scripts too\n"
+		"  --ladder                     draw each run as a text sequence "
+		"diagram\n"
 		"  --xfail[=timing]             failures (or only timing "
 		"failures) are expected:\n"
 		"                               XFAIL, not FAIL, and exit status 0\n"
@@ -110,6 +115,15 @@ static void usage(FILE *out)
 		"form, run nothing\n"
 		"  --help                       this text\n"
 		"  --version                    print the version\n\n"
+		"drafting a script from a capture:\n"
+		"  --draft=CAPTURE              write a script that replays a "
+		"TCP connection of\n"
+		"                               CAPTURE (pcap or pcapng); "
+		"with:\n"
+		"  --stack-side=IP[:PORT]       the endpoint that is the stack "
+		"under test\n"
+		"  --connection=N               the Nth connection of the "
+		"capture (default 1)\n\n"
 		"exit status: 0 pass, 1 fail, 2 bad script or usage, "
 		"125 cannot run here,\n130 interrupted\n");
 }
@@ -307,6 +321,10 @@ static int suite_option(struct cli *cli, const char *arg)
 		cli->dump = true;
 		return 1;
 	}
+	if (IS("--ladder") && !value) {
+		cli->ladder = true;
+		return 1;
+	}
 	if (IS("--pcap-all") && !value) {
 		cli->suite.pcap_all = true;
 		return 1;
@@ -496,7 +514,7 @@ static int exit_status(const struct suite_summary *sum)
 static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	       FILE *json)
 {
-	struct reporter *reps[3] = { NULL };
+	struct reporter *reps[4] = { NULL };
 	struct suite_summary sum = { 0 };
 	bool list = jobs->count > 1;
 	struct error err;
@@ -517,6 +535,8 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	if (reps[0] && cli->format == FORMAT_TEXT)
 		report_text_color(reps[0], color_wanted(cli->color, STDOUT_FILENO),
 				  color_wanted(cli->color, STDERR_FILENO));
+	if (cli->ladder)
+		reps[n++] = report_ladder_new(stdout);
 	if (junit)
 		reps[n++] = report_junit_new(junit);
 	if (json)
@@ -630,8 +650,19 @@ int main(int argc, char **argv)
 		rc = OUTCOME_ENVIRONMENT;
 		goto out;
 	}
+	if (cli.ladder && !cli.dump) {
+		cli.events_dir = run_events_dir_make();
+		if (!cli.events_dir) {
+			fprintf(stderr, "tcpcheck: cannot make a directory for "
+				"the runs' events: %s\n", strerror(errno));
+			rc = OUTCOME_ENVIRONMENT;
+			goto out;
+		}
+		cli.suite.events_dir = cli.events_dir;
+	}
 	rc = cli.dump ? dump(&cli, &jobs) : run(&cli, &jobs, junit, json);
 out:
+	run_events_dir_remove(cli.events_dir);
 	jobs_free(&jobs);
 	if (junit && fclose(junit) != 0 && rc == OUTCOME_OK)
 		rc = OUTCOME_ENVIRONMENT;

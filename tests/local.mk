@@ -88,6 +88,10 @@ EXTRA_DIST += tests/report-modes.sh
 TESTS += tests/draft-input.sh tests/draft.sh
 EXTRA_DIST += tests/draft-input.sh tests/draft.sh
 
+# --ladder and --html: runs drawn (kernel tests; the HTML in a browser).
+TESTS += tests/ladder.sh
+EXTRA_DIST += tests/ladder.sh tests/report
+
 # Encapsulation prefixes: parsing without a kernel, the wire with one.
 TESTS += tests/encap.sh
 EXTRA_DIST += tests/encap.sh
