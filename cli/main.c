@@ -28,6 +28,7 @@
 #include "options.h"
 #include "path/pcap_dl.h"
 #include "report.h"
+#include "report_html.h"
 #include "run_events.h"
 #include "suite.h"
 #include "path/tun.h"
@@ -59,6 +60,8 @@ struct cli {
 	enum color_mode color;
 	bool dump;			/* --dump: print the parsed scripts */
 	bool ladder;			/* --ladder: each run as a diagram */
+	const char *html_dir;		/* --html=DIR, or NULL */
+	bool html_all;			/* --html-all: a page for every run */
 	char *events_dir;		/* the runs' traces, while they last */
 };
 
@@ -104,6 +107,11 @@ static void usage(FILE *out)
 		"  --pcap-all                   keep those of passing scripts too\n"
 		"  --ladder                     draw each run as a text sequence "
 		"diagram\n"
+		"  --html=DIR                   write an HTML report to DIR: an "
+		"index, and a page\n"
+		"                               with a sequence diagram for each "
+		"failed run\n"
+		"  --html-all                   a page for every run\n"
 		"  --xfail[=timing]             failures (or only timing "
 		"failures) are expected:\n"
 		"                               XFAIL, not FAIL, and exit status 0\n"
@@ -295,7 +303,12 @@ static int suite_option(struct cli *cli, const char *arg)
 		}
 		return 1;
 	}
-	if (IS("--junit") || IS("--json") || IS("--pcap-dir")) {
+	if (IS("--html-all") && !value) {
+		cli->html_all = true;
+		return 1;
+	}
+	if (IS("--junit") || IS("--json") || IS("--pcap-dir") ||
+	    IS("--html")) {
 		if (!value || !*value) {
 			fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
 				(int)len, arg, (int)len, arg);
@@ -305,6 +318,8 @@ static int suite_option(struct cli *cli, const char *arg)
 			cli->junit_path = value;
 		else if (IS("--json"))
 			cli->json_path = value;
+		else if (IS("--html"))
+			cli->html_dir = value;
 		else
 			cli->suite.pcap_dir = value;
 		return 1;
@@ -514,7 +529,7 @@ static int exit_status(const struct suite_summary *sum)
 static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	       FILE *json)
 {
-	struct reporter *reps[4] = { NULL };
+	struct reporter *reps[5] = { NULL };
 	struct suite_summary sum = { 0 };
 	bool list = jobs->count > 1;
 	struct error err;
@@ -537,6 +552,8 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 				  color_wanted(cli->color, STDERR_FILENO));
 	if (cli->ladder)
 		reps[n++] = report_ladder_new(stdout);
+	if (cli->html_dir)
+		reps[n++] = report_html_new(cli->html_dir, cli->html_all);
 	if (junit)
 		reps[n++] = report_junit_new(junit);
 	if (json)
@@ -650,7 +667,13 @@ int main(int argc, char **argv)
 		rc = OUTCOME_ENVIRONMENT;
 		goto out;
 	}
-	if (cli.ladder && !cli.dump) {
+	if (cli.html_dir && make_dirs(cli.html_dir) < 0) {
+		fprintf(stderr, "tcpcheck: cannot create %s: %s\n",
+			cli.html_dir, strerror(errno));
+		rc = OUTCOME_BAD_SCRIPT;
+		goto out;
+	}
+	if ((cli.ladder || cli.html_dir) && !cli.dump) {
 		cli.events_dir = run_events_dir_make();
 		if (!cli.events_dir) {
 			fprintf(stderr, "tcpcheck: cannot make a directory for "

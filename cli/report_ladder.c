@@ -6,7 +6,7 @@
  *                    |---------------------------------------->|
  *   0.000430    15   |  S. 0:0(0) ack 1 win 64240 <...>  (+65 us)
  *                    |<----------------------------------------|
- *   0.100768    17   |                                         |  accept(3, ..., ...) = 4
+ *   0.100768    17   |                                    |  accept(3, ...)
  *
  * Each packet is its label in script notation (the direction is the
  * arrow's) over an arrow between the two lifelines, outbound ones with
@@ -30,14 +30,6 @@
 struct ladder_reporter {
 	struct reporter base;
 };
-
-/* "S 0:0(0) ..." without the direction mark the arrow shows. */
-static const char *label(const char *text)
-{
-	if ((text[0] == '<' || text[0] == '>') && text[1] == ' ')
-		return text + 2;
-	return text;
-}
 
 static void arrow(FILE *out, bool outbound, char dash, char end,
 		  const char *note)
@@ -63,8 +55,8 @@ static void put_packet(FILE *out, const struct run_event *e)
 	if (outbound && e->has_script_at)
 		snprintf(late, sizeof(late), "  (%+.0f us)",
 			 (e->at - e->script_at) * 1e6);
-	fprintf(out, "%11.6f %5d   |  %s%s\n", e->at, e->line, label(e->text),
-		late);
+	fprintf(out, "%11.6f %5d   |  %s%s\n", e->at, e->line,
+		run_packet_label(e->text), late);
 	arrow(out, outbound, '-', '|', NULL);
 }
 
@@ -115,10 +107,13 @@ static void put_failure(FILE *out, const struct run_story *st)
 	fprintf(out, "%11s %5d   |  FAILED: %s\n", "", fl->line, fl->summary);
 	if (!fl->expected[0])
 		return;
-	fprintf(out, MARGIN "|  expected: %s\n", label(fl->expected));
+	fprintf(out, MARGIN "|  expected: %s\n",
+		run_packet_label(fl->expected));
 	if (fl->actual[0]) {
-		fprintf(out, MARGIN "|  actual:   %s\n", label(fl->actual));
-		put_carets(out, label(fl->expected), label(fl->actual));
+		fprintf(out, MARGIN "|  actual:   %s\n",
+			run_packet_label(fl->actual));
+		put_carets(out, run_packet_label(fl->expected),
+			   run_packet_label(fl->actual));
 		arrow(out, fl->outbound, '-', 'X', fields);
 	} else {
 		arrow(out, fl->outbound, '-', 'X', "none came");

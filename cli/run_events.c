@@ -252,6 +252,13 @@ bool run_word_differs(const char *expected, const char *actual, int i)
 	return !e || elen != alen || memcmp(e, a, alen);
 }
 
+const char *run_packet_label(const char *text)
+{
+	if ((text[0] == '<' || text[0] == '>') && text[1] == ' ')
+		return text + 2;
+	return text;
+}
+
 char *run_events_dir_make(void)
 {
 	const char *tmp = getenv("TMPDIR");

@@ -79,6 +79,9 @@ double run_story_tolerance(const struct run_story *st, double t, double prev);
  */
 bool run_word_differs(const char *expected, const char *actual, int i);
 
+/* "S 0:0(0) ..." without the direction mark an arrow shows. */
+const char *run_packet_label(const char *text);
+
 /* A private directory for the runs' traces (suite_options.events_dir),
  * and its removal with whatever is left in it.  NULL on failure.
  */

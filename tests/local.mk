@@ -89,8 +89,8 @@ TESTS += tests/draft-input.sh tests/draft.sh
 EXTRA_DIST += tests/draft-input.sh tests/draft.sh
 
 # --ladder and --html: runs drawn (kernel tests; the HTML in a browser).
-TESTS += tests/ladder.sh
-EXTRA_DIST += tests/ladder.sh tests/report
+TESTS += tests/ladder.sh tests/html.sh
+EXTRA_DIST += tests/ladder.sh tests/html.sh tests/report
 
 # Encapsulation prefixes: parsing without a kernel, the wire with one.
 TESTS += tests/encap.sh
