@@ -71,6 +71,13 @@ tests_unit_test_stamps_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_stamps_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
 # The report writers, byte for byte (cli/report_*.c).
+check_PROGRAMS += tests/unit/test_run_events tests/unit/test_run_events_san
+TESTS += tests/unit/test_run_events tests/unit/test_run_events_san
+tests_unit_test_run_events_SOURCES = tests/unit/test_run_events.c \
+	tests/unit/tap.h $(REPORT_SOURCES)
+tests_unit_test_run_events_san_SOURCES = $(tests_unit_test_run_events_SOURCES)
+tests_unit_test_run_events_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_run_events_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 check_PROGRAMS += tests/unit/test_report tests/unit/test_report_san
 TESTS += tests/unit/test_report tests/unit/test_report_san
 tests_unit_test_report_SOURCES = tests/unit/test_report.c tests/unit/tap.h \

@@ -261,19 +261,16 @@ static int pick_side(const struct flow *f, const char *side, const char **why,
 			return 0;
 		if (side_is(&f->b, &addr, port) && !side_is(&f->a, &addr, port))
 			return 1;
-		return error_set(err, "--stack-side=%s names %s endpoint of the "
-				 "connection", side,
+		return error_set(err, "--stack-side=%s names %s endpoint of "
+				 "the connection", side,
 				 side_is(&f->a, &addr, port) ? "both ends of"
 				 : "no");
 	}
-	if (f->bad_checksums[0] && !f->bad_checksums[1]) {
-		*why = "its checksums are left to the NIC: captured on its host";
+	*why = "its checksums are left to the NIC: captured on its host";
+	if (f->bad_checksums[0] && !f->bad_checksums[1])
 		return 0;
-	}
-	if (f->bad_checksums[1] && !f->bad_checksums[0]) {
-		*why = "its checksums are left to the NIC: captured on its host";
+	if (f->bad_checksums[1] && !f->bad_checksums[0])
 		return 1;
-	}
 	*why = "it received the first SYN (a server); --stack-side picks the "
 		"other";
 	if (f->has_syn)

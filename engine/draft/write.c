@@ -23,42 +23,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "draft/draft.h"
-#include "match/tcp_view.h"
+#include "draft/draft_internal.h"
 
-/* Segments of one write leave back to back; a gap this long ends it. */
-#define BURST_GAP_NS 1000000u
 #define LISTEN_FD 3
 #define ACCEPT_FD 4
 #define MTU_MIN 1280		/* what --mtu takes */
 #define MTU_MAX 65535
-
-struct draft {
-	FILE *out;
-	const struct flow *f;
-	uint32_t stack_isn, peer_isn;
-	bool has_stack_isn, has_peer_isn;
-	bool passive;
-	bool listening;		/* passive, and the stack answered */
-	int fd;			/* the connection's; 0 before it exists */
-	uint64_t t0, last_ns;
-	uint32_t stack_next;	/* relative end of what the stack sent */
-	uint32_t peer_read;	/* relative end of the peer's data read */
-	uint32_t peer_fin_end;	/* relative end of the peer's FIN, or 0 */
-	int write_left;		/* bytes of the current burst to come */
-	/* A zero window from the peer (packet index, or -1) that the stack
-	 * probed: the data it sent once the window opened was written
-	 * when the window closed, held_bytes of it.
-	 */
-	int held_at;
-	uint32_t held_bytes;
-	bool closed;		/* close(): no more reads */
-	bool fin_sent;
-	unsigned maxseg;	/* TCP_MAXSEG to set, or 0 */
-	int abort_at;		/* packet index of an aborting reset, or -1 */
-	bool peer_sent_data;
-	int inferred;
-};
 
 static bool is_syn(const struct tcp_segment *s)
 {
@@ -137,79 +107,6 @@ static int put_packet(struct draft *d, const struct flow_packet *p,
 	return 0;
 }
 
-/* The peer's data bytes acknowledged by ack (relative): the FIN's
- * sequence number is not a byte to read.
- */
-static uint32_t data_end(const struct draft *d, uint32_t ack)
-{
-	if (d->peer_fin_end && ack >= d->peer_fin_end)
-		return d->peer_fin_end - 1;
-	return ack;
-}
-
-/* Bytes of new data in the burst that starts at packet i. */
-static uint32_t burst_bytes(const struct draft *d, int i)
-{
-	uint32_t next = d->stack_next, total = 0;
-
-	for (int j = i; j < d->f->count; j++) {
-		const struct flow_packet *p = &d->f->packets[j];
-		uint32_t end = p->seg.seq - d->stack_isn + p->seg.payload_len;
-
-		if (!p->from_stack || !p->seg.payload_len || end <= next ||
-		    (j > i && p->time_ns - d->f->packets[j - 1].time_ns >
-		     BURST_GAP_NS))
-			break;
-		total += end - next;
-		next = end;
-	}
-	return total;
-}
-
-/* After the stack's FIN at packet i, does it still take the peer's data
- * (shutdown) rather than answer it with a reset (close)?
- */
-static bool still_reads_after(const struct draft *d, int i)
-{
-	for (int j = i + 1; j < d->f->count; j++) {
-		const struct flow_packet *p = &d->f->packets[j];
-		uint32_t end = p->seg.seq + p->seg.payload_len;
-
-		if (p->from_stack || !p->seg.payload_len)
-			continue;
-		for (int k = j + 1; k < d->f->count; k++) {
-			const struct tcp_segment *s = &d->f->packets[k].seg;
-
-			if (!d->f->packets[k].from_stack)
-				continue;
-			if (s->flags & TCP_RST)
-				return false;
-			if ((s->flags & TCP_ACK) && (int32_t)(s->ack - end) >= 0)
-				return true;
-		}
-	}
-	return false;
-}
-
-/* A reset from the stack that answers nothing (no packet from the peer
- * just before it) is the application aborting: close() with data left
- * unread, or with SO_LINGER at zero.  Its index, or -1.
- */
-static int find_abort(const struct draft *d)
-{
-	for (int i = 1; i < d->f->count; i++) {
-		const struct flow_packet *p = &d->f->packets[i];
-		const struct flow_packet *prev = &d->f->packets[i - 1];
-
-		if (!p->from_stack || !(p->seg.flags & TCP_RST))
-			continue;
-		if (prev->from_stack || p->time_ns - prev->time_ns > BURST_GAP_NS)
-			return i;
-		return -1;
-	}
-	return -1;
-}
-
 static void abort_connection(struct draft *d, const struct flow_packet *p)
 {
 	if (!d->peer_sent_data)
@@ -227,7 +124,7 @@ static void before_stack_packet(struct draft *d, int i)
 	const struct tcp_segment *s = &p->seg;
 	uint32_t end = s->seq - d->stack_isn + s->payload_len;
 
-	if (i == d->abort_at && d->fd && !d->closed)
+	if (i == d->abort_at && i != d->keep_reset_at && d->fd && !d->closed)
 		abort_connection(d, p);
 	if ((s->flags & TCP_FIN) && !d->fin_sent && d->fd) {
 		d->fin_sent = true;
@@ -275,40 +172,25 @@ static void after_stack_packet(struct draft *d, const struct flow_packet *p)
 	}
 }
 
-/* The first zero window the stack answers with a window probe (a
- * segment below what it has sent), when it sends new data later.
- */
-static void find_held_data(struct draft *d)
+static void socket_options(struct draft *d, uint64_t ns)
 {
-	uint32_t next = 1, total = 0;
-	int zero = -1;
+	const char *why = "the stack sent keepalive probes";
 
-	d->held_at = -1;
-	for (int i = 0; i < d->f->count; i++) {
-		const struct flow_packet *p = &d->f->packets[i];
-		const struct tcp_segment *s = &p->seg;
-		uint32_t end = s->seq - d->stack_isn + s->payload_len;
-
-		if (!p->from_stack) {
-			if (d->held_at < 0)
-				zero = (s->flags & TCP_ACK) && !s->window &&
-					!(s->flags & (TCP_SYN | TCP_RST)) ? i : -1;
-			continue;
-		}
-		if (d->held_at < 0 && zero >= 0 && !s->payload_len &&
-		    !(s->flags & (TCP_SYN | TCP_FIN | TCP_RST)) && end + 1 == next)
-			d->held_at = zero;
-		zero = -1;
-		if (s->flags & TCP_SYN)
-			continue;
-		if (d->held_at >= 0 && end > next)
-			total += end - next;
-		if (end > next)
-			next = end;
-	}
-	d->held_bytes = total;
-	if (!total)
-		d->held_at = -1;
+	if (d->nodelay)
+		call(d, ns, "a short segment went out behind another",
+		     "setsockopt(%d, IPPROTO_TCP, TCP_NODELAY, [1], 4) = 0",
+		     d->fd);
+	if (!d->keep_idle)
+		return;
+	call(d, ns, why, "setsockopt(%d, SOL_TCP, TCP_KEEPIDLE, [%u], 4) = 0",
+	     d->fd, d->keep_idle);
+	call(d, ns, why, "setsockopt(%d, SOL_TCP, TCP_KEEPINTVL, [%u], 4) = "
+	     "0", d->fd, d->keep_intvl);
+	if (d->keep_cnt)
+		call(d, ns, why, "setsockopt(%d, SOL_TCP, TCP_KEEPCNT, [%u], "
+		     "4) = 0", d->fd, d->keep_cnt);
+	call(d, ns, why, "setsockopt(%d, SOL_SOCKET, SO_KEEPALIVE, [1], 4) "
+	     "= 0", d->fd);
 }
 
 static void after_peer_packet(struct draft *d, int i)
@@ -326,6 +208,7 @@ static void after_peer_packet(struct draft *d, int i)
 		d->fd = ACCEPT_FD;
 		call(d, p->time_ns, "the handshake is complete", "accept(%d, "
 		     "..., ...) = %d", LISTEN_FD, ACCEPT_FD);
+		socket_options(d, p->time_ns);
 	}
 	if (i == d->held_at && d->fd) {
 		call(d, p->time_ns, "the data the stack held for the zero "
@@ -371,8 +254,6 @@ static int open_connection(struct draft *d, int index, struct error *err)
 	d->stack_next = 1;
 	d->peer_read = 1;
 	d->t0 = d->last_ns = f->packets[0].time_ns;
-	d->abort_at = find_abort(d);
-	find_held_data(d);
 	return 0;
 }
 
@@ -404,61 +285,13 @@ static void first_calls(struct draft *d)
 	call(d, d->t0, why, "connect(%d, ..., ...) = -1 EINPROGRESS "
 	     "(Operation now in progress)", LISTEN_FD);
 	d->fd = LISTEN_FD;
-}
-
-/* The options of the stack's first SYN (or SYN-ACK) and of the peer's;
- * count -1 when that side sent none.
- */
-struct syn_options {
-	struct tcp_opt_item items[TCP_VIEW_MAX_OPTIONS];
-	int count;
-	uint16_t flags;
-};
-
-static void find_syn_options(const struct draft *d, bool stack,
-			     struct syn_options *o)
-{
-	struct error ignored;
-
-	o->count = -1;
-	for (int i = 0; i < d->f->count; i++) {
-		const struct flow_packet *p = &d->f->packets[i];
-
-		if (p->from_stack != stack || !(p->seg.flags & TCP_SYN))
-			continue;
-		o->flags = p->seg.flags;
-		if (tcp_options_decode(p->seg.options, p->seg.options_len,
-				       o->items, TCP_VIEW_MAX_OPTIONS,
-				       &o->count, &ignored) < 0)
-			o->count = -1;
-		return;
-	}
-}
-
-static const struct tcp_opt_item *find_option(const struct syn_options *o,
-					      uint8_t kind)
-{
-	for (int i = 0; i < o->count; i++)
-		if (o->items[i].kind == kind)
-			return &o->items[i];
-	return NULL;
+	socket_options(d, d->t0);
 }
 
 /* An option the stack sends only when its sysctl is on, and (answering
  * a SYN) only when the peer offered it: "name=1", "name=0", or nothing
  * when the handshake does not tell.
  */
-/* The MSS the stack offered, or 0. */
-static unsigned stack_mss(const struct draft *d)
-{
-	struct syn_options stack;
-	const struct tcp_opt_item *m;
-
-	find_syn_options(d, true, &stack);
-	m = find_option(&stack, TCPOPT_KIND_MSS);
-	return m ? m->u.mss : 0;
-}
-
 static void put_switch(FILE *out, const struct draft *d,
 		       const struct syn_options *stack,
 		       const struct syn_options *peer, uint8_t kind,
@@ -605,6 +438,11 @@ int draft_write(struct flow_set *set, const struct draft_request *req,
 	if (flow_choose_stack(f, req->stack_side, &why, err) < 0 ||
 	    open_connection(&d, index, err) < 0)
 		return -1;
+	/* What the packets say about the application, before writing. */
+	d.abort_at = find_abort(&d);
+	find_held_data(&d);
+	find_keepalive(&d);
+	find_nodelay(&d, peer_mss(&d));
 	header(&d, req, index, set->count, why);
 	first_calls(&d);
 	return write_packets(&d, err);
