@@ -40,13 +40,16 @@ body "$tmp/good-v4-raw.pcap" --stack-side=10.0.0.1 >"$tmp/got"
 grep -q '^--connect_port=80' "$tmp/got" &&
 	grep -q 'connect(3, ..., ...) = -1 EINPROGRESS' "$tmp/got"
 tap_ok $? "--stack-side=10.0.0.1 drafts the client: an active open"
+body "$tmp/good-v6.pcapng" --stack-side='[::1]:40000' >"$tmp/got"
+grep -q '^--connect_port=80' "$tmp/got"
+tap_ok $? "--stack-side=[::1]:40000 picks the IPv6 client"
 
 check_error() {	# check_error FILE MESSAGE [OPTION]
 	f=$1 want=$2
 	shift 2
 	"$TCPCHECK" --draft "$tmp/$f" "$@" >/dev/null 2>"$tmp/err"
 	rc=$?
-	got=$(sed "s|$tmp/||" "$tmp/err")
+	got=$(tail -n 1 "$tmp/err" | sed "s|$tmp/||")
 	[ "$rc" -eq 2 ] && [ "$got" = "$want" ]
 	tap_ok $? "$f: exit 2 with its message"
 	[ "$rc" -eq 2 ] && [ "$got" = "$want" ] ||
@@ -64,6 +67,12 @@ check_error bad-block-length.pcapng "tcpcheck: bad-block-length.pcapng: pcapng b
 check_error bad-interface.pcapng "tcpcheck: bad-interface.pcapng: pcapng packet block at offset 80 names interface 7, not described before it"
 check_error bad-mid-connection.pcap "tcpcheck: bad-mid-connection.pcap: connection 1 has no SYN: the capture began after its handshake, and a draft starts from one"
 check_error good-v4-raw.pcap "tcpcheck: good-v4-raw.pcap: --stack-side=10.9.9.9 names no endpoint of the connection" --stack-side=10.9.9.9
+check_error good-v4-raw.pcap "tcpcheck: good-v4-raw.pcap: --connection=3: the capture holds 1 TCP connection" --connection=3
+printf '%s\n' "tcpcheck: the capture holds 1 TCP connection:" \
+	"   1  10.0.0.1:40000 > 10.0.0.2:80, 10 packets" >"$tmp/list"
+head -n 2 "$tmp/err" | diff "$tmp/list" - >"$tmp/diff"
+tap_ok $? "a connection out of range lists those there are"
+tap_diag <"$tmp/diff"
 "$TCPCHECK" --draft "$tmp/nonexistent.pcap" >/dev/null 2>&1
 tap_ok "$([ $? -eq 2 ] && echo 0 || echo 1)" "a missing file: exit 2"
 tap_end

@@ -124,7 +124,7 @@ static void before_stack_packet(struct draft *d, int i)
 	const struct tcp_segment *s = &p->seg;
 	uint32_t end = s->seq - d->stack_isn + s->payload_len;
 
-	if (i == d->abort_at && i != d->keep_reset_at && d->fd && !d->closed)
+	if (i == d->abort_at && d->fd && !d->closed)
 		abort_connection(d, p);
 	if ((s->flags & TCP_FIN) && !d->fin_sent && d->fd) {
 		d->fin_sent = true;
@@ -389,9 +389,12 @@ static void list_connections(const struct flow_set *set, int chosen,
 {
 	char desc[256];
 
-	fprintf(notes, "tcpcheck: the capture holds %d TCP connections; "
-		"drafting %d (choose with --connection=N):\n", set->count,
-		chosen);
+	fprintf(notes, "tcpcheck: the capture holds %d TCP connection%s",
+		set->count, set->count == 1 ? "" : "s");
+	if (chosen)
+		fprintf(notes, "; drafting %d (choose with --connection=N)",
+			chosen);
+	fputs(":\n", notes);
 	for (int i = 0; i < set->count; i++) {
 		flow_describe(&set->flows[i], desc, sizeof(desc));
 		fprintf(notes, "  %c%d  %s\n", i + 1 == chosen ? '*' : ' ',
@@ -442,6 +445,8 @@ int draft_write(struct flow_set *set, const struct draft_request *req,
 	d.abort_at = find_abort(&d);
 	find_held_data(&d);
 	find_keepalive(&d);
+	if (d.abort_at == d.keep_reset_at)
+		d.abort_at = -1;	/* keepalive gave up: no call */
 	find_nodelay(&d, peer_mss(&d));
 	header(&d, req, index, set->count, why);
 	first_calls(&d);
