@@ -90,7 +90,9 @@ static void put_event(FILE *out, const struct run_story *st, int i, int y)
 		y + ROW - 8);
 	html_put_escaped(out, run_packet_label(e->text));
 	fputs("</text>\n", out);
-	put_arrow(out, outbound ? "arrow out" : "arrow in", outbound,
+	/* A timing failure's packet came: it is this arrow, in red. */
+	put_arrow(out, st->failure.has_window && e->line == st->failure.line ?
+		  "arrow fail" : outbound ? "arrow out" : "arrow in", outbound,
 		  y + ROW + 4);
 	if (outbound && e->has_script_at)
 		put_gauge(out, e->at, e->script_at,
@@ -138,11 +140,13 @@ static void put_fields(FILE *out, const struct run_failure *fl, int y)
 }
 
 /* What came at the failing line: the actual packet with its differing
- * words marked, or the expected one late or early (its gauge), or
- * nothing.
+ * words marked, or nothing.  (A packet at the wrong time is already
+ * drawn, in red, with its gauge.)
  */
 static void put_outcome(FILE *out, const struct run_failure *fl, int y)
 {
+	if (fl->has_window)
+		return;
 	fprintf(out, "<text class=\"label actual\" x=\"%d\" y=\"%d\">",
 		PEER_X + 10, y + ROW - 8);
 	if (fl->actual[0]) {
@@ -150,17 +154,12 @@ static void put_outcome(FILE *out, const struct run_failure *fl, int y)
 		put_marked(out, run_packet_label(fl->expected),
 			   run_packet_label(fl->actual));
 	} else {
-		fputs(fl->has_window ? "came: " : "none came", out);
-		if (fl->has_window)
-			html_put_escaped(out, run_packet_label(fl->expected));
+		fputs("none came", out);
 	}
 	fputs("</text>\n", out);
-	if (!fl->actual[0] && !fl->has_window)
+	if (!fl->actual[0])
 		return;
 	put_arrow(out, "arrow fail", fl->outbound, y + ROW + 4);
-	if (fl->has_window)
-		put_gauge(out, fl->seen_at, fl->expected_at, fl->tolerance,
-			  y + ROW + 4);
 	put_fields(out, fl, y + ROW + 8);
 }
 
