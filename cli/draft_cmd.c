@@ -46,7 +46,9 @@ static int parse_args(int argc, char **argv, struct draft_args *a)
 		char *end = NULL;
 		long n;
 
-		if (!strcmp(arg, "--draft") && i + 1 < argc)
+		if (!strcmp(arg, "--draft") && i + 1 == argc)
+			return usage_error("--draft needs a capture file", NULL);
+		else if (!strcmp(arg, "--draft"))
 			a->capture = argv[++i];
 		else if (!strncmp(arg, "--draft=", 8) && arg[8])
 			a->capture = arg + 8;
@@ -58,7 +60,8 @@ static int parse_args(int argc, char **argv, struct draft_args *a)
 			if (errno || end == arg + 13 || *end || n < 1 ||
 			    n > 1000000)
 				return usage_error("--connection takes a "
-						   "number from 1, not", arg + 13);
+						   "number from 1, not",
+						   arg + 13);
 			a->req.connection = (int)n;
 		} else {
 			return usage_error("--draft does not take", arg);
@@ -87,7 +90,8 @@ static uint8_t *read_file(const char *path, size_t *len)
 			uint8_t *grown;
 
 			cap = cap ? cap * 2 : 65536;
-			grown = cap <= CAPTURE_FILE_MAX ? realloc(buf, cap) : NULL;
+			grown = cap <= CAPTURE_FILE_MAX ?
+				realloc(buf, cap) : NULL;
 			if (!grown) {
 				fprintf(stderr, "tcpcheck: %s: larger than %lu "
 					"MiB, or out of memory\n", path,
