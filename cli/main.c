@@ -550,8 +550,10 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	if (reps[0] && cli->format == FORMAT_TEXT)
 		report_text_color(reps[0], color_wanted(cli->color, STDOUT_FILENO),
 				  color_wanted(cli->color, STDERR_FILENO));
+	/* The ladder keeps out of TAP's and KTAP's way on stdout. */
 	if (cli->ladder)
-		reps[n++] = report_ladder_new(stdout);
+		reps[n++] = report_ladder_new(cli->format == FORMAT_TEXT ?
+					      stdout : stderr);
 	if (cli->html_dir)
 		reps[n++] = report_html_new(cli->html_dir, cli->html_all);
 	if (junit)
