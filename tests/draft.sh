@@ -21,7 +21,10 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/cap" "$tmp/drafts"
 
 # shellcheck disable=SC2046 # one word per script path
-"$TCPCHECK" -j2 --pcap-dir="$tmp/cap" --pcap-all --json="$tmp/orig.json" \
+# A run that failed on timing is played once more, as in corpus.sh; the
+# capture of the attempt that passed is the one drafted.
+"$TCPCHECK" -j2 --retries=1 --pcap-dir="$tmp/cap" --pcap-all \
+	--json="$tmp/orig.json" \
 	$(corpus_scripts) >"$tmp/orig.out" 2>&1
 jq -r '.results[] | select(.status == "pass" or .status == "flaky") |
 	.path + " " + .family' "$tmp/orig.json" | sort -u >"$tmp/passed"
@@ -44,6 +47,9 @@ drafted=0
 while read -r script family; do
 	flat=$(echo "${script%.pkt}" | tr / _)
 	cap="$tmp/cap/$flat.$family.pcap"
+	for try in "$tmp/cap/$flat.$family".try*.pcap; do
+		[ -f "$try" ] && cap=$try
+	done
 	out="$tmp/drafts/$flat.pkt"
 	if [ ! -f "$cap" ]; then
 		echo "$script: no capture" >>"$tmp/notdrafted"
@@ -60,7 +66,7 @@ total=$(wc -l <"$tmp/passed")
 tap_ok "$([ "$total" -gt 0 ] && echo 0 || echo 1)" \
 	"the corpus ran with its captures kept ($total scripts passed)"
 
-"$TCPCHECK" -j2 --json="$tmp/drafts.json" "$tmp"/drafts/*.pkt \
+"$TCPCHECK" -j2 --retries=1 --json="$tmp/drafts.json" "$tmp"/drafts/*.pkt \
 	>"$tmp/drafts.out" 2>&1
 passed=$(jq '[.results[] | select(.status == "pass" or
 	.status == "flaky")] | length' "$tmp/drafts.json")
