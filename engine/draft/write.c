@@ -361,12 +361,14 @@ static void header(struct draft *d, const struct draft_request *req,
 	fprintf(d->out, "// Drafted by tcpcheck --draft from %s,\n"
 		"// connection %d of %d (%s).\n", req->capture_name, index,
 		count, desc);
-	fprintf(d->out, "// The stack under test is the endpoint at port %u "
-		"(%s), the peer at port %u.\n", stack->port, why, peer->port);
+	fprintf(d->out, "// The stack under test is the endpoint at port %u, "
+		"the peer at port %u:\n// %s.\n", stack->port, peer->port,
+		why);
 	fprintf(d->out, "// Sequence numbers are relative to each side's "
-		"first SYN; lines marked \"inferred\"\n// are system calls "
-		"guessed from the packets.  Sysctls and socket options the\n"
-		"// capture cannot show are not here: add them.\n");
+		"first SYN; lines marked\n// \"inferred\" are system calls "
+		"and sysctls guessed from the packets.\n// What the capture "
+		"cannot show (other sysctls and socket options) is\n// not "
+		"here: add it.\n");
 	fprintf(d->out, "--ip_version=%s\n", v6 ? "ipv6" : "ipv4");
 	if (d->passive)
 		fprintf(d->out, "--bind_port=%u\n", stack->port);
