@@ -22,11 +22,14 @@
 
 #include "core/abort.h"
 #include "color.h"
+#include "draft_cmd.h"
 #include "run/defines.h"
 #include "jobs.h"
 #include "options.h"
 #include "path/pcap_dl.h"
 #include "report.h"
+#include "report_html.h"
+#include "run_events.h"
 #include "suite.h"
 #include "path/tun.h"
 
@@ -56,6 +59,10 @@ struct cli {
 	const char *json_path;
 	enum color_mode color;
 	bool dump;			/* --dump: print the parsed scripts */
+	bool ladder;			/* --ladder: each run as a diagram */
+	const char *html_dir;		/* --html=DIR, or NULL */
+	bool html_all;			/* --html-all: a page for every run */
+	char *events_dir;		/* the runs' traces, while they last */
 };
 
 static void usage(FILE *out)
@@ -98,6 +105,13 @@ static void usage(FILE *out)
 		"the pcap file\n"
 		"                               of each failed script in DIR\n"
 		"  --pcap-all                   keep those of passing scripts too\n"
+		"  --ladder                     draw each run as a text sequence "
+		"diagram\n"
+		"  --html=DIR                   write an HTML report to DIR: an "
+		"index, and a page\n"
+		"                               with a sequence diagram for each "
+		"failed run\n"
+		"  --html-all                   a page for every run\n"
 		"  --xfail[=timing]             failures (or only timing "
 		"failures) are expected:\n"
 		"                               XFAIL, not FAIL, and exit status 0\n"
@@ -109,6 +123,15 @@ static void usage(FILE *out)
 		"form, run nothing\n"
 		"  --help                       this text\n"
 		"  --version                    print the version\n\n"
+		"drafting a script from a capture:\n"
+		"  --draft=CAPTURE              write a script that replays a "
+		"TCP connection of\n"
+		"                               CAPTURE (pcap or pcapng); "
+		"with:\n"
+		"  --stack-side=IP[:PORT]       the endpoint that is the stack "
+		"under test\n"
+		"  --connection=N               the Nth connection of the "
+		"capture (default 1)\n\n"
 		"exit status: 0 pass, 1 fail, 2 bad script or usage, "
 		"125 cannot run here,\n130 interrupted\n");
 }
@@ -280,7 +303,12 @@ static int suite_option(struct cli *cli, const char *arg)
 		}
 		return 1;
 	}
-	if (IS("--junit") || IS("--json") || IS("--pcap-dir")) {
+	if (IS("--html-all") && !value) {
+		cli->html_all = true;
+		return 1;
+	}
+	if (IS("--junit") || IS("--json") || IS("--pcap-dir") ||
+	    IS("--html")) {
 		if (!value || !*value) {
 			fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
 				(int)len, arg, (int)len, arg);
@@ -290,6 +318,8 @@ static int suite_option(struct cli *cli, const char *arg)
 			cli->junit_path = value;
 		else if (IS("--json"))
 			cli->json_path = value;
+		else if (IS("--html"))
+			cli->html_dir = value;
 		else
 			cli->suite.pcap_dir = value;
 		return 1;
@@ -304,6 +334,10 @@ static int suite_option(struct cli *cli, const char *arg)
 	}
 	if (IS("--dump") && !value) {
 		cli->dump = true;
+		return 1;
+	}
+	if (IS("--ladder") && !value) {
+		cli->ladder = true;
 		return 1;
 	}
 	if (IS("--pcap-all") && !value) {
@@ -495,7 +529,7 @@ static int exit_status(const struct suite_summary *sum)
 static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	       FILE *json)
 {
-	struct reporter *reps[3] = { NULL };
+	struct reporter *reps[5] = { NULL };
 	struct suite_summary sum = { 0 };
 	bool list = jobs->count > 1;
 	struct error err;
@@ -516,6 +550,12 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	if (reps[0] && cli->format == FORMAT_TEXT)
 		report_text_color(reps[0], color_wanted(cli->color, STDOUT_FILENO),
 				  color_wanted(cli->color, STDERR_FILENO));
+	/* The ladder keeps out of TAP's and KTAP's way on stdout. */
+	if (cli->ladder)
+		reps[n++] = report_ladder_new(cli->format == FORMAT_TEXT ?
+					      stdout : stderr);
+	if (cli->html_dir)
+		reps[n++] = report_html_new(cli->html_dir, cli->html_all);
 	if (junit)
 		reps[n++] = report_junit_new(junit);
 	if (json)
@@ -585,8 +625,11 @@ int main(int argc, char **argv)
 	FILE *junit = NULL, *json = NULL;
 	struct job_settings settings;
 	struct error err;
-	int rc = parse_command_line(argc, argv, &cli);
+	int rc;
 
+	if (draft_command_wanted(argc, argv))
+		return draft_command(argc, argv);
+	rc = parse_command_line(argc, argv, &cli);
 	if (rc != 0) {
 		cli_free(&cli);
 		return rc < 0 ? OUTCOME_BAD_SCRIPT : OUTCOME_OK;
@@ -629,8 +672,25 @@ int main(int argc, char **argv)
 		rc = OUTCOME_ENVIRONMENT;
 		goto out;
 	}
+	if (cli.html_dir && make_dirs(cli.html_dir) < 0) {
+		fprintf(stderr, "tcpcheck: cannot create %s: %s\n",
+			cli.html_dir, strerror(errno));
+		rc = OUTCOME_BAD_SCRIPT;
+		goto out;
+	}
+	if ((cli.ladder || cli.html_dir) && !cli.dump) {
+		cli.events_dir = run_events_dir_make();
+		if (!cli.events_dir) {
+			fprintf(stderr, "tcpcheck: cannot make a directory for "
+				"the runs' events: %s\n", strerror(errno));
+			rc = OUTCOME_ENVIRONMENT;
+			goto out;
+		}
+		cli.suite.events_dir = cli.events_dir;
+	}
 	rc = cli.dump ? dump(&cli, &jobs) : run(&cli, &jobs, junit, json);
 out:
+	run_events_dir_remove(cli.events_dir);
 	jobs_free(&jobs);
 	if (junit && fclose(junit) != 0 && rc == OUTCOME_OK)
 		rc = OUTCOME_ENVIRONMENT;

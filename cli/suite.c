@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/abort.h"
 #include "core/clock.h"
@@ -46,6 +47,7 @@ struct slot {
 	const struct job *job;
 	struct session *session;	/* NULL: the slot is free */
 	char *capture;			/* this attempt's capture file */
+	char *events;			/* this attempt's trace, or NULL */
 	char *label;			/* "path family" for progress */
 	int64_t deadline_ns;		/* SIGTERM then; 0: no limit */
 	int64_t kill_ns;		/* SIGKILL then; 0: not yet due */
@@ -162,6 +164,11 @@ static void start(struct suite *s, const struct job *job)
 		slot->capture = capture_name(s->opts->pcap_dir, job,
 					     st->attempts + 1);
 	sopts.capture_path = slot->capture;
+	if (s->opts->events_dir &&
+	    asprintf(&slot->events, "%s/%d.%d.log", s->opts->events_dir,
+		     job->index, st->attempts + 1) < 0)
+		slot->events = NULL;
+	sopts.events_path = slot->events;
 	if (asprintf(&slot->label, "%s %s", job->path, job->family) < 0)
 		slot->label = NULL;
 	if (session_start(job->file->script, &job->cfg, &sopts, &slot->session,
@@ -177,6 +184,7 @@ static void start(struct suite *s, const struct job *job)
 		};
 
 		free(slot->capture);
+		free(slot->events);
 		free(slot->label);
 		memset(slot, 0, sizeof(*slot));
 		report(s, &res);
@@ -301,9 +309,15 @@ static void collect(struct suite *s, struct slot *slot)
 			res.message = message;
 		if (!res.capture && sr.capture_written)
 			res.capture = slot->capture;
+		res.events = slot->events;
+		res.tolerance_usecs = job->cfg.tolerance_usecs;
+		res.tolerance_percent = job->cfg.tolerance_percent;
 		report(s, &res);
 		free(message);
 	}
+	if (slot->events)
+		unlink(slot->events);
+	free(slot->events);
 	free(slot->capture);
 	free(slot->label);
 	memset(slot, 0, sizeof(*slot));

@@ -31,6 +31,10 @@ struct suite_options {
 	int late_retries;
 	const char *pcap_dir;	/* keep captures here, or NULL */
 	bool pcap_all;		/* keep those of passing runs too */
+	/* Each run's trace goes to a file here, handed to the writers as
+	 * script_result.events and removed after (NULL: no traces).
+	 */
+	const char *events_dir;
 	enum xfail_mode xfail;
 };
 

@@ -5,14 +5,17 @@
 # tests/fuzz-regressions/TARGET/.  The libFuzzer targets themselves need
 # clang and `./configure --enable-fuzzing`; `make fuzz` runs each for
 # FUZZ_SECONDS on a seed corpus (the scripts of testcases/ and tests/,
-# packets written by tests/fuzz/packet-seeds) with a dictionary derived
-# from the scanner (tests/fuzz/script-dict).  What they learn stays in
+# packets written by tests/fuzz/packet-seeds, captures by
+# tests/fuzz/capture-seeds) with a dictionary derived from the scanner
+# (tests/fuzz/script-dict).  What they learn stays in
 # fuzz-corpus/, crashes land in fuzz-crashes/: fix the bug, then copy the
 # input to tests/fuzz-regressions/TARGET/.
 check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
-	tests/fuzz/replay_report_san
+	tests/fuzz/replay_report_san \
+	tests/fuzz/replay_capture_san
 TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
-	tests/fuzz/replay_report_san
+	tests/fuzz/replay_report_san \
+	tests/fuzz/replay_capture_san
 tests_fuzz_replay_script_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_script.c tests/unit/tap.h
 tests_fuzz_replay_script_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
@@ -34,11 +37,18 @@ tests_fuzz_replay_report_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 tests_fuzz_replay_report_san_CFLAGS = $(SAN_COMPILE_FLAGS)
 tests_fuzz_replay_report_san_LDFLAGS = $(SAN_LINK_FLAGS)
 tests_fuzz_replay_report_san_LDADD = $(SAN_LIBS)
-EXTRA_DIST += tests/fuzz/packet-seeds tests/fuzz/script-dict \
+tests_fuzz_replay_capture_san_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_capture.c tests/unit/tap.h
+tests_fuzz_replay_capture_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
+	-DFUZZ_TARGET='"capture"'
+tests_fuzz_replay_capture_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_fuzz_replay_capture_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_fuzz_replay_capture_san_LDADD = $(SAN_LIBS)
+EXTRA_DIST += tests/fuzz/capture-seeds tests/fuzz/packet-seeds tests/fuzz/script-dict \
 	tests/fuzz-regressions
 
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = script packet report
+FUZZ_TARGETS = script packet report capture
 
 if ENABLE_FUZZING
 # The library again, instrumented for libFuzzer's coverage.
@@ -49,7 +59,11 @@ libtcpcheck_fuzz_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
 libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
 noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet \
-	tests/fuzz/fuzz_report
+	tests/fuzz/fuzz_report tests/fuzz/fuzz_capture
+tests_fuzz_fuzz_capture_SOURCES = tests/fuzz/fuzz_capture.c
+tests_fuzz_fuzz_capture_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_capture_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_capture_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
 tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c
 tests_fuzz_fuzz_script_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_script_LDFLAGS = $(FUZZ_LDFLAGS)
@@ -72,6 +86,9 @@ fuzz-seeds/script: $(srcdir)/tests/fuzz/script-dict $(srcdir)/grammar/lexer.l
 		cp $(srcdir)/$$f fuzz-seeds/script/`echo $$f | tr / _`; \
 	done && \
 	$(SHELL) $(srcdir)/tests/fuzz/script-dict $(srcdir) >fuzz-seeds/script.dict
+fuzz-seeds/capture: $(srcdir)/tests/fuzz/capture-seeds
+	$(AM_V_GEN)rm -rf fuzz-seeds/capture && \
+	python3 $(srcdir)/tests/fuzz/capture-seeds fuzz-seeds/capture
 fuzz-seeds/packet: $(srcdir)/tests/fuzz/packet-seeds
 	$(AM_V_GEN)rm -rf fuzz-seeds/packet && \
 	python3 $(srcdir)/tests/fuzz/packet-seeds fuzz-seeds/packet
@@ -83,7 +100,8 @@ fuzz-seeds/report:
 # Each target in turn for FUZZ_SECONDS; the first crash stops make with
 # the input's path in fuzz-crashes/TARGET/.
 fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet tests/fuzz/fuzz_report \
-		fuzz-seeds/script fuzz-seeds/packet fuzz-seeds/report
+		tests/fuzz/fuzz_capture fuzz-seeds/script fuzz-seeds/packet \
+		fuzz-seeds/report fuzz-seeds/capture
 	@for t in $(FUZZ_TARGETS); do \
 		$(MKDIR_P) fuzz-corpus/$$t fuzz-crashes/$$t || exit 1; \
 		dict=; test ! -f fuzz-seeds/$$t.dict || dict=-dict=fuzz-seeds/$$t.dict; \

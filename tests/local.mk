@@ -67,6 +67,16 @@ tests_unit_test_failure_san_CFLAGS = $(SAN_COMPILE_FLAGS)
 tests_unit_test_failure_san_LDFLAGS = $(SAN_LINK_FLAGS)
 tests_unit_test_failure_san_LDADD = $(SAN_LIBS)
 
+# The trace of a run read back for --ladder and --html (cli/run_events.c).
+UNIT_TESTS += tests/unit/test_run_events
+tests_unit_test_run_events_SOURCES = tests/unit/test_run_events.c \
+	$(REPORT_SOURCES)
+tests_unit_test_run_events_LDADD =
+tests_unit_test_run_events_san_SOURCES = $(tests_unit_test_run_events_SOURCES)
+tests_unit_test_run_events_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_run_events_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_run_events_san_LDADD =
+
 # The report writers, byte for byte (cli/report_*.c): no library.
 UNIT_TESTS += tests/unit/test_report
 tests_unit_test_report_SOURCES = tests/unit/test_report.c $(REPORT_SOURCES)
@@ -84,6 +94,15 @@ EXTRA_DIST += tests/layering.sh
 # --dump and --color: the command's output modes, no kernel needed.
 TESTS += tests/report-modes.sh
 EXTRA_DIST += tests/report-modes.sh
+
+# --draft: captures of every format, and broken ones (no kernel); the
+# corpus drafted from its own captures and played back (kernel test).
+TESTS += tests/draft-input.sh tests/draft.sh
+EXTRA_DIST += tests/draft-input.sh tests/draft.sh
+
+# --ladder and --html: runs drawn (kernel tests; the HTML in a browser).
+TESTS += tests/ladder.sh tests/html.sh
+EXTRA_DIST += tests/ladder.sh tests/html.sh tests/report
 
 # Encapsulation prefixes: parsing without a kernel, the wire with one.
 TESTS += tests/encap.sh

@@ -28,6 +28,7 @@
 #include "session/host_sysctl.h"
 #include "path/netns.h"
 #include "session/report_wire.h"
+#include "session/event_log.h"
 #include "session/session.h"
 #include "run/shell.h"
 #include "sys/syscall_backend.h"
@@ -163,6 +164,26 @@ static bool has_packets(const struct script *script)
 	return false;
 }
 
+/* run_script(), its trace also written to the event log when wanted. */
+static int run_logged(const struct script *script,
+		      const struct run_config *cfg,
+		      const struct session_options *opts,
+		      struct packet_path *path, struct syscall_backend *backend,
+		      struct error *err)
+{
+	struct run_config logged = *cfg;
+	int outcome;
+
+	if (!opts->events_path)
+		return run_script(script, cfg, path, backend, err);
+	logged.trace = event_log_open(opts->events_path, cfg->trace, err);
+	if (!logged.trace)
+		return OUTCOME_ENVIRONMENT;
+	outcome = run_script(script, &logged, path, backend, err);
+	fclose(logged.trace);
+	return outcome;
+}
+
 /* Everything the child owns is released on every path before it exits. */
 static int child_run(const struct script *script, const struct run_config *cfg,
 		     const struct session_options *opts, struct error *err)
@@ -211,7 +232,7 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	signal(SIGPIPE, SIG_IGN);
 	keep_to_cpu(opts->cpu);
 	raise_priority();
-	outcome = run_script(script, cfg, path, backend, err);
+	outcome = run_logged(script, cfg, opts, path, backend, err);
 	shell_cleanup();
 	syscall_backend_free(backend);
 	if (cap)

@@ -34,6 +34,8 @@ struct session_options {
 	 */
 	const char *capture_path;
 	bool keep_capture;
+	/* Write the run's trace (event_log.h) to this file, NULL: none. */
+	const char *events_path;
 	/* Keep the runner (and its system-call thread) on this CPU, an
 	 * index (modulo their number) into the CPUs the parent may use;
 	 * -1: stay on whichever CPU the runner starts on.  Runners started
