@@ -22,7 +22,7 @@ cd "$top"
 # tests call (sysctl, ip, tc, python3, tcpdump to read captures, xmllint
 # and jq to check the JUnit and JSON reports).
 packages="build-essential autoconf automake pkg-config flex bison
-libpcap-dev libnet1-dev iproute2 procps python3 tcpdump valgrind ethtool
+libpcap-dev libnet1-dev iproute2 nftables procps python3 tcpdump valgrind ethtool
 libxml2-utils jq"
 missing=""
 for p in $packages; do

@@ -1610,7 +1610,12 @@ static int run_shell(struct runner *r, const char *command,
 	int rc;
 
 	trace(r, "line %d: `%s` (%scommand)", loc->line, command, what);
-	rc = shell_run(command, r->cfg->script_dir, r->err);
+	/* Where the stack is: the agent's machine in wire mode. */
+	if (r->sys.backend->ops->command)
+		rc = r->sys.backend->ops->command(r->sys.backend, command,
+						  r->err);
+	else
+		rc = shell_run(command, r->cfg->script_dir, r->err);
 	switch (rc) {
 	case SHELL_OK:
 		return OUTCOME_OK;
@@ -1809,6 +1814,7 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	r->played_us = calloc((size_t)script->event_count + 1,
 			      sizeof(*r->played_us));
 	conn_table_init(&r->conns);
+	conn_table_set_first_remote_port(&r->conns, cfg->plan.first_remote_port);
 	udp_flow_init(&r->udp, &cfg->plan);
 	wake_lead_init(&r->wake);
 	r->conns.ts_clock.tick_usecs = cfg->tcp_ts_tick_usecs;
