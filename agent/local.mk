@@ -7,5 +7,5 @@ ENGINE_SOURCES += $(AGENT_PROTO_SOURCES)
 bin_PROGRAMS += tcpcheck-agent
 tcpcheck_agent_SOURCES = agent/main.c agent/session.h agent/session.c \
 	agent/command.c agent/calls.h agent/calls.c agent/native.h \
-	agent/native.c $(AGENT_PROTO_SOURCES)
+	agent/native.c agent/sysctls.h agent/sysctls.c $(AGENT_PROTO_SOURCES)
 tcpcheck_agent_LDADD = $(PTHREAD_LIBS)

@@ -18,6 +18,7 @@
 
 #include "calls.h"
 #include "session.h"
+#include "sysctls.h"
 
 #define MAX_LANES 8
 #define HANDSHAKE_SECONDS 10
@@ -42,6 +43,7 @@ struct session {
 	bool over;
 	struct agent_fds fds;
 	struct lane lanes[MAX_LANES];
+	struct sysctl_snapshot *sysctls;	/* before any command ran */
 };
 
 static void send_frame(struct session *s, uint8_t type, uint32_t id,
@@ -163,7 +165,7 @@ static bool any_busy(struct session *s)
 static void session_end(struct session *s)
 {
 	struct timespec pause = { 0, 10000000 };
-	int left;
+	int left, restored;
 
 	pthread_mutex_lock(&s->lock);
 	s->over = true;
@@ -177,9 +179,11 @@ static void session_end(struct session *s)
 		free(s->lanes[i].payload);
 	}
 	left = agent_fds_close_all(&s->fds);
+	restored = sysctls_restore(s->sysctls);
+	s->sysctls = NULL;
 	if (s->cfg->verbose)
 		fprintf(stderr, "tcpcheck-agent: script over, %d descriptors "
-			"closed\n", left);
+			"closed, %d settings restored\n", left, restored);
 }
 
 static int handshake(struct session *s)
@@ -290,6 +294,9 @@ int session_serve(int fd, const struct agent_config *cfg)
 		rc = -1;
 	} else {
 		set_timeout(fd, 0);
+		/* Only commands change settings (sysctls.h). */
+		if (cfg->allow_commands)
+			s->sysctls = sysctls_record();
 		serve_requests(s);
 		if (!s->over)
 			session_end(s);

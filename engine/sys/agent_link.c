@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,22 @@ int agent_link_request(struct agent_link *l, uint8_t type,
 	pthread_cleanup_pop(0);
 	pthread_mutex_unlock(&l->lock);
 	return rc;
+}
+
+bool agent_link_gone(struct agent_link *l)
+{
+	struct pollfd pfd = { .fd = l->ch.fd, .events = POLLIN };
+	char byte;
+	bool gone;
+
+	pthread_mutex_lock(&l->lock);
+	if (!l->lost && !l->reading && poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR) ||
+	     recv(l->ch.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0))
+		mark_lost(l, 0);
+	gone = l->lost;
+	pthread_mutex_unlock(&l->lock);
+	return gone;
 }
 
 void agent_link_close(struct agent_link *l)

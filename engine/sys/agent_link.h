@@ -51,6 +51,11 @@ int agent_link_open(struct agent_link *l, const struct net_plan *plan,
 int agent_link_request(struct agent_link *l, uint8_t type,
 		       struct proto_buf *b, uint8_t **payload, uint32_t *len);
 
+/* Whether the connection is gone, checked now without waiting (the agent
+ * may have died while no call was pending); marks it lost if so.
+ */
+bool agent_link_gone(struct agent_link *l);
+
 /* Say goodbye (the agent cleans up), wait for its answer a few seconds
  * at most, and close.
  */

@@ -569,7 +569,7 @@ bool syscall_agent_lost(struct syscall_backend *b, struct error *err)
 	if (!b || b->ops != &agent_ops)
 		return false;
 	l = link_of(b);
-	if (!l->lost)
+	if (!agent_link_gone(l))
 		return false;
 	error_set(err, "the control connection to the agent was lost during "
 		  "the script (%s): the script could not finish", l->lost_why);
