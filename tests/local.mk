@@ -109,6 +109,9 @@ EXTRA_DIST += tests/badinput.sh tests/badinput
 # file or host setting behind (kernel test: takes the lock).
 TESTS += tests/interrupt.sh
 EXTRA_DIST += tests/interrupt.sh
+# Wire mode over a veth pair, the agent in one namespace (about 40 s).
+TESTS += tests/wire.sh
+EXTRA_DIST += tests/wire.sh tests/wire-env.sh
 
 # tcpcheck itself built with ASan+UBSan, and the whole corpus played
 # with it; the host must be as it was afterwards (kernel test).
