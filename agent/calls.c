@@ -21,6 +21,7 @@
 
 /* What one call produced, before it is encoded. */
 struct call {
+	bool execute;		/* false: decode the arguments only */
 	long ret;
 	int err;
 	int64_t t0, t1;
@@ -95,6 +96,13 @@ static socklen_t native_len(const struct sockaddr_storage *a, socklen_t have,
 		(socklen_t)linux_len;
 }
 
+/* The arguments are decoded: the call starts, unless only decoding. */
+static bool begin(struct call *c)
+{
+	c->t0 = now_ns();
+	return c->execute;
+}
+
 static void done(struct call *c, long ret)
 {
 	c->t1 = now_ns();
@@ -113,7 +121,8 @@ static void op_socket(struct call *c, struct proto_reader *r,
 	    proto_get_int(r, &protocol) < 0)
 		return;
 	t = native_socket_type((int)type, &nonblock, &cloexec);
-	c->t0 = now_ns();
+	if (!begin(c))
+		return;
 	fd = socket(native_domain((int)domain), t, (int)protocol);
 	if (fd >= 0 && nonblock)
 		fcntl((int)fd, F_SETFL, fcntl((int)fd, F_GETFL) | O_NONBLOCK);
@@ -134,7 +143,8 @@ static void op_address(struct call *c, struct proto_reader *r, int op)
 	    proto_get_int(r, &linux_len) < 0)
 		return;
 	len = native_len(&a, len, linux_len);
-	c->t0 = now_ns();
+	if (!begin(c))
+		return;
 	if (op == OP_BIND)
 		done(c, bind((int)fd, (struct sockaddr *)&a, len));
 	else
@@ -154,7 +164,8 @@ static void op_name(struct call *c, struct proto_reader *r, int op,
 	    (op == OP_ACCEPT4 && proto_get_int(r, &flags) < 0))
 		return;
 	memset(&a, 0, sizeof(a));
-	c->t0 = now_ns();
+	if (!begin(c))
+		return;
 	if (op == OP_ACCEPT || op == OP_ACCEPT4)
 		ret = accept((int)fd, want >= 0 ? (struct sockaddr *)&a : NULL,
 			     want >= 0 ? &len : NULL);
@@ -183,11 +194,15 @@ static void op_receive(struct call *c, struct proto_reader *r, int op)
 	    (op != OP_READ && proto_get_int(r, &flags) < 0) ||
 	    (op == OP_RECVFROM && proto_get_int(r, &want) < 0))
 		return;
-	buf = malloc((size_t)count + 1);
-	if (!buf)
+	if (!begin(c))
 		return;
+	buf = malloc((size_t)count + 1);
+	if (!buf) {
+		errno = ENOMEM;
+		done(c, -1);
+		return;
+	}
 	memset(&a, 0, sizeof(a));
-	c->t0 = now_ns();
 	if (op == OP_READ)
 		ret = read((int)fd, buf, (size_t)count);
 	else if (op == OP_RECV)
@@ -219,7 +234,8 @@ static void op_transmit(struct call *c, struct proto_reader *r, int op)
 	    (op == OP_SENDTO && (proto_get_sockaddr(r, &a, &alen) < 0 ||
 				 proto_get_int(r, &linux_len) < 0)))
 		return;
-	c->t0 = now_ns();
+	if (!begin(c))
+		return;
 	if (op == OP_WRITE)
 		done(c, write((int)fd, data, len));
 	else if (op == OP_SEND)
@@ -238,7 +254,8 @@ static void op_simple(struct call *c, struct proto_reader *r, int op,
 	if (proto_get_int(r, &fd) < 0 ||
 	    (op != OP_CLOSE && proto_get_int(r, &arg) < 0))
 		return;
-	c->t0 = now_ns();
+	if (!begin(c))
+		return;
 	if (op == OP_CLOSE) {
 		/* Only what the script opened: never the agent's own. */
 		if (!fds_remove(fds, (int)fd)) {
@@ -271,7 +288,8 @@ static void op_sockopt(struct call *c, struct proto_reader *r, int op)
 	lv = (int)level;
 	nm = (int)name;
 	native_sockopt(&lv, &nm);
-	c->t0 = now_ns();
+	if (!begin(c))
+		return;
 	if (op == OP_SETSOCKOPT) {
 		done(c, setsockopt((int)fd, lv, nm, len ? val : NULL,
 				   (socklen_t)len));
@@ -291,7 +309,8 @@ static void op_control(struct call *c, struct proto_reader *r, int op)
 	if (proto_get_int(r, &fd) < 0 || proto_get_int(r, &cmd) < 0 ||
 	    proto_get_int(r, &arg) < 0)
 		return;
-	c->t0 = now_ns();
+	if (!begin(c))
+		return;
 	if (op == OP_IOCTL) {
 		value = (int)arg;
 		done(c, ioctl((int)fd, native_ioctl((unsigned long)cmd),
@@ -322,7 +341,8 @@ static void op_poll(struct call *c, struct proto_reader *r)
 		p[i].events = native_poll_events((int)events);
 		p[i].revents = 0;
 	}
-	c->t0 = now_ns();
+	if (!begin(c))
+		return;
 	done(c, poll(p, (nfds_t)n, (int)timeout));
 	for (int i = 0; i < n; i++)
 		proto_put_int(&c->out, linux_poll_events(p[i].revents));
@@ -350,11 +370,11 @@ static void dispatch(struct call *c, struct proto_reader *r, int64_t op,
 	}
 }
 
-void calls_run(struct agent_fds *fds, const uint8_t *payload, size_t len,
-	       struct proto_buf *out)
+static void run(struct agent_fds *fds, const uint8_t *payload, size_t len,
+		struct proto_buf *out, bool execute)
 {
 	struct proto_reader r;
-	struct call c = { .ret = -1, .err = 22 /* EINVAL */ };
+	struct call c = { .execute = execute, .ret = -1, .err = 22 /* EINVAL */ };
 	int64_t op;
 
 	proto_buf_init(&c.out);
@@ -374,4 +394,19 @@ void calls_run(struct agent_fds *fds, const uint8_t *payload, size_t len,
 		proto_put_bytes(out, c.out.data + PROTO_HEADER_LEN,
 				c.out.len - PROTO_HEADER_LEN);
 	proto_buf_free(&c.out);
+}
+
+void calls_run(struct agent_fds *fds, const uint8_t *payload, size_t len,
+	       struct proto_buf *out)
+{
+	run(fds, payload, len, out, true);
+}
+
+void calls_decode(const uint8_t *payload, size_t len, struct proto_buf *out)
+{
+	struct agent_fds none;
+
+	agent_fds_init(&none);
+	run(&none, payload, len, out, false);
+	pthread_mutex_destroy(&none.lock);
 }

@@ -12,6 +12,7 @@
 #define TCPCHECK_AGENT_CALLS_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,5 +35,10 @@ int agent_fds_close_all(struct agent_fds *s);
 
 void calls_run(struct agent_fds *fds, const uint8_t *payload, size_t len,
 	       struct proto_buf *out);
+
+/* The same, making no call: only the arguments are decoded (and the
+ * RESULT says EINVAL).  For the fuzz target (tests/fuzz/).
+ */
+void calls_decode(const uint8_t *payload, size_t len, struct proto_buf *out);
 
 #endif /* TCPCHECK_AGENT_CALLS_H */

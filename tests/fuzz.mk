@@ -9,8 +9,10 @@
 # from the scanner (tests/fuzz/script-dict).  What they learn stays in
 # fuzz-corpus/, crashes land in fuzz-crashes/: fix the bug, then copy the
 # input to tests/fuzz-regressions/TARGET/.
-check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san
-TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san
+check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
+	tests/fuzz/replay_agent_san
+TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
+	tests/fuzz/replay_agent_san
 tests_fuzz_replay_script_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_script.c tests/unit/tap.h
 tests_fuzz_replay_script_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
@@ -25,11 +27,22 @@ tests_fuzz_replay_packet_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 tests_fuzz_replay_packet_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_fuzz_replay_packet_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_fuzz_replay_packet_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+# The control protocol of wire mode; the agent's decoder is not in the
+# library, so its two files come along.
+FUZZ_AGENT_SOURCES = tests/fuzz/fuzz_agent.c agent/calls.c agent/calls.h \
+	agent/native.c agent/native.h
+tests_fuzz_replay_agent_san_SOURCES = tests/fuzz/replay.c \
+	$(FUZZ_AGENT_SOURCES) tests/unit/tap.h
+tests_fuzz_replay_agent_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
+	-I$(srcdir)/agent -DFUZZ_TARGET='"agent"'
+tests_fuzz_replay_agent_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_fuzz_replay_agent_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_fuzz_replay_agent_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 EXTRA_DIST += tests/fuzz/packet-seeds tests/fuzz/script-dict \
 	tests/fuzz-regressions
 
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = script packet
+FUZZ_TARGETS = script packet agent
 
 if ENABLE_FUZZING
 # The library again, instrumented for libFuzzer's coverage.
@@ -39,7 +52,13 @@ nodist_libtcpcheck_fuzz_a_SOURCES = $(GRAMMAR_GENERATED)
 libtcpcheck_fuzz_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
 libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
-noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet
+noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet \
+	tests/fuzz/fuzz_agent
+tests_fuzz_fuzz_agent_SOURCES = $(FUZZ_AGENT_SOURCES)
+tests_fuzz_fuzz_agent_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/agent
+tests_fuzz_fuzz_agent_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_agent_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_agent_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
 tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c
 tests_fuzz_fuzz_script_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_script_LDFLAGS = $(FUZZ_LDFLAGS)
@@ -61,10 +80,14 @@ fuzz-seeds/packet: $(srcdir)/tests/fuzz/packet-seeds
 	$(AM_V_GEN)rm -rf fuzz-seeds/packet && \
 	python3 $(srcdir)/tests/fuzz/packet-seeds fuzz-seeds/packet
 
+fuzz-seeds/agent: $(srcdir)/tests/fuzz-regressions/agent
+	$(AM_V_GEN)rm -rf fuzz-seeds/agent && $(MKDIR_P) fuzz-seeds/agent && \
+	cp $(srcdir)/tests/fuzz-regressions/agent/* fuzz-seeds/agent/
+
 # Each target in turn for FUZZ_SECONDS; the first crash stops make with
 # the input's path in fuzz-crashes/TARGET/.
-fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet fuzz-seeds/script \
-		fuzz-seeds/packet
+fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet tests/fuzz/fuzz_agent \
+		fuzz-seeds/script fuzz-seeds/packet fuzz-seeds/agent
 	@for t in $(FUZZ_TARGETS); do \
 		$(MKDIR_P) fuzz-corpus/$$t fuzz-crashes/$$t || exit 1; \
 		dict=; test ! -f fuzz-seeds/$$t.dict || dict=-dict=fuzz-seeds/$$t.dict; \

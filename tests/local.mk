@@ -134,3 +134,14 @@ tests_unit_test_host_sysctl_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_host_sysctl_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
 include $(srcdir)/tests/fuzz.mk
+
+# Wire mode's control protocol, SHA-256/HMAC, its neighbour frames and RSTs.
+check_PROGRAMS += tests/unit/test_agent_proto tests/unit/test_agent_proto_san
+TESTS += tests/unit/test_agent_proto tests/unit/test_agent_proto_san
+tests_unit_test_agent_proto_SOURCES = tests/unit/test_agent_proto.c \
+	tests/unit/tap.h
+tests_unit_test_agent_proto_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_agent_proto_san_SOURCES = $(tests_unit_test_agent_proto_SOURCES)
+tests_unit_test_agent_proto_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_agent_proto_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_agent_proto_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
