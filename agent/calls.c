@@ -22,6 +22,7 @@
 /* What one call produced, before it is encoded. */
 struct call {
 	bool execute;		/* false: decode the arguments only */
+	struct agent_fds *fds;	/* the script's descriptors */
 	long ret;
 	int err;
 	int64_t t0, t1;
@@ -103,6 +104,33 @@ static bool begin(struct call *c)
 	return c->execute;
 }
 
+static void done(struct call *c, long ret);
+
+static bool owned(struct agent_fds *s, int64_t fd)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < s->count && !found; i++)
+		found = s->fds[i] == fd;
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+/* begin() for a call on a descriptor: only the script's own (never the
+ * agent's control connection or listener) are used; others are EBADF.
+ */
+static bool begin_fd(struct call *c, int64_t fd)
+{
+	if (!begin(c))
+		return false;
+	if (owned(c->fds, fd))
+		return true;
+	errno = EBADF;
+	done(c, -1);
+	return false;
+}
+
 static void done(struct call *c, long ret)
 {
 	c->t1 = now_ns();
@@ -143,7 +171,7 @@ static void op_address(struct call *c, struct proto_reader *r, int op)
 	    proto_get_int(r, &linux_len) < 0)
 		return;
 	len = native_len(&a, len, linux_len);
-	if (!begin(c))
+	if (!begin_fd(c, fd))
 		return;
 	if (op == OP_BIND)
 		done(c, bind((int)fd, (struct sockaddr *)&a, len));
@@ -164,7 +192,7 @@ static void op_name(struct call *c, struct proto_reader *r, int op,
 	    (op == OP_ACCEPT4 && proto_get_int(r, &flags) < 0))
 		return;
 	memset(&a, 0, sizeof(a));
-	if (!begin(c))
+	if (!begin_fd(c, fd))
 		return;
 	if (op == OP_ACCEPT || op == OP_ACCEPT4)
 		ret = accept((int)fd, want >= 0 ? (struct sockaddr *)&a : NULL,
@@ -194,7 +222,7 @@ static void op_receive(struct call *c, struct proto_reader *r, int op)
 	    (op != OP_READ && proto_get_int(r, &flags) < 0) ||
 	    (op == OP_RECVFROM && proto_get_int(r, &want) < 0))
 		return;
-	if (!begin(c))
+	if (!begin_fd(c, fd))
 		return;
 	buf = malloc((size_t)count + 1);
 	if (!buf) {
@@ -234,7 +262,7 @@ static void op_transmit(struct call *c, struct proto_reader *r, int op)
 	    (op == OP_SENDTO && (proto_get_sockaddr(r, &a, &alen) < 0 ||
 				 proto_get_int(r, &linux_len) < 0)))
 		return;
-	if (!begin(c))
+	if (!begin_fd(c, fd))
 		return;
 	if (op == OP_WRITE)
 		done(c, write((int)fd, data, len));
@@ -254,7 +282,7 @@ static void op_simple(struct call *c, struct proto_reader *r, int op,
 	if (proto_get_int(r, &fd) < 0 ||
 	    (op != OP_CLOSE && proto_get_int(r, &arg) < 0))
 		return;
-	if (!begin(c))
+	if (!begin_fd(c, fd))
 		return;
 	if (op == OP_CLOSE) {
 		/* Only what the script opened: never the agent's own. */
@@ -288,7 +316,7 @@ static void op_sockopt(struct call *c, struct proto_reader *r, int op)
 	lv = (int)level;
 	nm = (int)name;
 	native_sockopt(&lv, &nm);
-	if (!begin(c))
+	if (!begin_fd(c, fd))
 		return;
 	if (op == OP_SETSOCKOPT) {
 		done(c, setsockopt((int)fd, lv, nm, len ? val : NULL,
@@ -309,7 +337,7 @@ static void op_control(struct call *c, struct proto_reader *r, int op)
 	if (proto_get_int(r, &fd) < 0 || proto_get_int(r, &cmd) < 0 ||
 	    proto_get_int(r, &arg) < 0)
 		return;
-	if (!begin(c))
+	if (!begin_fd(c, fd))
 		return;
 	if (op == OP_IOCTL) {
 		value = (int)arg;
@@ -374,7 +402,8 @@ static void run(struct agent_fds *fds, const uint8_t *payload, size_t len,
 		struct proto_buf *out, bool execute)
 {
 	struct proto_reader r;
-	struct call c = { .execute = execute, .ret = -1, .err = 22 /* EINVAL */ };
+	struct call c = { .execute = execute, .fds = fds, .ret = -1,
+			  .err = 22 /* EINVAL */ };
 	int64_t op;
 
 	proto_buf_init(&c.out);
