@@ -85,12 +85,13 @@ for s in $scripts; do
 done
 
 start_agent
-"$TCPCHECK" --format=tap "$@" >"$work/tun.tap" 2>/dev/null
-wire --format=tap "$@" >"$work/wire.tap" 2>"$work/wire.err"
+# A timing failure on a loaded machine is rerun, in both modes alike.
+"$TCPCHECK" --retries=2 --format=tap "$@" >"$work/tun.tap" 2>/dev/null
+wire --retries=2 --format=tap "$@" >"$work/wire.tap" 2>"$work/wire.err"
 status=$?
 grep -c '^ok ' "$work/wire.tap" >"$work/passed"
 tap_ok $((status != 0)) "$# corpus scripts pass in wire mode ($(cat "$work/passed") ok)"
-[ $status -eq 0 ] || tap_diag <"$work/wire.err"
+[ $status -eq 0 ] || grep -v '^ok ' "$work/wire.tap" | tap_diag
 # Verdict and name; runs at once under TUN finish in another order.
 verdicts() {
 	sed -n 's/^\(not ok\|ok\) [0-9]* - \(.*\)/\2: \1/p' "$1" | sort
