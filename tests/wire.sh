@@ -6,7 +6,8 @@
 # 1. 27 corpus scripts (handshake, close, RST, SACK, timestamps, window,
 #    Nagle, UDP, an IPv6 one) pass in wire mode with the verdicts they
 #    have under TUN (compared line by line, TAP).
-# 2. A wrong secret is refused: exit 125, the reason said.
+# 2. --pcap-dir records the test's packets (and not the control link's).
+#    A wrong secret is refused: exit 125, the reason said.
 # 3. The runner killed mid-script drops the control connection: the agent
 #    closes every socket the script opened, and keeps serving.
 # 4. The agent killed mid-script: tcpcheck fails (exit 1) saying the
@@ -17,7 +18,7 @@
 require_kernel_env
 cd "$top_srcdir" || exit 1
 agent_bin=$(dirname "$TCPCHECK")/tcpcheck-agent
-for tool in nft ethtool ss; do
+for tool in nft ethtool ss tcpdump; do
 	if ! command -v $tool >/dev/null 2>&1; then
 		echo "1..0 # SKIP needs $tool"
 		exit 0
@@ -105,6 +106,15 @@ left_behind >"$work/left" 2>&1
 [ ! -s "$work/left" ]
 tap_ok $? "nothing left after the corpus"
 tap_diag <"$work/left"
+
+wire --pcap-dir="$work/pcap" --pcap-all testcases/handshake/passive-open.pkt \
+	>/dev/null 2>&1
+tcpdump -nr "$work/pcap/testcases_handshake_passive-open.ipv4.pcap" \
+	>"$work/pcap.txt" 2>/dev/null
+[ "$(grep -c '192.0.2.1' "$work/pcap.txt")" -ge 4 ] &&
+	! grep -q 10.99.0 "$work/pcap.txt"
+tap_ok $? "--pcap-dir records the test's packets, not the control connection"
+tap_diag <"$work/pcap.txt"
 
 ip netns exec $env-t "$TCPCHECK" --wire-dev=wt --agent=10.99.0.1:7777 \
 	--agent-secret-file="$work/wrong" testcases/handshake/passive-open.pkt \

@@ -227,6 +227,16 @@ static void filter_text(const struct net_plan *plan, char *out, size_t size)
 			 local, remote);
 }
 
+void wire_capture_filter(const struct net_plan *plan, char *out, size_t size)
+{
+	char local[INET6_ADDRSTRLEN], remote[INET6_ADDRSTRLEN];
+
+	ip_addr_format(&plan->local_ip, local, sizeof(local));
+	ip_addr_format(&plan->remote_ip, remote, sizeof(remote));
+	snprintf(out, size, "(host %s and host %s) or arp or (icmp6 and "
+		 "(ip6[40] == 135 or ip6[40] == 136))", local, remote);
+}
+
 static int start_capture(struct wire_path *w, const struct net_plan *plan,
 			 struct error *err)
 {

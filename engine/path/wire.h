@@ -25,4 +25,10 @@
 int wire_path_open(const struct net_plan *plan, struct packet_path **out,
 		   struct error *err);
 
+/* The BPF text for recording a wire-mode run (--pcap-dir): the test's
+ * packets both ways and the neighbour traffic, not the control
+ * connection or anything else on the link.
+ */
+void wire_capture_filter(const struct net_plan *plan, char *out, size_t size);
+
 #endif /* TCPCHECK_WIRE_H */

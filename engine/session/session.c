@@ -278,7 +278,13 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	if (outcome != OUTCOME_OK)
 		return outcome;
 	if (opts->capture_path) {
-		outcome = capture_open(cfg->plan.device, &cap, err);
+		char filter[256];
+		bool wire = cfg->plan.path_kind == PATH_KIND_WIRE;
+
+		if (wire)
+			wire_capture_filter(&cfg->plan, filter, sizeof(filter));
+		outcome = capture_open(cfg->plan.device, wire ? filter : NULL,
+				       &cap, err);
 		if (outcome != OUTCOME_OK) {
 			syscall_backend_free(backend);
 			path->ops->close(path);
