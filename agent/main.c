@@ -10,7 +10,8 @@
  * under a key of that session.  Plain POSIX C (threads, sockets): it
  * builds on Linux, the BSDs and macOS with
  *   cc -O2 -pthread -o tcpcheck-agent agent/[a-z]*.c
- * Exit status: 2 for bad usage, 1 when it cannot listen.
+ * Exit status: 0 when stopped by SIGINT or SIGTERM (after cleaning up the
+ * session at hand), 2 for bad usage, 1 when it cannot listen.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -114,11 +115,34 @@ static void on_interrupt(int sig)
 	(void)sig;
 }
 
+static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t serving_fd = -1;
+
+/* SIGINT, SIGTERM: end the session at hand as if tcpcheck had hung up
+ * (its cleanup runs), then exit.
+ */
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	if (serving_fd >= 0)
+		shutdown(serving_fd, SHUT_RDWR);
+}
+
+static void handle(int sig, void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;	/* no SA_RESTART: see session.c */
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t secret[PROTO_SECRET_MAX];
 	struct agent_options o = { 0 };
-	struct sigaction sa;
 	char why[512];
 	int listener;
 
@@ -131,33 +155,36 @@ int main(int argc, char **argv)
 	}
 	o.cfg.secret = secret;
 	signal(SIGPIPE, SIG_IGN);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_interrupt;	/* no SA_RESTART: see session.c */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
+	handle(SIGUSR1, on_interrupt);
+	handle(SIGINT, on_stop);
+	handle(SIGTERM, on_stop);
 	listener = open_listener(o.listen);
 	if (listener < 0)
 		return 1;
 	if (o.cfg.verbose)
 		fprintf(stderr, "tcpcheck-agent: listening on %s\n", o.listen);
-	for (;;) {
+	while (!stopping) {
 		int fd = accept(listener, NULL, NULL);
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			perror("tcpcheck-agent: accept");
-			close(listener);
-			return 1;
+			break;
 		}
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		if (session_serve(fd, &o.cfg) < 0) {
+		serving_fd = fd;
+		if (stopping)
+			shutdown(fd, SHUT_RDWR);
+		if (session_serve(fd, &o.cfg) < 0 && !stopping) {
 			if (o.cfg.verbose)
 				fprintf(stderr, "tcpcheck-agent: a peer was "
 					"refused\n");
 			/* Guessing the secret takes a second a try. */
 			sleep(1);
-			continue;
 		}
+		serving_fd = -1;
 	}
+	close(listener);
+	return stopping ? 0 : 1;
 }
