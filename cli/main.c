@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -477,6 +478,11 @@ static const char *preflight(const struct job_list *jobs,
 	/* One stack, one wire: its scripts take turns. */
 	if (wire) {
 		opts->jobs = 1;
+		if (!if_nametoindex(wire->device)) {
+			error_set(err, "--wire-dev: no interface %s here",
+				  wire->device);
+			return err->text;
+		}
 		if (syscall_agent_probe(wire, err) < 0)
 			return err->text;
 	}

@@ -7,7 +7,9 @@
 #    Nagle, UDP, an IPv6 one) pass in wire mode with the verdicts they
 #    have under TUN (compared line by line, TAP).
 # 2. --pcap-dir records the test's packets (and not the control link's).
-#    A wrong secret is refused: exit 125, the reason said.
+#    A wrong secret is refused: exit 125, the reason said; so are a
+#    missing interface and an agent not there; options that need each
+#    other are a usage error (2).
 # 3. The runner killed mid-script drops the control connection: the agent
 #    closes every socket the script opened, and keeps serving.
 # 4. The agent killed mid-script: tcpcheck fails (exit 1) saying the
@@ -123,6 +125,27 @@ status=$?
 [ $status -eq 125 ] && grep -q "refused the secret" "$work/refused"
 tap_ok $? "a wrong secret is refused with 125 (got $status)"
 tap_diag <"$work/refused"
+
+# What the command line gets wrong, what is not there.
+expect() {	# expect STATUS TEXT DESCRIPTION -- ARGS...
+	want=$1 text=$2 what=$3
+	shift 4
+	ip netns exec $env-t "$TCPCHECK" "$@" \
+		testcases/handshake/passive-open.pkt >/dev/null 2>"$work/err"
+	got=$?
+	[ $got -eq "$want" ] && grep -q -- "$text" "$work/err"
+	tap_ok $? "$what: exit $want (got $got)"
+	tap_diag <"$work/err"
+}
+expect 2 "needs --agent=HOST:PORT" "--wire-dev without an agent" -- \
+	--wire-dev=wt
+expect 2 "go with --wire-dev" "--agent without --wire-dev" -- \
+	--agent=10.99.0.1:7777 --agent-secret-file="$work/secret"
+expect 125 "no interface nosuch0" "a missing interface" -- \
+	--wire-dev=nosuch0 --agent=10.99.0.1:7777 \
+	--agent-secret-file="$work/secret"
+expect 125 "cannot reach the agent" "no agent at that port" -- \
+	--wire-dev=wt --agent=10.99.0.1:7778 --agent-secret-file="$work/secret"
 
 # A connection that stays open, with a call pending on the agent.
 cat >"$work/long.pkt" <<'PKT'
