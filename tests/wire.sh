@@ -43,8 +43,9 @@ echo "not the secret at all" >"$work/wrong"
 
 # The agent keeps to the second CPU: the runner, at real-time priority,
 # polls on its own, and a machine under test has CPUs of its own.
+agent_cpu=$(($(nproc) > 1 ? 1 : 0))
 start_agent() {
-	ip netns exec $env-a taskset -c 1 "$agent_bin" \
+	ip netns exec $env-a taskset -c $agent_cpu "$agent_bin" \
 		--listen=10.99.0.1:7777 --secret-file="$work/secret" \
 		--allow-commands 2>>"$work/agent.log" &
 	agent_pid=$!
