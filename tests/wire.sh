@@ -18,6 +18,7 @@
 # About 45 s; takes the kernel tests' lock.
 . "$(dirname "$0")/lib.sh"
 require_kernel_env
+started=$(date +%s)
 cd "$top_srcdir" || exit 1
 agent_bin=$(dirname "$TCPCHECK")/tcpcheck-agent
 for tool in nft ethtool ss tcpdump; do
@@ -194,4 +195,5 @@ left_behind >"$work/left" 2>&1
 [ ! -s "$work/left" ]
 tap_ok $? "nothing left on either side"
 tap_diag <"$work/left"
+echo "took $(($(date +%s) - started)) s after the lock" | tap_diag
 tap_end
