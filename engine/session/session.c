@@ -175,6 +175,12 @@ static const char *wire_unrunnable(const struct script *script,
 	if (cfg->plan.gso_mss)
 		return "receive-offload super-packets (--mss) can be injected "
 			"only through tun0, not in wire mode";
+	for (int i = 0; i < script->option_count; i++)
+		if (!strcmp(script->options[i].name, "device") &&
+		    script->options[i].value &&
+		    !strcmp(script->options[i].value, "lo"))
+			return "its packets stay on the stack's loopback "
+				"(--device=lo), never on the wire";
 	for (int i = 0; i < script->event_count; i++) {
 		if (script->events[i].kind == EVENT_CODE)
 			return "code blocks (%{ }%) read TCP_INFO with Python "
