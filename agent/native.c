@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -30,30 +31,20 @@ static long to_native(const struct pair *t, size_t n, long v)
 	return v;
 }
 
-/* Bit sets: each known Linux bit becomes its native bit; unknown bits
- * are kept (a stack is free to refuse them).
+/* Bit sets: each known bit becomes its counterpart (Linux's to this
+ * system's, or back); unknown bits are kept (a stack is free to refuse
+ * them).
  */
-static long bits_to_native(const struct pair *t, size_t n, long v)
+static long map_bits(const struct pair *t, size_t n, long v, bool to_linux)
 {
 	long out = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (v & t[i].linux_value) {
-			out |= t[i].native_value;
-			v &= ~t[i].linux_value;
-		}
-	}
-	return out | v;
-}
+		long from = to_linux ? t[i].native_value : t[i].linux_value;
 
-static long bits_to_linux(const struct pair *t, size_t n, long v)
-{
-	long out = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (v & t[i].native_value) {
-			out |= t[i].linux_value;
-			v &= ~t[i].native_value;
+		if (v & from) {
+			out |= to_linux ? t[i].linux_value : t[i].native_value;
+			v &= ~from;
 		}
 	}
 	return out | v;
@@ -121,7 +112,7 @@ static const struct pair msg_bits[] = {
 
 int native_msg_flags(int v)
 {
-	return (int)bits_to_native(msg_bits, COUNT(msg_bits), v);
+	return (int)map_bits(msg_bits, COUNT(msg_bits), v, false);
 }
 
 int native_fcntl_cmd(int v)
@@ -140,12 +131,12 @@ static const struct pair open_bits[] = {
 
 int native_open_flags(int v)
 {
-	return (int)bits_to_native(open_bits, COUNT(open_bits), v);
+	return (int)map_bits(open_bits, COUNT(open_bits), v, false);
 }
 
 int linux_open_flags(int v)
 {
-	return (int)bits_to_linux(open_bits, COUNT(open_bits), v);
+	return (int)map_bits(open_bits, COUNT(open_bits), v, true);
 }
 
 unsigned long native_ioctl(unsigned long v)
@@ -166,13 +157,13 @@ static const struct pair poll_bits[] = {
 
 short native_poll_events(int v)
 {
-	return (short)bits_to_native(poll_bits, COUNT(poll_bits), v);
+	return (short)map_bits(poll_bits, COUNT(poll_bits), v, false);
 }
 
 int linux_poll_events(short v)
 {
-	return (int)bits_to_linux(poll_bits, COUNT(poll_bits),
-				  (unsigned short)v);
+	return (int)map_bits(poll_bits, COUNT(poll_bits),
+				 (unsigned short)v, true);
 }
 
 int linux_errno(int v)
