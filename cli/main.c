@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@
 #include "run_events.h"
 #include "suite.h"
 #include "path/tun.h"
+#include "path/wire_guard.h"
+#include "sys/syscall_agent.h"
 
 #define EXIT_INTERRUPTED 130
 #define DEFAULT_TIMEOUT 180
@@ -476,30 +479,73 @@ static int make_dirs(const char *path)
  * rather than failing every script with the same message.
  */
 static const char *preflight(const struct job_list *jobs,
-			     const struct suite_options *opts, struct error *err)
+			     struct suite_options *opts, struct error *err)
 {
 	bool run = false, tun = false, pcap = opts->pcap_dir != NULL;
+	const struct net_plan *wire = NULL;
 
 	for (int i = 0; i < jobs->count; i++) {
+		const struct net_plan *plan = &jobs->jobs[i].cfg.plan;
+
 		if (jobs->jobs[i].kind != JOB_RUN)
 			continue;
 		run = true;
-		if (!strcmp(jobs->jobs[i].cfg.plan.device, "tun0"))
+		if (plan->path_kind == PATH_KIND_TUN)
 			tun = true;
 		else
 			pcap = true;
+		if (plan->path_kind == PATH_KIND_WIRE)
+			wire = plan;
 	}
 	if (!run)
 		return NULL;
 	if (geteuid() != 0)
-		return "needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) to "
+		return wire ? "wire mode needs root (or CAP_NET_ADMIN and "
+			"CAP_NET_RAW) to inject and capture on the interface" :
+			"needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) to "
 			"create network namespaces";
 	if (tun && tun_probe(err) < 0)
 		return err->text;
 	/* Once here rather than in every runner that captures. */
 	if (pcap && pcap_dl_load(err) < 0)
 		return err->text;
+	/* One stack, one wire: its scripts take turns. */
+	if (wire) {
+		opts->jobs = 1;
+		if (!if_nametoindex(wire->device)) {
+			error_set(err, "--wire-dev: no interface %s here",
+				  wire->device);
+			return err->text;
+		}
+		if (syscall_agent_probe(wire, err) < 0)
+			return err->text;
+	}
 	return NULL;
+}
+
+/* Wire mode needs its agent, and the agent is for wire mode only. */
+static int check_wire_options(const struct job_list *jobs)
+{
+	for (int i = 0; i < jobs->count; i++) {
+		const struct net_plan *plan = &jobs->jobs[i].cfg.plan;
+		bool wire = plan->path_kind == PATH_KIND_WIRE;
+		const char *problem = NULL;
+
+		if (jobs->jobs[i].kind != JOB_RUN)
+			continue;
+		if (wire && (!plan->wire.agent[0] || !plan->wire.secret_file[0]))
+			problem = "--wire-dev needs --agent=HOST:PORT and "
+				"--agent-secret-file=FILE";
+		else if (!wire && (plan->wire.agent[0] ||
+				   plan->wire.peer_mac_given))
+			problem = "--agent and --wire-peer-mac go with "
+				"--wire-dev=IFACE";
+		if (problem) {
+			fprintf(stderr, "tcpcheck: %s\n", problem);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static FILE *open_output(const char *path)
@@ -524,6 +570,37 @@ static int exit_status(const struct suite_summary *sum)
 	    (sum->skipped && !sum->passed && !sum->flaky && !sum->xfail))
 		return OUTCOME_ENVIRONMENT;
 	return OUTCOME_OK;
+}
+
+/* Wire mode keeps this host's stack out of the test for the whole run
+ * (wire_guard.h); the guard goes however the suite ends, also on SIGINT
+ * and SIGTERM, which end the suite through its normal path.
+ */
+static int run_guarded(const struct job_list *jobs,
+		       const struct suite_options *opts,
+		       struct reporter **reps, int n, struct suite_summary *sum)
+{
+	struct wire_guard *guard = NULL;
+	struct error err;
+	int rc;
+
+	for (int i = 0; i < jobs->count && !guard; i++) {
+		const struct net_plan *plan = &jobs->jobs[i].cfg.plan;
+
+		if (jobs->jobs[i].kind != JOB_RUN ||
+		    plan->path_kind != PATH_KIND_WIRE)
+			continue;
+		if (wire_guard_add(plan, &guard, &err) != OUTCOME_OK) {
+			fprintf(stderr, "tcpcheck: %s\n", err.text);
+			sum->skip_all = "wire mode cannot guard this host";
+			sum->started = time(NULL);
+			reports_begin(reps, n, 0);
+			return reports_end(reps, n, sum);
+		}
+	}
+	rc = suite_run(jobs, opts, reps, n, sum);
+	wire_guard_remove(guard);
+	return rc;
 }
 
 static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
@@ -574,7 +651,7 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 		reports_begin(reps, n, 0);
 		rc = reports_end(reps, n, &sum);
 	} else {
-		rc = suite_run(jobs, &cli->suite, reps, n, &sum);
+		rc = run_guarded(jobs, &cli->suite, reps, n, &sum);
 	}
 	reports_free(reps, n);
 	if (rc < 0) {
@@ -687,6 +764,10 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		cli.suite.events_dir = cli.events_dir;
+	}
+	if (!cli.dump && check_wire_options(&jobs) < 0) {
+		rc = OUTCOME_BAD_SCRIPT;
+		goto out;
 	}
 	rc = cli.dump ? dump(&cli, &jobs) : run(&cli, &jobs, junit, json);
 out:

@@ -23,8 +23,8 @@ cd "$top"
 # and jq to check the JUnit and JSON reports, chromium to render the HTML
 # report headless).
 packages="build-essential autoconf automake pkg-config flex bison
-libpcap-dev libnet1-dev iproute2 procps python3 tcpdump valgrind ethtool
-libxml2-utils jq chromium"
+libpcap-dev libnet1-dev iproute2 nftables procps python3 tcpdump valgrind
+ethtool libxml2-utils jq chromium"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -12,10 +12,12 @@
 # input to tests/fuzz-regressions/TARGET/.
 check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
 	tests/fuzz/replay_report_san \
-	tests/fuzz/replay_capture_san
+	tests/fuzz/replay_capture_san \
+	tests/fuzz/replay_agent_san
 TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
 	tests/fuzz/replay_report_san \
-	tests/fuzz/replay_capture_san
+	tests/fuzz/replay_capture_san \
+	tests/fuzz/replay_agent_san
 tests_fuzz_replay_script_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_script.c tests/unit/tap.h
 tests_fuzz_replay_script_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
@@ -44,11 +46,22 @@ tests_fuzz_replay_capture_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 tests_fuzz_replay_capture_san_CFLAGS = $(SAN_COMPILE_FLAGS)
 tests_fuzz_replay_capture_san_LDFLAGS = $(SAN_LINK_FLAGS)
 tests_fuzz_replay_capture_san_LDADD = $(SAN_LIBS)
+# The control protocol of wire mode; the agent's decoder is not in the
+# library, so its two files come along.
+FUZZ_AGENT_SOURCES = tests/fuzz/fuzz_agent.c agent/calls.c agent/calls.h \
+	agent/native.c agent/native.h
+tests_fuzz_replay_agent_san_SOURCES = tests/fuzz/replay.c \
+	$(FUZZ_AGENT_SOURCES) tests/unit/tap.h
+tests_fuzz_replay_agent_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
+	-I$(srcdir)/agent -DFUZZ_TARGET='"agent"'
+tests_fuzz_replay_agent_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_fuzz_replay_agent_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_fuzz_replay_agent_san_LDADD = $(SAN_LIBS)
 EXTRA_DIST += tests/fuzz/capture-seeds tests/fuzz/packet-seeds tests/fuzz/script-dict \
 	tests/fuzz-regressions
 
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = script packet report capture
+FUZZ_TARGETS = script packet report capture agent
 
 if ENABLE_FUZZING
 # The library again, instrumented for libFuzzer's coverage.
@@ -59,11 +72,16 @@ libtcpcheck_fuzz_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
 libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
 noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet \
-	tests/fuzz/fuzz_report tests/fuzz/fuzz_capture
+	tests/fuzz/fuzz_report tests/fuzz/fuzz_capture tests/fuzz/fuzz_agent
 tests_fuzz_fuzz_capture_SOURCES = tests/fuzz/fuzz_capture.c
 tests_fuzz_fuzz_capture_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_capture_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_capture_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
+tests_fuzz_fuzz_agent_SOURCES = $(FUZZ_AGENT_SOURCES)
+tests_fuzz_fuzz_agent_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/agent
+tests_fuzz_fuzz_agent_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_agent_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_agent_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
 tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c
 tests_fuzz_fuzz_script_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_script_LDFLAGS = $(FUZZ_LDFLAGS)
@@ -96,12 +114,16 @@ fuzz-seeds/packet: $(srcdir)/tests/fuzz/packet-seeds
 # The report target starts from its regression inputs alone.
 fuzz-seeds/report:
 	$(AM_V_GEN)$(MKDIR_P) fuzz-seeds/report
+fuzz-seeds/agent: $(srcdir)/tests/fuzz-regressions/agent
+	$(AM_V_GEN)rm -rf fuzz-seeds/agent && $(MKDIR_P) fuzz-seeds/agent && \
+	cp $(srcdir)/tests/fuzz-regressions/agent/* fuzz-seeds/agent/
 
 # Each target in turn for FUZZ_SECONDS; the first crash stops make with
 # the input's path in fuzz-crashes/TARGET/.
 fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet tests/fuzz/fuzz_report \
-		tests/fuzz/fuzz_capture fuzz-seeds/script fuzz-seeds/packet \
-		fuzz-seeds/report fuzz-seeds/capture
+		tests/fuzz/fuzz_capture tests/fuzz/fuzz_agent \
+		fuzz-seeds/script fuzz-seeds/packet fuzz-seeds/report \
+		fuzz-seeds/capture fuzz-seeds/agent
 	@for t in $(FUZZ_TARGETS); do \
 		$(MKDIR_P) fuzz-corpus/$$t fuzz-crashes/$$t || exit 1; \
 		dict=; test ! -f fuzz-seeds/$$t.dict || dict=-dict=fuzz-seeds/$$t.dict; \

@@ -130,6 +130,9 @@ EXTRA_DIST += tests/badinput.sh tests/badinput
 # file or host setting behind (kernel test: takes the lock).
 TESTS += tests/interrupt.sh
 EXTRA_DIST += tests/interrupt.sh
+# Wire mode over a veth pair, the agent in one namespace (about 40 s).
+TESTS += tests/wire.sh
+EXTRA_DIST += tests/wire.sh tests/wire-env.sh
 
 # tcpcheck itself built with ASan+UBSan, and the whole corpus played
 # with it; the host must be as it was afterwards (kernel test).
@@ -149,3 +152,14 @@ tests_unit_test_host_sysctl_san_LDFLAGS = $(SAN_LINK_FLAGS)
 tests_unit_test_host_sysctl_san_LDADD = $(SAN_LIBS)
 
 include $(srcdir)/tests/fuzz.mk
+
+# Wire mode's control protocol, SHA-256/HMAC, its neighbour frames and RSTs.
+check_PROGRAMS += tests/unit/test_agent_proto tests/unit/test_agent_proto_san
+TESTS += tests/unit/test_agent_proto tests/unit/test_agent_proto_san
+tests_unit_test_agent_proto_SOURCES = tests/unit/test_agent_proto.c \
+	tests/unit/tap.h
+tests_unit_test_agent_proto_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_agent_proto_san_SOURCES = $(tests_unit_test_agent_proto_SOURCES)
+tests_unit_test_agent_proto_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_agent_proto_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_agent_proto_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)

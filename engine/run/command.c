@@ -22,7 +22,12 @@ int run_shell(struct runner *r, const char *command,
 	int rc;
 
 	trace(r, "line %d: `%s` (%scommand)", loc->line, command, what);
-	rc = shell_run(command, r->cfg->script_dir, r->err);
+	/* Where the stack is: the agent's machine in wire mode. */
+	if (r->sys.backend->ops->command)
+		rc = r->sys.backend->ops->command(r->sys.backend, command,
+						  r->err);
+	else
+		rc = shell_run(command, r->cfg->script_dir, r->err);
 	switch (rc) {
 	case SHELL_OK:
 		return OUTCOME_OK;

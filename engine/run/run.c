@@ -383,6 +383,7 @@ static int runner_setup(struct runner *r, struct syscall_backend *backend)
 	r->sys.script_to_live = timeline_script_to_live;
 	r->sys.timeline = &r->tl;
 	conn_table_init(&r->conns);
+	conn_table_set_first_remote_port(&r->conns, cfg->plan.first_remote_port);
 	udp_flow_init(&r->udp, &cfg->plan);
 	r->conns.ts_clock.tick_usecs = cfg->tcp_ts_tick_usecs;
 	r->conns.ts_clock.tolerance_usecs = cfg->tolerance_usecs;

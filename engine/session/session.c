@@ -34,6 +34,8 @@
 #include "sys/syscall_backend.h"
 #include "path/pcap_path.h"
 #include "path/tun.h"
+#include "path/wire.h"
+#include "sys/syscall_agent.h"
 
 struct session {
 	pid_t pid;
@@ -184,6 +186,106 @@ static int run_logged(const struct script *script,
 	return outcome;
 }
 
+/* What only tun0 and this machine's kernel can do, in wire mode: the
+ * reason the script cannot run there, or NULL.
+ */
+static const char *wire_unrunnable(const struct script *script,
+				   const struct run_config *cfg,
+				   struct syscall_backend *backend)
+{
+	bool commands = script->init_command || script->cleanup_command;
+
+	if (cfg->plan.gso_mss)
+		return "receive-offload super-packets (--mss) can be injected "
+			"only through tun0, not in wire mode";
+	for (int i = 0; i < script->option_count; i++)
+		if (!strcmp(script->options[i].name, "device") &&
+		    script->options[i].value &&
+		    !strcmp(script->options[i].value, "lo"))
+			return "its packets stay on the stack's loopback "
+				"(--device=lo), never on the wire";
+	for (int i = 0; i < script->event_count; i++) {
+		if (script->events[i].kind == EVENT_CODE)
+			return "code blocks (%{ }%) read TCP_INFO with Python "
+				"on this machine, not in wire mode";
+		if (script->events[i].kind == EVENT_COMMAND)
+			commands = true;
+	}
+	if (commands && !syscall_agent_runs_commands(backend))
+		return "the script runs shell commands and the agent was "
+			"started without --allow-commands";
+	return NULL;
+}
+
+/* Wire mode: this host's interface as it is, the agent's system calls. */
+static int open_wire(const struct script *script, const struct run_config *cfg,
+		     struct packet_path **path, struct syscall_backend **backend,
+		     struct error *err)
+{
+	const char *why;
+	int outcome = syscall_agent_connect(&cfg->plan, backend, err);
+
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	why = wire_unrunnable(script, cfg, *backend);
+	if (why) {
+		error_set(err, "%s: %s", script->path, why);
+		outcome = OUTCOME_ENVIRONMENT;
+	} else {
+		outcome = wire_path_open(&cfg->plan, path, err);
+	}
+	if (outcome != OUTCOME_OK) {
+		syscall_backend_free(*backend);
+		*backend = NULL;
+	}
+	return outcome;
+}
+
+/* tun0 or lo, in a private namespace; the kernel makes the calls. */
+static int open_local(const struct script *script,
+		      const struct run_config *cfg,
+		      const struct session_options *opts,
+		      struct packet_path **path,
+		      struct syscall_backend **backend, struct error *err)
+{
+	bool on_tun = cfg->plan.path_kind == PATH_KIND_TUN;
+	int outcome = netns_enter_private(wants_sysfs(script, on_tun, opts),
+					  err);
+
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	/* tun0 is ours to create; lo already exists in the namespace and is
+	 * watched through libpcap.
+	 */
+	if (on_tun)
+		outcome = tun_path_open(&cfg->plan, has_packets(script), path,
+					err);
+	else
+		outcome = pcap_path_open(cfg->plan.device, path, err);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	*backend = syscall_backend_kernel_new();
+	if (!*backend) {
+		(*path)->ops->close(*path);
+		error_set(err, "out of memory");
+		return OUTCOME_ENVIRONMENT;
+	}
+	return OUTCOME_OK;
+}
+
+/* A lost control connection explains whatever the run reported. */
+static int explain_lost_agent(struct syscall_backend *backend, int outcome,
+			      struct error *err)
+{
+	struct error lost;
+
+	if (!syscall_agent_lost(backend, &lost))
+		return outcome;
+	error_append(&lost, "\n  (the run then reported: %s)", err->text);
+	*err = lost;
+	return OUTCOME_MISMATCH;
+}
+
 /* Everything the child owns is released on every path before it exits. */
 static int child_run(const struct script *script, const struct run_config *cfg,
 		     const struct session_options *opts, struct error *err)
@@ -191,7 +293,6 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	struct packet_path *path = NULL;
 	struct syscall_backend *backend = NULL;
 	struct capture *cap = NULL;
-	bool on_tun = !strcmp(cfg->plan.device, "tun0");
 	int outcome;
 
 	if (abort_install(err) < 0)
@@ -199,32 +300,25 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	outcome = encap_script_runnable(script, err);
 	if (outcome != OUTCOME_OK)
 		return outcome;
-	outcome = netns_enter_private(wants_sysfs(script, on_tun, opts), err);
-	if (outcome != OUTCOME_OK)
-		return outcome;
-	/* tun0 is ours to create; any other device already exists in the
-	 * namespace (lo) and is watched through libpcap.
-	 */
-	if (on_tun)
-		outcome = tun_path_open(&cfg->plan, has_packets(script), &path,
-					err);
+	if (cfg->plan.path_kind == PATH_KIND_WIRE)
+		outcome = open_wire(script, cfg, &path, &backend, err);
 	else
-		outcome = pcap_path_open(cfg->plan.device, &path, err);
+		outcome = open_local(script, cfg, opts, &path, &backend, err);
 	if (outcome != OUTCOME_OK)
 		return outcome;
 	if (opts->capture_path) {
-		outcome = capture_open(cfg->plan.device, &cap, err);
+		char filter[256];
+		bool wire = cfg->plan.path_kind == PATH_KIND_WIRE;
+
+		if (wire)
+			wire_capture_filter(&cfg->plan, filter, sizeof(filter));
+		outcome = capture_open(cfg->plan.device, wire ? filter : NULL,
+				       &cap, err);
 		if (outcome != OUTCOME_OK) {
+			syscall_backend_free(backend);
 			path->ops->close(path);
 			return outcome;
 		}
-	}
-	backend = syscall_backend_kernel_new();
-	if (!backend) {
-		capture_close(cap, NULL, err);
-		path->ops->close(path);
-		error_set(err, "out of memory");
-		return OUTCOME_ENVIRONMENT;
 	}
 	/* Writes to a connection the stack reset must fail with EPIPE,
 	 * not kill the runner.
@@ -233,6 +327,7 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	keep_to_cpu(opts->cpu);
 	raise_priority();
 	outcome = run_logged(script, cfg, opts, path, backend, err);
+	outcome = explain_lost_agent(backend, outcome, err);
 	shell_cleanup();
 	syscall_backend_free(backend);
 	if (cap)
@@ -326,6 +421,12 @@ int session_start(const struct script *script, const struct run_config *cfg,
 		struct run_config child_cfg = *cfg;
 
 		close(fds[0]);
+		/* The stack of wire mode outlives a script: each run's
+		 * passive opens come from ports of their own (plan.h).
+		 */
+		if (cfg->plan.path_kind == PATH_KIND_WIRE)
+			child_cfg.plan.first_remote_port =
+				(uint16_t)(61001 + getpid() % 4000);
 		child_cfg.progress = s->progress;
 		child_main(script, &child_cfg, opts, fds[1], parent);
 	}

@@ -36,6 +36,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "core/error.h"
+
 struct syscall_backend;
 
 struct syscall_backend_ops {
@@ -129,6 +131,14 @@ struct syscall_backend_ops {
 	 */
 	long (*cap_set)(struct syscall_backend *b, int set, int cap, int on,
 			int *err);
+
+	/* Run one of the script's shell commands where the stack is (wire
+	 * mode: on the agent's machine); NULL: commands run on this one
+	 * (run/shell.c).  0 when it exited 0, 1 when it failed, -1 when it
+	 * could not be run; err says how on 1 and -1.
+	 */
+	int (*command)(struct syscall_backend *b, const char *command,
+		       struct error *err);
 
 	/* Release the backend itself (not the descriptors it handed out). */
 	void (*destroy)(struct syscall_backend *b);
