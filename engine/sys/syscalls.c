@@ -796,6 +796,11 @@ int syscall_finish(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 	int rc, pass, i;
 
 	syscall_format_call(spec, call, sizeof(call));
+	if (run->result < 0 && run->err == SYSCALL_BACKEND_UNSUPPORTED) {
+		error_set(err, "the %s stack does not support %s",
+			  ctx->backend->ops->name, call);
+		return OUTCOME_ENVIRONMENT;
+	}
 	rc = track_fds(ctx, run, matched, err);
 	if (!matched) {
 		strbuf_init(&sb, text, sizeof(text));
