@@ -402,6 +402,26 @@ static int choose_families(const struct script_file *file,
 	return n;
 }
 
+/* One run of file in family against each stack --stack lists. */
+static int add_stack_jobs(struct job_list *list,
+			  const struct script_file *file, const char *family,
+			  const struct job_settings *set)
+{
+	int stacks = set->stack_count > 0 ? set->stack_count : 1;
+
+	for (int k = 0; k < stacks; k++) {
+		struct job *job = new_job(list, JOB_RUN, file, family);
+
+		if (!job)
+			return -1;
+		configure(file, family, set, job);
+		job->length_usecs = timeline_length(file->script);
+		job->stack = set->stack_count > 0 ? set->stacks[k] : NULL;
+		job->stack_flags = set->stack_flags;
+	}
+	return 0;
+}
+
 static int load(struct script_file *file, const struct job_settings *set,
 		struct job_list *list)
 {
@@ -434,17 +454,8 @@ static int load(struct script_file *file, const struct job_settings *set,
 		if (n == 0)
 			rc = add_message_job(list, JOB_SKIP, file, NULL,
 					     strdup(why), 0);
-		for (int i = 0; i < n && rc == 0; i++) {
-			struct job *job = new_job(list, JOB_RUN, file,
-						  families[i]);
-
-			if (!job) {
-				rc = -1;
-			} else {
-				configure(file, families[i], set, job);
-				job->length_usecs = timeline_length(file->script);
-			}
-		}
+		for (int i = 0; i < n && rc == 0; i++)
+			rc = add_stack_jobs(list, file, families[i], set);
 	}
 	if (rc == 0 && diags.count > 0) {
 		/* One report for the file, not one per family. */

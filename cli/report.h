@@ -32,6 +32,8 @@ struct script_result {
 	const char *path;
 	const char *family;	/* "ipv4", "ipv4-mapped-ipv6", "ipv6"; NULL
 				 * for a script that was never configured */
+	const char *stack;	/* --stack's name for the run; NULL when
+				 * --stack was not given */
 	enum result_status status;
 	double duration;	/* seconds, all attempts together */
 	int line;		/* first failing line, 0 if none or unknown */

@@ -102,6 +102,8 @@ static void print_line(struct text_reporter *t, const struct script_result *res)
 		fprintf(out, "%-5s %s", status_word(res->status), res->path);
 	if (res->family)
 		fprintf(out, " %s", res->family);
+	if (res->stack)
+		fprintf(out, " %s", res->stack);
 	fprintf(out, " (%.2f s", res->duration);
 	if (res->attempts > 1)
 		fprintf(out, ", %d tries", res->attempts);

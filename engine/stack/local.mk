@@ -3,7 +3,8 @@
 # packet path and its system-call backend, all in virtual time.
 ENGINE_SOURCES += engine/stack/plugin.h engine/stack/plugin.c \
 	engine/stack/stack_path.h engine/stack/stack_path.c \
-	engine/stack/stack_backend.c
+	engine/stack/stack_backend.c \
+	engine/stack/stack_script.h engine/stack/stack_script.c
 
 # The interface's tests: the fake stack built four ways (tests/stacks),
 # the engine's side (test_stack) and the lwIP adapter (test_stack_lwip).
@@ -43,3 +44,7 @@ tests_unit_test_stack_lwip_san_SOURCES = $(tests_unit_test_stack_lwip_SOURCES)
 tests_unit_test_stack_lwip_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_stack_lwip_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_stack_lwip_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+check_PROGRAMS += tests/stacks/closed_port.so
+tests_stacks_closed_port_so_SOURCES = tests/stacks/closed_port.c
+tests_stacks_closed_port_so_CFLAGS = $(WARN_CFLAGS) $(FAKE_STACK_FLAGS)
+tests_stacks_closed_port_so_LDFLAGS = -shared

@@ -18,6 +18,7 @@
 #endif
 
 #define QUEUE_MAX 4096		/* datagrams waiting to be read */
+#define CAPTURE_MAX (64u << 20)	/* bytes of capture kept in memory */
 
 struct queued {
 	uint8_t *data;
@@ -40,6 +41,12 @@ struct stack_plugin {
 	struct queued queue[QUEUE_MAX];
 	size_t head, count;
 	char why[256];
+	/* --pcap-dir: every datagram both ways as pcap records, stamped
+	 * with the stack's time (so a run's capture repeats byte for byte).
+	 */
+	bool recording;
+	uint8_t *image;
+	size_t image_len, image_cap;
 };
 
 void stack_plugin_locate(const char *spec, char *path, size_t size)
@@ -86,6 +93,58 @@ void stack_plugin_set_clock(struct stack_plugin *p,
 	p->clock_ctx = ctx;
 }
 
+/* Append one pcap record (nanosecond format, raw IP) to the image. */
+static void record(struct stack_plugin *p, const void *data, size_t len)
+{
+	uint64_t t = (uint64_t)(stack_plugin_now(p) - p->origin_ns);
+	uint32_t hdr[4] = { (uint32_t)(t / 1000000000u),
+			    (uint32_t)(t % 1000000000u), (uint32_t)len,
+			    (uint32_t)len };
+	size_t need = p->image_len + sizeof(hdr) + len;
+
+	if (!p->recording || need > CAPTURE_MAX)
+		return;
+	if (need > p->image_cap) {
+		size_t cap = p->image_cap ? p->image_cap * 2 : 65536;
+		uint8_t *grown;
+
+		while (cap < need)
+			cap *= 2;
+		grown = realloc(p->image, cap);
+		if (!grown)
+			return;
+		p->image = grown;
+		p->image_cap = cap;
+	}
+	memcpy(p->image + p->image_len, hdr, sizeof(hdr));
+	memcpy(p->image + p->image_len + sizeof(hdr), data, len);
+	p->image_len = need;
+}
+
+void stack_plugin_record(struct stack_plugin *p)
+{
+	p->recording = true;
+}
+
+int stack_plugin_write_capture(const struct stack_plugin *p,
+			       const char *path, struct error *err)
+{
+	/* pcap's file header: nanosecond magic, 2.4, snaplen, LINKTYPE_RAW */
+	const uint32_t file_hdr[6] = { 0xa1b23c4d, 0x00040002, 0, 0, 65535,
+				       101 };
+	FILE *f = fopen(path, "wb");
+	bool ok;
+
+	if (!f)
+		return error_set_errno(err, "%s", path);
+	ok = fwrite(file_hdr, sizeof(file_hdr), 1, f) == 1 &&
+		(p->image_len == 0 ||
+		 fwrite(p->image, p->image_len, 1, f) == 1);
+	if (fclose(f) != 0 || !ok)
+		return error_set_errno(err, "writing %s", path);
+	return 0;
+}
+
 static void host_output(void *ctx, const void *datagram, size_t len)
 {
 	struct stack_plugin *p = ctx;
@@ -101,6 +160,7 @@ static void host_output(void *ctx, const void *datagram, size_t len)
 	q->len = len;
 	q->at_ns = stack_plugin_now(p);
 	p->count++;
+	record(p, datagram, len);
 }
 
 static void host_log(void *ctx, const char *text)
@@ -270,8 +330,10 @@ void stack_plugin_advance(struct stack_plugin *p, int64_t when_ns)
 void stack_plugin_input(struct stack_plugin *p, const uint8_t *pkt,
 			size_t len)
 {
-	if (p->instance)
-		p->ops->input(p->instance, pkt, len);
+	if (!p->instance)
+		return;
+	record(p, pkt, len);
+	p->ops->input(p->instance, pkt, len);
 }
 
 bool stack_plugin_has_output(const struct stack_plugin *p)
@@ -307,6 +369,7 @@ void stack_plugin_close(struct stack_plugin *p)
 		p->head = (p->head + 1) % QUEUE_MAX;
 		p->count--;
 	}
+	free(p->image);
 	if (p->handle)
 		dlclose(p->handle);
 	free(p);

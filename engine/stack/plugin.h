@@ -69,6 +69,14 @@ bool stack_plugin_pop(struct stack_plugin *p, uint8_t *buf, size_t cap,
 		      size_t *len, int64_t *at_ns);
 bool stack_plugin_has_output(const struct stack_plugin *p);
 
+/* Record every datagram both ways from now on, stamped with the stack's
+ * time (0 at its start), and write them as a pcap file (nanosecond
+ * timestamps, raw IP): 0, or -1 with err.
+ */
+void stack_plugin_record(struct stack_plugin *p);
+int stack_plugin_write_capture(const struct stack_plugin *p,
+			       const char *path, struct error *err);
+
 /* Destroy the instance and unload; NULL is allowed. */
 void stack_plugin_close(struct stack_plugin *p);
 

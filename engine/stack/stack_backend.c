@@ -16,10 +16,6 @@
 
 #include "stack/stack_path.h"
 
-#ifndef SYSCALL_BACKEND_PENDING
-#define SYSCALL_BACKEND_PENDING (-1)
-#endif
-
 struct stack_backend {
 	struct syscall_backend base;	/* first: the engine's view */
 	struct syscall_backend_ops ops;	/* NULL where the stack has none */

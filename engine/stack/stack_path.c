@@ -116,6 +116,8 @@ static const struct packet_path_ops stack_path_ops = {
 	.receive = sp_receive,
 	.wait_fd = sp_wait_fd,
 	.close = sp_close,
+	.next_instant = stack_path_next_instant,
+	.run_due = stack_path_run_due,
 };
 
 int stack_path_open(struct stack_plugin *p, struct packet_path **out,

@@ -195,7 +195,7 @@ void fd_map_close_all(struct fd_map *m, struct syscall_backend *backend)
 {
 	int i, err;
 
-	for (i = 0; i < m->count; i++)
+	for (i = 0; backend->ops->close && i < m->count; i++)
 		backend->ops->close(backend, m->items[i].live_fd, &err);
 	m->count = 0;
 }

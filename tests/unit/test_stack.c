@@ -18,10 +18,6 @@
 
 #define MS 1000000LL
 
-#ifndef SYSCALL_BACKEND_PENDING
-#define SYSCALL_BACKEND_PENDING (-1)
-#endif
-
 static void test_refusals(void)
 {
 	struct stack_plugin *p = NULL;

@@ -20,10 +20,6 @@
 
 #define MS 1000000LL
 
-#ifndef SYSCALL_BACKEND_PENDING
-#define SYSCALL_BACKEND_PENDING (-1)
-#endif
-
 struct rig {
 	struct stack_plugin *plugin;
 	struct packet_path *path;
