@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "stack/plugin.h"
@@ -38,6 +39,7 @@ struct stack_plugin {
 	void *clock_ctx;
 	int64_t own_ns;
 	int64_t origin_ns;		/* the stack's time 0, engine's base */
+	int event_fd;			/* readable while the queue holds one */
 	struct queued queue[QUEUE_MAX];
 	size_t head, count;
 	char why[256];
@@ -159,7 +161,8 @@ static void host_output(void *ctx, const void *datagram, size_t len)
 	memcpy(q->data, datagram, len);
 	q->len = len;
 	q->at_ns = stack_plugin_now(p);
-	p->count++;
+	if (p->count++ == 0)
+		(void)!write(p->event_fd, &(uint64_t){ 1 }, sizeof(uint64_t));
 	record(p, datagram, len);
 }
 
@@ -213,10 +216,16 @@ int stack_plugin_load(const char *spec, struct stack_plugin **out,
 		error_set(err, "out of memory");
 		return OUTCOME_ENVIRONMENT;
 	}
+	p->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (p->event_fd < 0) {
+		error_set_errno(err, "eventfd");
+		free(p);
+		return OUTCOME_ENVIRONMENT;
+	}
 	p->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!p->handle) {
 		error_set(err, "stack %s: %s", spec, dlerror());
-		free(p);
+		stack_plugin_close(p);
 		return OUTCOME_ENVIRONMENT;
 	}
 	*(void **)&entry = dlsym(p->handle, TCPCHECK_STACK_ENTRY);
@@ -336,6 +345,11 @@ void stack_plugin_input(struct stack_plugin *p, const uint8_t *pkt,
 	p->ops->input(p->instance, pkt, len);
 }
 
+int stack_plugin_event_fd(const struct stack_plugin *p)
+{
+	return p->event_fd;
+}
+
 bool stack_plugin_has_output(const struct stack_plugin *p)
 {
 	return p->count > 0;
@@ -354,7 +368,8 @@ bool stack_plugin_pop(struct stack_plugin *p, uint8_t *buf, size_t cap,
 	*at_ns = q->at_ns;
 	free(q->data);
 	p->head = (p->head + 1) % QUEUE_MAX;
-	p->count--;
+	if (--p->count == 0)
+		(void)!read(p->event_fd, &(uint64_t){ 0 }, sizeof(uint64_t));
 	return true;
 }
 
@@ -370,6 +385,7 @@ void stack_plugin_close(struct stack_plugin *p)
 		p->count--;
 	}
 	free(p->image);
+	close(p->event_fd);
 	if (p->handle)
 		dlclose(p->handle);
 	free(p);

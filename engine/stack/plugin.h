@@ -68,6 +68,10 @@ void stack_plugin_input(struct stack_plugin *p, const uint8_t *pkt,
 bool stack_plugin_pop(struct stack_plugin *p, uint8_t *buf, size_t cap,
 		      size_t *len, int64_t *at_ns);
 bool stack_plugin_has_output(const struct stack_plugin *p);
+/* Polls readable exactly while a datagram waits in the queue (whichever
+ * call into the stack sent it).
+ */
+int stack_plugin_event_fd(const struct stack_plugin *p);
 
 /* Record every datagram both ways from now on, stamped with the stack's
  * time (0 at its start), and write them as a pcap file (nanosecond

@@ -83,6 +83,11 @@ static err_t netif_setup(struct netif *netif)
 	netif->name[0] = 't';
 	netif->name[1] = 'c';
 	netif->mtu = (u16_t)st->cfg.mtu;
+	/* IPv6's MTU is a field of its own, which only a router
+	 * advertisement would set: without it lwIP would not fit its MSS
+	 * to the link under an IPv6 header.
+	 */
+	netif->mtu6 = netif->mtu;
 	netif->output = output4;
 	netif->output_ip6 = output6;
 	netif->flags = NETIF_FLAG_LINK_UP;

@@ -47,10 +47,14 @@ static long rx_take(void *st, int fd, const struct iovec *iov, int n,
 		return lsock_fail(err, ENOTCONN);
 	want = iov_total(iov, n);
 	if (s->rx && want > 0) {
-		for (int i = 0; i < n && got < s->rx->tot_len; i++)
+		for (int i = 0; i < n && got < s->rx->tot_len; i++) {
+			size_t len = iov[i].iov_len;
+
+			if (len > (size_t)(s->rx->tot_len - got))
+				len = s->rx->tot_len - got;
 			got += pbuf_copy_partial(s->rx, iov[i].iov_base,
-						 (u16_t)iov[i].iov_len,
-						 (u16_t)got);
+						 (u16_t)len, (u16_t)got);
+		}
 		if (!(flags & MSG_PEEK)) {
 			s->rx = pbuf_free_header(s->rx, (u16_t)got);
 			if (s->pcb)
