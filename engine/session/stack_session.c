@@ -92,6 +92,10 @@ int stack_session_run(const struct script *script,
 		stack_plugin_close(p);
 		return outcome;
 	}
+	/* A userspace stack hands out its segments as they are: no
+	 * offload makes super-packets that a match may cut up.
+	 */
+	vcfg.strict_segments = true;
 	vcfg.clock = run_clock_virtual_new(STACK_CLOCK_START_NS);
 	if (!vcfg.clock) {
 		stack_plugin_close(p);

@@ -48,3 +48,9 @@ check_PROGRAMS += tests/stacks/closed_port.so
 tests_stacks_closed_port_so_SOURCES = tests/stacks/closed_port.c
 tests_stacks_closed_port_so_CFLAGS = $(WARN_CFLAGS) $(FAKE_STACK_FLAGS)
 tests_stacks_closed_port_so_LDFLAGS = -shared
+
+# Scripts against stack plugins: no root, no namespace (about 1 s).
+TESTS += tests/stack.sh
+EXTRA_DIST += tests/stack.sh tests/stacks/closed-port.pkt \
+	tests/stacks/fake_stack.c tests/stacks/closed_port.c \
+	stacks/lwip/mutations.tsv
