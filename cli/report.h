@@ -146,6 +146,12 @@ struct result_list {
 
 int result_list_add(struct result_list *list, const struct script_result *res);
 void result_list_sort(struct result_list *list);	/* by index */
+
+/* --stack with several stacks: list the script and family runs whose
+ * verdicts differ between the stacks (nothing if none do); sorts
+ * results.
+ */
+void report_stack_differences(FILE *out, struct result_list *results);
 void result_list_free(struct result_list *list);
 
 #endif /* TCPCHECK_REPORT_H */

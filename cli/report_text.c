@@ -28,6 +28,7 @@ struct text_reporter {
 	bool progress_shown;
 	int width;
 	bool color_out, color_err;	/* colour what goes to out, to err */
+	struct result_list stacks;	/* results that name a stack */
 };
 
 static void clear_progress(struct text_reporter *t)
@@ -133,6 +134,8 @@ static void text_script_done(struct reporter *rep,
 	fflush(t->err);
 	if (t->list)
 		print_line(t, res);
+	if (res->stack)
+		result_list_add(&t->stacks, res);
 	fflush(rep->out);
 }
 
@@ -146,6 +149,7 @@ static int text_end(struct reporter *rep, const struct suite_summary *sum)
 	if (t->list && !sum->skip_all) {
 		summary_format(sum, line, sizeof(line));
 		fprintf(rep->out, "%s\n", line);
+		report_stack_differences(rep->out, &t->stacks);
 	}
 	fflush(t->err);
 	return fflush(rep->out) == 0 && !ferror(rep->out) ? 0 : -1;
@@ -153,6 +157,7 @@ static int text_end(struct reporter *rep, const struct suite_summary *sum)
 
 static void text_free(struct reporter *rep)
 {
+	result_list_free(&((struct text_reporter *)rep)->stacks);
 	free(rep);
 }
 

@@ -33,6 +33,11 @@ expect 0 "36 passed, 0 failed, 0 skipped" "the lwIP corpus" -- \
 expect 0 "" "docs/stack-plugin.md's example stack" -- \
 	--stack="$build/tests/stacks/closed_port.so" tests/stacks/closed-port.pkt
 
+# Two stacks, one script: a result each, and where their verdicts part.
+expect 1 "closed-port.pkt ipv4: lwip fail at line 6: outbound packet does not match the script (win: expected 0, got 65407); $build/tests/stacks/closed_port.so pass" \
+	"lwIP and the example stack side by side" -- \
+	--stack="lwip,$build/tests/stacks/closed_port.so" tests/stacks/closed-port.pkt
+
 cat >"$work/sock.pkt" <<'PKT'
 0.000 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 +0 bind(3, ..., ...) = 0
