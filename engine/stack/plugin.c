@@ -386,7 +386,11 @@ void stack_plugin_close(struct stack_plugin *p)
 	}
 	free(p->image);
 	close(p->event_fd);
-	if (p->handle)
-		dlclose(p->handle);
+	/* The object stays mapped until the runner exits (dlclose() is not
+	 * called): a stack may keep memory only its globals point to (lwIP
+	 * keeps its timer list so, with no call to free it), and unmapping
+	 * them would turn that memory into a leak.  A runner loads one
+	 * stack, so nothing accumulates.
+	 */
 	free(p);
 }
