@@ -85,6 +85,10 @@ static void usage(FILE *out)
 		"docs/stack-plugin.md\n"
 		"  --stack-flags=TEXT           handed to every stack plugin as it "
 		"starts\n"
+		"  --so_filename=PATH, --so_flags=TEXT\n"
+		"                               packetdrill's: a stack written for "
+		"its .so\n"
+		"                               interface, played in real time\n"
 		"  --ip_version=LIST            run each script in each family of "
 		"LIST\n"
 		"                               (ipv4,ipv4-mapped-ipv6,ipv6); a "
@@ -300,7 +304,10 @@ static int suite_option(struct cli *cli, const char *arg)
 		return set_families(cli, value) < 0 ? -1 : 1;
 	if (IS("--stack"))
 		return set_stacks(cli, value) < 0 ? -1 : 1;
-	if (IS("--stack-flags")) {
+	/* packetdrill's names for a stack of its shared-object interface. */
+	if (IS("--so_filename"))
+		return set_stacks(cli, value) < 0 ? -1 : 1;
+	if (IS("--stack-flags") || IS("--so_flags")) {
 		cli->stack_flags = value ? value : "";
 		return 1;
 	}

@@ -33,6 +33,19 @@ expect 0 "36 passed, 0 failed, 0 skipped" "the lwIP corpus" -- \
 expect 0 "" "docs/stack-plugin.md's example stack" -- \
 	--stack="$build/tests/stacks/closed_port.so" tests/stacks/closed-port.pkt
 
+# packetdrill's interface (--so_filename), in real time as there.
+expect 0 "" "the example stack behind packetdrill's interface" -- \
+	--so_filename="$build/tests/stacks/pd_closed_port.so" --so_flags=any \
+	tests/stacks/closed-port.pkt
+sed 's/> R. 0:0(0) ack 1 win 0/> R. 0:0(0) ack 1 win 1/' \
+	tests/stacks/closed-port.pkt >"$work/pd-win.pkt"
+expect 1 "win: expected 1, got 0" "packetdrill's interface, a changed window" -- \
+	--so_filename="$build/tests/stacks/pd_closed_port.so" "$work/pd-win.pkt"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' >"$work/pd-sock.pkt"
+expect 125 "the packetdrill-so backend does not support socket()" \
+	"packetdrill's interface, a call the stack lacks" -- \
+	--so_filename="$build/tests/stacks/pd_closed_port.so" "$work/pd-sock.pkt"
+
 # Two stacks, one script: a result each, and where their verdicts part.
 expect 1 "closed-port.pkt ipv4: lwip fail at line 6: outbound packet does not match the script (win: expected 0, got 65407); $build/tests/stacks/closed_port.so pass" \
 	"lwIP and the example stack side by side" -- \

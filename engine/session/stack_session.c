@@ -17,6 +17,7 @@
 #include "run/run_clock.h"
 #include "session/session.h"
 #include "session/stack_session.h"
+#include "stack/pd_plugin.h"
 #include "stack/plugin.h"
 #include "stack/stack_path.h"
 #include "stack/stack_script.h"
@@ -76,14 +77,43 @@ static int play(const struct script *script, struct run_config *cfg,
 	return outcome;
 }
 
+/* A stack written for packetdrill's interface: real time, as there. */
+static int pd_run(const struct script *script, const struct run_config *cfg,
+		  const char *path, const struct session_options *opts,
+		  struct error *err)
+{
+	static const struct tcpcheck_stack any = {
+		.name = "packetdrill-so",
+		.features = ~0u,
+		.wscale = STACK_SCRIPT_ANY_WSCALE,
+	};
+	struct pd_plugin *p;
+	int outcome;
+
+	outcome = stack_script_runnable(script, &any, err);
+	if (outcome == OUTCOME_OK)
+		outcome = pd_plugin_open(path, opts->stack_flags, &p, err);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	signal(SIGPIPE, SIG_IGN);
+	outcome = run_script(script, cfg, pd_plugin_path(p),
+			     pd_plugin_backend(p), err);
+	pd_plugin_close(p);
+	return outcome;
+}
+
 int stack_session_run(const struct script *script,
 		      const struct run_config *cfg,
 		      const struct session_options *opts, struct error *err)
 {
 	struct run_config vcfg = *cfg;
 	struct stack_plugin *p = NULL;
+	char path[4096];
 	int outcome;
 
+	stack_plugin_locate(opts->stack, path, sizeof(path));
+	if (pd_plugin_probe(path))
+		return pd_run(script, cfg, path, opts, err);
 	outcome = stack_plugin_load(opts->stack, &p, err);
 	if (outcome != OUTCOME_OK)
 		return outcome;

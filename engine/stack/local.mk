@@ -4,7 +4,9 @@
 ENGINE_SOURCES += engine/stack/plugin.h engine/stack/plugin.c \
 	engine/stack/stack_path.h engine/stack/stack_path.c \
 	engine/stack/stack_backend.c \
-	engine/stack/stack_script.h engine/stack/stack_script.c
+	engine/stack/stack_script.h engine/stack/stack_script.c \
+	engine/stack/pd_interface.h engine/stack/pd_internal.h \
+	engine/stack/pd_plugin.h engine/stack/pd_plugin.c engine/stack/pd_backend.c
 
 # The interface's tests: the fake stack built four ways (tests/stacks),
 # the engine's side (test_stack) and the lwIP adapter (test_stack_lwip).
@@ -54,3 +56,10 @@ TESTS += tests/stack.sh
 EXTRA_DIST += tests/stack.sh tests/stacks/closed-port.pkt \
 	tests/stacks/fake_stack.c tests/stacks/closed_port.c \
 	stacks/lwip/mutations.tsv
+# A stack behind packetdrill's interface, for --so_filename.
+check_PROGRAMS += tests/stacks/pd_closed_port.so
+tests_stacks_pd_closed_port_so_SOURCES = tests/stacks/pd_closed_port.c
+tests_stacks_pd_closed_port_so_CFLAGS = $(WARN_CFLAGS) $(FAKE_STACK_FLAGS) \
+	-I$(srcdir)/engine
+tests_stacks_pd_closed_port_so_LDFLAGS = -shared
+EXTRA_DIST += tests/stacks/pd_closed_port.c

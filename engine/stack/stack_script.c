@@ -27,7 +27,8 @@ static const char *lacking(const struct tcp_option *o,
 		if (!(stack->features & TCPCHECK_STACK_WSCALE) ||
 		    stack->wscale < 0)
 			return "sends no window scale";
-		if (o->any_value || (int)o->value == stack->wscale)
+		if (o->any_value || (int)o->value == stack->wscale ||
+		    stack->wscale == STACK_SCRIPT_ANY_WSCALE)
 			return NULL;
 		snprintf(buf, size, "offers window scale %d, not %u",
 			 stack->wscale, o->value);

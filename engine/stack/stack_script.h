@@ -15,6 +15,11 @@
  * timestamps, a window scale other than its own, Fast Open, MD5,
  * AccECN), or an encapsulated packet.
  */
+/* A table's wscale that takes any shift count (a stack that does not
+ * say, such as one written for packetdrill's interface).
+ */
+#define STACK_SCRIPT_ANY_WSCALE 0x7fffffff
+
 int stack_script_runnable(const struct script *script,
 			  const struct tcpcheck_stack *stack,
 			  struct error *err);

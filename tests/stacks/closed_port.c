@@ -138,7 +138,9 @@ static const struct tcpcheck_stack closed_port = {
 	.next_timer = cp_next_timer,
 };
 
+#ifndef CLOSED_PORT_NO_ENTRY	/* pd_closed_port.c reuses the stack */
 const struct tcpcheck_stack *tcpcheck_stack_entry(void)
 {
 	return &closed_port;
 }
+#endif
