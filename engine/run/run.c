@@ -1,15 +1,8 @@
 /*
  * run.c - the interpreter loop (see run.h).
  *
- * Timing model (packetdrill's, so existing scripts keep their meaning):
- * script time 0 is the moment after the init command; an absolute time
- * is measured from there; a relative time (+x) from the moment the
- * previous event finished, except that consecutive inbound packets are
- * anchored to each other's scheduled times so that processing overhead
- * does not accumulate; `start...end` system calls run on the worker
- * thread while later events proceed, and must return at `end`.  The
- * allowed error of each event is the larger of --tolerance_usecs and
- * --tolerance_percent of the interval since the previous event.
+ * The timing model is timeline.h's; `start...end` system calls run on the
+ * worker while later events proceed, and must return at `end`.
  *
  * The main thread never blocks anywhere but in runner_wait(), which
  * watches the abort pipe, the worker's completion and the packet path
@@ -38,7 +31,9 @@
 #include "match/matcher.h"
 #include "pkt/packet.h"
 #include "run/run.h"
+#include "run/outq.h"
 #include "run/run_clock.h"
+#include "run/timeline.h"
 #include "match/segment_merge.h"
 #include "run/shell.h"
 #include "match/stray.h"
@@ -64,21 +59,6 @@ struct pending_call {
 	bool blocking;
 };
 
-/* Packets the stack sent while the runner was waiting for something
- * else: taken off the device as they come, so each keeps the time it
- * arrived, not the time a later line asked for it.
- */
-#define OUTBOUND_QUEUE_MAX 256
-
-struct captured {
-	uint8_t *bytes;		/* owned */
-	size_t len;
-	int64_t at_ns;
-	uint16_t gso;
-	bool kernel_time;	/* at_ns is the kernel's timestamp */
-	int64_t read_ns;	/* when the runner read it */
-};
-
 struct runner {
 	const struct script *script;
 	const struct run_config *cfg;
@@ -91,16 +71,8 @@ struct runner {
 	 */
 	struct run_clock *clock;
 	bool own_clock;
-	int64_t start_ns;
+	struct timeline tl;
 	struct pending_call call;
-	bool have_last;
-	int64_t last_us;	/* scheduled time of the previous event */
-	bool last_was_inbound;
-	/* When the previous event really happened, by the clock that saw
-	 * it (the kernel's for a packet, the worker's for a call's return);
-	 * 0: not known.  See outbound_anchor_us().
-	 */
-	int64_t done_ns;
 	int64_t call_returned_ns;	/* the worker's, for the last call */
 	struct error *err;
 	/* The unmatched rest of a TSO/GSO super-packet. */
@@ -108,8 +80,7 @@ struct runner {
 	struct tcp_segment rest;
 	int64_t rest_at_ns;
 	uint32_t rest_gso;
-	struct captured queue[OUTBOUND_QUEUE_MAX];
-	int queue_head, queue_count;
+	struct outq q;
 	/* How the datagram last taken off the queue was timed (-v). */
 	bool popped_kernel_time;
 	int64_t popped_read_ns;
@@ -124,21 +95,8 @@ struct runner {
 	 */
 	bool one_socket;
 	struct history history;	/* the last packets each way, for reports */
-	/* UDP lines: the ports they leave out (udp.h).  queue_skip: while
-	 * a line waits, how many queued packets are left for lines of the
-	 * other protocol (TCP segments for a UDP line, datagrams for a TCP
-	 * line), so that only a newer packet wakes it.
-	 */
+	/* UDP lines: the ports they leave out (udp.h). */
 	struct udp_flow udp;
-	int queue_skip;
-	/* Each event's time as written (relative ones added up) and when
-	 * the run played it, for times given inside call arguments
-	 * (SCM_TIMESTAMPING), which are script times: see script_to_live().
-	 */
-	int64_t *nominal_us;
-	int64_t *played_us;
-	int played;
-	int64_t last_nominal_us;
 	uint8_t rx[PACKET_BUF_MAX];
 	const uint8_t *rx_inner;	/* in rx: inside an outbound line's layers */
 	uint8_t tx[PACKET_BUF_MAX];
@@ -152,7 +110,7 @@ enum wait_result {
 };
 
 static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
-				    bool want_packet, int *outcome);
+				    unsigned want, int *outcome);
 
 void run_config_defaults(struct run_config *cfg)
 {
@@ -166,12 +124,12 @@ void run_config_defaults(struct run_config *cfg)
 
 static int64_t now_us(const struct runner *r)
 {
-	return (run_clock_now(r->clock) - r->start_ns) / 1000;
+	return (run_clock_now(r->clock) - r->tl.start_ns) / 1000;
 }
 
 static int64_t script_to_ns(const struct runner *r, int64_t us)
 {
-	return r->start_ns + us * 1000;
+	return r->tl.start_ns + us * 1000;
 }
 
 static double secs(int64_t us)
@@ -200,16 +158,6 @@ static void note_line(const struct runner *r, int line)
 {
 	if (r->cfg->progress)
 		__atomic_store_n(&r->cfg->progress->line, line, __ATOMIC_RELAXED);
-}
-
-static int64_t tolerance_us(const struct runner *r, int64_t t)
-{
-	int64_t base = r->have_last ? r->last_us : 0;
-	int64_t dynamic = (int64_t)(r->cfg->tolerance_percent / 100.0 *
-				    (double)(t - base));
-
-	return dynamic > r->cfg->tolerance_usecs ? dynamic :
-		r->cfg->tolerance_usecs;
 }
 
 /* -v: "  0.100213 line 7: what happened", one line per event: the
@@ -268,7 +216,7 @@ static int report_missing(struct runner *r, const struct event *e,
 {
 	char by[32];
 
-	usecs_format((deadline_ns - r->start_ns) / 1000, by, sizeof(by));
+	usecs_format((deadline_ns - r->tl.start_ns) / 1000, by, sizeof(by));
 	fail(r, &e->loc, OUTCOME_MISMATCH,
 	     "no outbound packet by %s s; expected %s", by, want);
 	history_append(&r->history, &r->conns, r->err);
@@ -280,29 +228,13 @@ static int check_time(struct runner *r, const struct event *e,
 		      const char *what, int64_t actual, int64_t t,
 		      int64_t t_end)
 {
-	int64_t tol = tolerance_us(r, t);
-	char from[32], to[32], within[32];
-	int64_t off;
+	struct error why;
+	int outcome = timeline_check_time(&r->tl, e, what, actual, t, t_end,
+					  &why);
 
-	if (e->time.kind == TIME_ANY)
-		return OUTCOME_OK;
-	if (actual >= t - tol && actual <= t_end + tol)
-		return OUTCOME_OK;
-	off = actual < t ? t - actual : actual - t_end;
-	usecs_format(t, from, sizeof(from));
-	usecs_format(t_end, to, sizeof(to));
-	usecs_format(tol, within, sizeof(within));
-	if (t_end != t)
-		return fail(r, &e->loc, OUTCOME_MISMATCH,
-			    "timing error: %s expected between %s s and %s s "
-			    "(tolerance \u00b1%s s), seen at %.3f s: %.1f ms %s",
-			    what, from, to, within, secs(actual),
-			    (double)off / 1000.0, actual < t ? "early" : "late");
-	return fail(r, &e->loc, OUTCOME_MISMATCH,
-		    "timing error: %s expected at %s s (tolerance \u00b1%s s), "
-		    "seen at %.3f s: %.1f ms %s", what, from, within,
-		    secs(actual), (double)off / 1000.0,
-		    actual < t ? "early" : "late");
+	if (outcome != OUTCOME_OK)
+		return fail(r, &e->loc, outcome, "%s", why.text);
+	return OUTCOME_OK;
 }
 
 /* -v: how far from its script time an event happened, by the clock that
@@ -314,7 +246,7 @@ static void trace_timing(const struct runner *r, const struct event *e,
 			 const char *what, int64_t t, int64_t t_end,
 			 int64_t actual_ns, const char *clock, int64_t read_ns)
 {
-	int64_t at = actual_ns - r->start_ns;
+	int64_t at = actual_ns - r->tl.start_ns;
 	int64_t off = 0;
 
 	if (!r->cfg->trace || e->time.kind == TIME_ANY)
@@ -340,16 +272,10 @@ static void free_call(struct runner *r)
 	memset(&r->call, 0, sizeof(r->call));
 }
 
-/* A blocking call may return within the tolerance of its own duration,
- * the larger of --tolerance_usecs and --tolerance_percent of it.
- */
+/* A blocking call may return within the tolerance of its own duration. */
 static int64_t call_tolerance_us(const struct runner *r)
 {
-	int64_t tol = r->cfg->tolerance_usecs;
-	int64_t dynamic = (int64_t)(r->cfg->tolerance_percent / 100.0 *
-				    (double)(r->call.end_us - r->call.start_us));
-
-	return dynamic > tol ? dynamic : tol;
+	return timeline_tolerance_us(&r->tl, r->call.start_us, r->call.end_us);
 }
 
 /* The worker returned from r->call: check result, then return time. */
@@ -357,7 +283,7 @@ static int finish_call(struct runner *r, int64_t end_ns)
 {
 	const struct event *e = r->call.event;
 	char call_text[512];
-	int64_t end_us = (end_ns - r->start_ns) / 1000;
+	int64_t end_us = (end_ns - r->tl.start_ns) / 1000;
 	int errnum = 0;
 	long ret = syscall_run_result(r->call.run, &errnum);
 	int outcome;
@@ -417,15 +343,16 @@ static int interrupted(struct runner *r)
 }
 
 /* Keep an arriving segment in the history, for reports. */
-static void note_outbound(struct runner *r, const struct captured *c)
+static void note_outbound(void *ctx, const struct captured *c)
 {
-	struct tcp_segment seg;
+	struct runner *r = ctx;
 	struct tcp_view view;
 	struct error ignored;
 
-	if (packet_parse(c->bytes, c->len, &seg, &ignored) == PACKET_TCP &&
-	    tcp_view_from_segment(&seg, DIR_OUTBOUND, &view, &ignored) == 0)
-		history_add(&r->history, (c->at_ns - r->start_ns) / 1000, &view);
+	if (c->kind == OUTQ_TCP &&
+	    tcp_view_from_segment(&c->seg, DIR_OUTBOUND, &view, &ignored) == 0)
+		history_add(&r->history, (c->at_ns - r->tl.start_ns) / 1000,
+			    &view);
 }
 
 /* Move every datagram the device has ready into the queue.  0, or -1
@@ -433,83 +360,31 @@ static void note_outbound(struct runner *r, const struct captured *c)
  */
 static int drain_path(struct runner *r)
 {
-	while (r->queue_count < OUTBOUND_QUEUE_MAX) {
-		struct captured *c;
-		size_t len = 0;
-		int64_t at_ns = 0;
-		int rc = r->path->ops->receive(r->path, r->rx, sizeof(r->rx),
-					       &len, &at_ns, 0, r->err);
-
-		if (rc < 0)
-			return -1;
-		if (rc != PATH_RECEIVED)
-			return 0;
-		c = &r->queue[(r->queue_head + r->queue_count) %
-			      OUTBOUND_QUEUE_MAX];
-		c->bytes = malloc(len ? len : 1);
-		if (!c->bytes)
-			return error_set(r->err, "out of memory");
-		memcpy(c->bytes, r->rx, len);
-		c->len = len;
-		c->at_ns = at_ns;
-		c->gso = r->path->last_gso_size;
-		c->kernel_time = r->path->last_kernel_time;
-		c->read_ns = r->path->last_read_ns;
-		r->queue_count++;
-		note_outbound(r, c);
-	}
-	return 0;
+	return outq_drain(&r->q, r->path, note_outbound, r, r->err);
 }
-
-static void queue_remove(struct runner *r, int i);
 
 /* Take queued datagram i (0: the oldest) into r->rx. */
-static void queue_pop(struct runner *r, int i, size_t *len, int64_t *at_ns,
-		      uint32_t *gso)
+static void queue_pop(struct runner *r, int i, struct captured *c)
 {
-	struct captured *c = &r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
-
-	memcpy(r->rx, c->bytes, c->len);
-	*len = c->len;
-	*at_ns = c->at_ns;
-	*gso = c->gso;
+	outq_take(&r->q, i, r->rx, c);
 	r->popped_kernel_time = c->kernel_time;
 	r->popped_read_ns = c->read_ns;
-	if (i > 0) {
-		queue_remove(r, i);
-		return;
-	}
-	free(c->bytes);
-	c->bytes = NULL;
-	r->queue_head = (r->queue_head + 1) % OUTBOUND_QUEUE_MAX;
-	r->queue_count--;
-}
-
-static void queue_free(struct runner *r)
-{
-	while (r->queue_count) {
-		free(r->queue[r->queue_head].bytes);
-		r->queue_head = (r->queue_head + 1) % OUTBOUND_QUEUE_MAX;
-		r->queue_count--;
-	}
 }
 
 /* The oldest queued TCP segment (other traffic, such as IPv6 neighbour
- * discovery, and segments of retired connections are passed over),
- * parsed; false when there is none.
+ * discovery, and segments of retired connections are passed over);
+ * false when there is none.
  */
-static bool first_queued_segment(const struct runner *r,
-				 struct tcp_segment *seg, int64_t *at_us)
+static bool first_queued_segment(struct runner *r, struct tcp_segment *seg,
+				 int64_t *at_us)
 {
-	struct error ignored;
+	for (int i = 0; i < r->q.count; i++) {
+		const struct captured *c = outq_at(&r->q, i);
 
-	for (int i = 0; i < r->queue_count; i++) {
-		const struct captured *c =
-			&r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
-
-		if (packet_parse(c->bytes, c->len, seg, &ignored) == PACKET_TCP &&
-		    !conn_segment_retired(&r->conns, seg)) {
-			*at_us = (c->at_ns - r->start_ns) / 1000;
+		if (c->kind == OUTQ_TCP &&
+		    !conn_segment_retired(&r->conns, &c->seg)) {
+			*seg = c->seg;
+			*at_us = (c->at_ns - r->tl.start_ns) / 1000;
 			return true;
 		}
 	}
@@ -556,13 +431,13 @@ static int settle_strict(struct runner *r, const struct event *last)
 	struct error report;
 	int64_t at_us;
 
-	if (runner_wait(r, deadline_ns, false, &outcome) == WAIT_STOP)
+	if (runner_wait(r, deadline_ns, 0, &outcome) == WAIT_STOP)
 		return outcome;
 	if (settle_strict_udp(r, &report))
 		return fail(r, &last->loc, OUTCOME_MISMATCH, "%s", report.text);
 	if (r->have_rest) {
 		seg = r->rest;
-		at_us = (r->rest_at_ns - r->start_ns) / 1000;
+		at_us = (r->rest_at_ns - r->tl.start_ns) / 1000;
 	} else if (!first_queued_segment(r, &seg, &at_us)) {
 		return OUTCOME_OK;
 	}
@@ -574,15 +449,14 @@ static int settle_strict(struct runner *r, const struct event *last)
  * busy machine) may not have taken off the device what the stack sent in
  * time: the kernel's timestamps say when it was sent, so look once more.
  */
-static enum wait_result deadline_passed(struct runner *r, bool want_packet,
+static enum wait_result deadline_passed(struct runner *r, unsigned want,
 					int *outcome)
 {
 	if (drain_path(r) < 0) {
 		*outcome = OUTCOME_ENVIRONMENT;
 		return WAIT_STOP;
 	}
-	return want_packet && r->queue_count > r->queue_skip ? WAIT_PACKET
-							      : WAIT_DEADLINE;
+	return want && outq_has(&r->q, want) ? WAIT_PACKET : WAIT_DEADLINE;
 }
 
 static enum wait_result spin_to_deadline(struct runner *r,
@@ -598,11 +472,11 @@ static enum wait_result spin_to_deadline(struct runner *r,
 }
 
 /* Wait until deadline_ns.  Returns early when the pending call returns
- * (it is checked first) and, with want_packet, when the packet path has a
- * packet.  On WAIT_STOP, *outcome says why.
+ * (it is checked first) and, with want (enum outq_kind bits), when the
+ * queue holds a packet of a kind wanted.  On WAIT_STOP, *outcome says why.
  */
 static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
-				    bool want_packet, int *outcome)
+				    unsigned want, int *outcome)
 {
 	for (;;) {
 		struct pollfd fds[3];
@@ -617,15 +491,15 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 			*outcome = finish_call(r, end_ns);
 			return *outcome == OUTCOME_OK ? WAIT_CALL_DONE : WAIT_STOP;
 		}
-		if (want_packet && r->queue_count > r->queue_skip)
+		if (want && outq_has(&r->q, want))
 			return WAIT_PACKET;
 		left = deadline_ns - run_clock_now(r->clock);
 		if (left <= 0)
-			return deadline_passed(r, want_packet, outcome);
+			return deadline_passed(r, want, outcome);
 		/* Not while a call is pending: the worker may share the CPU
 		 * and need it to return.
 		 */
-		if (!want_packet && !r->call.active &&
+		if (!want && !r->call.active &&
 		    left <= r->clock->quiet_spin_ns)
 			return spin_to_deadline(r, deadline_ns, outcome);
 		/* The device is always watched, so that what the stack
@@ -650,27 +524,18 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 }
 
 /* The runner's own action (an injection, a call, a command) is late when
- * the machine did not run it in time: it never starts early, since it
- * waits for its time.  That says nothing of the stack, which then was not
- * tested as scripted: OUTCOME_LATE, not a mismatch.
+ * the machine did not run it in time (timeline.h).
  */
 static int check_own_time(struct runner *r, const struct event *e,
 			  const char *what, int64_t t)
 {
-	int64_t tol = tolerance_us(r, t), actual = now_us(r);
-	char due[32], within[32];
+	struct error why;
+	int outcome = timeline_check_own_time(&r->tl, e, what, t, now_us(r),
+					      &why);
 
-	if (e->time.kind == TIME_ANY || actual <= t + tol)
-		return OUTCOME_OK;
-	usecs_format(t, due, sizeof(due));
-	usecs_format(tol, within, sizeof(within));
-	return fail(r, &e->loc, OUTCOME_LATE,
-		    "tcpcheck was late: %s due at %s s (tolerance \u00b1%s s), "
-		    "started at %.3f s: %.1f ms late (held up by the machine "
-		    "or by what ran before); the stack was not tested as "
-		    "scripted",
-		    what, due, within, secs(actual),
-		    (double)(actual - t) / 1000.0);
+	if (outcome != OUTCOME_OK)
+		return fail(r, &e->loc, outcome, "%s", why.text);
+	return OUTCOME_OK;
 }
 
 /* Sleep until script time t, then check we are not too late for it. */
@@ -681,7 +546,7 @@ static int wait_for_event(struct runner *r, const struct event *e,
 	enum wait_result w;
 
 	do {
-		w = runner_wait(r, script_to_ns(r, t), false, &outcome);
+		w = runner_wait(r, script_to_ns(r, t), 0, &outcome);
 		if (w == WAIT_STOP)
 			return outcome;
 	} while (w != WAIT_DEADLINE);
@@ -699,7 +564,7 @@ static int wait_for_call(struct runner *r, int64_t deadline_us,
 	char call_text[512], by[32];
 
 	while (r->call.active) {
-		if (runner_wait(r, script_to_ns(r, deadline_us), false,
+		if (runner_wait(r, script_to_ns(r, deadline_us), 0,
 				&outcome) == WAIT_STOP)
 			return outcome;
 		if (!r->call.active)
@@ -735,62 +600,6 @@ static void warm_packet_builder(struct runner *r)
 	seg.window = 65535;
 	(void)packet_builder_build(r->builder, &seg, NULL, r->tx, sizeof(r->tx),
 				   &len, &ignored);
-}
-
-/* A packet the runner injects: TCP or ICMP. */
-static bool is_injection(const struct event *e)
-{
-	return (e->kind == EVENT_PACKET && e->u.packet.direction == DIR_INBOUND) ||
-	       (e->kind == EVENT_ICMP && e->u.icmp.direction == DIR_INBOUND) ||
-	       (e->kind == EVENT_UDP && e->u.udp.direction == DIR_INBOUND);
-}
-
-/* What a relative outbound line counts from.  The kernel's transmit time
- * is exact, so it is held against when the previous event really
- * happened, not against when the runner got round to the next line: a
- * runner woken late must not make a punctual stack look early.  What the
- * runner itself does next (inject, call) still counts from the runner's
- * now, as packetdrill's does.
- */
-static int64_t outbound_anchor_us(const struct runner *r)
-{
-	if (r->done_ns)
-		return (r->done_ns - r->start_ns) / 1000;
-	return now_us(r);
-}
-
-static void schedule(const struct runner *r, const struct event *e,
-		     int64_t *t, int64_t *t_end, int64_t *block_end)
-{
-	const struct event_time *et = &e->time;
-	bool inbound = is_injection(e);
-	bool relative = false;
-	int64_t offset = 0;
-
-	switch (et->kind) {
-	case TIME_ABSOLUTE:
-	case TIME_ABSOLUTE_RANGE:
-		break;
-	case TIME_RELATIVE:
-	case TIME_RELATIVE_RANGE:
-	case TIME_ANY:
-		relative = true;
-		if (r->have_last && r->last_was_inbound && inbound)
-			offset = r->last_us;
-		else if ((e->kind == EVENT_PACKET || e->kind == EVENT_UDP) &&
-			 !inbound)
-			offset = outbound_anchor_us(r);
-		else
-			offset = now_us(r);
-		break;
-	}
-	*t = offset + (et->kind == TIME_ANY ? 0 : et->usecs);
-	*t_end = *t;
-	if (et->kind == TIME_ABSOLUTE_RANGE || et->kind == TIME_RELATIVE_RANGE)
-		*t_end = offset + et->end_usecs;
-	*block_end = *t;
-	if (et->has_block_end)
-		*block_end = (relative ? offset : 0) + et->block_end_usecs;
 }
 
 static void fill_segment_addresses(struct runner *r, const struct conn *conn,
@@ -906,9 +715,9 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 	if (r->path->ops->send(r->path, r->tx, len, gso_size, &sent_ns,
 			       r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
-	history_add(&r->history, (sent_ns - r->start_ns) / 1000, &written);
+	history_add(&r->history, (sent_ns - r->tl.start_ns) / 1000, &written);
 	trace_packet(r, e, text, &seg);
-	r->done_ns = r->path->last_taken_ns ? r->path->last_taken_ns : sent_ns;
+	r->tl.done_ns = r->path->last_taken_ns ? r->path->last_taken_ns : sent_ns;
 	if (r->path->last_taken_ns)
 		trace_timing(r, e, "inbound packet", t, t,
 			     r->path->last_taken_ns, "kernel", 0);
@@ -1033,26 +842,6 @@ static int outbound_layers(struct runner *r, const struct event *e,
 	return 0;
 }
 
-/* The first queued packet that is not a UDP datagram (those are left
- * for UDP lines), or r->queue_count when there is none.
- */
-static int first_not_udp(struct runner *r)
-{
-	struct udp_datagram d;
-	struct error ignored;
-	int i = 0;
-
-	while (i < r->queue_count) {
-		const struct captured *c =
-			&r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
-
-		if (udp_parse(c->bytes, c->len, &d, &ignored) != 1)
-			break;
-		i++;
-	}
-	return i;
-}
-
 /* Wait for the next TCP segment from the stack; other traffic (IPv6
  * neighbour discovery, MLD) is skipped, UDP datagrams left queued.
  */
@@ -1071,11 +860,12 @@ static int next_segment(struct runner *r, const struct event *e,
 		return OUTCOME_OK;
 	}
 	for (;;) {
-		enum wait_result w = runner_wait(r, deadline_ns, true, &outcome);
-		size_t len = 0;
-		int i, rc;
+		enum wait_result w = runner_wait(r, deadline_ns, OUTQ_FOR_TCP,
+						 &outcome);
+		struct captured c;
+		size_t len;
+		int rc;
 
-		r->queue_skip = 0;
 		switch (w) {
 		case WAIT_STOP:
 			return outcome;
@@ -1087,13 +877,10 @@ static int next_segment(struct runner *r, const struct event *e,
 		case WAIT_PACKET:
 			break;
 		}
-		/* Only datagrams queued: wait for something newer. */
-		i = first_not_udp(r);
-		if (i == r->queue_count) {
-			r->queue_skip = i;
-			continue;
-		}
-		queue_pop(r, i, &len, at_ns, gso);
+		queue_pop(r, outq_first_for_tcp(&r->q), &c);
+		len = c.len;
+		*at_ns = c.at_ns;
+		*gso = c.gso;
 		switch (outbound_layers(r, e, &len, seg)) {
 		case 1:
 			return fail(r, &e->loc, OUTCOME_MISMATCH, "%s",
@@ -1105,7 +892,13 @@ static int next_segment(struct runner *r, const struct event *e,
 		default:
 			break;
 		}
-		rc = packet_parse(r->rx_inner, len, seg, r->err);
+		/* Parsed once when it came, unless inside layers. */
+		if (c.kind == OUTQ_TCP && r->rx_inner == r->rx) {
+			*seg = c.seg;
+			rc = PACKET_TCP;
+		} else {
+			rc = packet_parse(r->rx_inner, len, seg, r->err);
+		}
 		if (rc < 0)
 			return fail(r, &e->loc, OUTCOME_MISMATCH,
 				    "the stack sent a malformed packet: %s",
@@ -1271,7 +1064,7 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 		deadline_ns = run_clock_now(r->clock) +
 			      r->cfg->any_time_wait_usecs * 1000;
 	else
-		deadline_ns = script_to_ns(r, t_end + tolerance_us(r, t));
+		deadline_ns = script_to_ns(r, t_end + timeline_event_tolerance_us(&r->tl, t));
 
 	outcome = next_segment(r, e, deadline_ns, &seg, &at_ns, &gso, &timed_out);
 	if (outcome != OUTCOME_OK)
@@ -1321,7 +1114,7 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 			    "  expected: %s\n  actual:   %s%s", want, got,
 			    diffs.text);
 	trace_packet(r, e, got, &seg);
-	r->done_ns = at_ns;
+	r->tl.done_ns = at_ns;
 	if (r->popped_kernel_time)
 		trace_timing(r, e, "outbound packet", t, t_end, at_ns, "kernel",
 			     r->popped_read_ns);
@@ -1329,20 +1122,10 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 		trace_timing(r, e, "outbound packet", t, t_end, at_ns, "read",
 			     0);
 	return check_time(r, e, "outbound packet",
-			  (at_ns - r->start_ns) / 1000, t, t_end);
+			  (at_ns - r->tl.start_ns) / 1000, t, t_end);
 }
 
 /* ---- UDP packet lines (begin) ---- */
-
-/* Drop queued entry i (0: the oldest), keeping the order of the rest. */
-static void queue_remove(struct runner *r, int i)
-{
-	free(r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX].bytes);
-	for (; i + 1 < r->queue_count; i++)
-		r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX] =
-			r->queue[(r->queue_head + i + 1) % OUTBOUND_QUEUE_MAX];
-	r->queue_count--;
-}
 
 /* The oldest queued UDP datagram, parsed (1), or none (0), or -1 with
  * r->err for a malformed packet.  TCP segments stay queued for TCP
@@ -1353,28 +1136,24 @@ static void queue_remove(struct runner *r, int i)
 static int queued_udp(struct runner *r, bool take, struct udp_datagram *d,
 		      int64_t *at_ns)
 {
-	struct tcp_segment seg;
-	struct error ignored;
+	int i = outq_first_for_udp(&r->q);
+	struct captured *c;
+	bool bad;
 
-	for (int i = 0; i < r->queue_count;) {
-		const struct captured *c =
-			&r->queue[(r->queue_head + i) % OUTBOUND_QUEUE_MAX];
-		int rc = udp_parse(c->bytes, c->len, d, r->err);
-
-		if (rc != 0) {
-			*at_ns = c->at_ns;
-			r->popped_kernel_time = c->kernel_time;
-			r->popped_read_ns = c->read_ns;
-			if (take)
-				queue_remove(r, i);
-			return rc;
-		}
-		if (packet_parse(c->bytes, c->len, &seg, &ignored) == PACKET_TCP)
-			i++;
-		else
-			queue_remove(r, i);
-	}
-	return 0;
+	if (i < 0)
+		return 0;
+	c = outq_at(&r->q, i);
+	bad = c->kind == OUTQ_UDP_BAD;
+	*at_ns = c->at_ns;
+	r->popped_kernel_time = c->kernel_time;
+	r->popped_read_ns = c->read_ns;
+	if (bad)
+		(void)udp_parse(c->bytes, c->len, d, r->err);
+	else
+		*d = c->dgram;
+	if (take)
+		outq_remove(&r->q, i);
+	return bad ? -1 : 1;
 }
 
 /* A datagram the stack sent that no line is due to take (udp.h). */
@@ -1386,7 +1165,7 @@ static int check_stray_udp(struct runner *r, const struct event *e)
 
 	if (queued_udp(r, false, &d, &at_ns) != 1 ||
 	    !udp_stray_before(r->script, e, &r->udp, &d,
-			      (at_ns - r->start_ns) / 1000, r->cfg->strict,
+			      (at_ns - r->tl.start_ns) / 1000, r->cfg->strict,
 			      &report))
 		return OUTCOME_OK;
 	return fail(r, &e->loc, OUTCOME_MISMATCH, "%s", report.text);
@@ -1400,7 +1179,7 @@ static bool settle_strict_udp(struct runner *r, struct error *report)
 
 	if (queued_udp(r, false, &d, &at_ns) != 1)
 		return false;
-	udp_stray_after_end(&d, (at_ns - r->start_ns) / 1000, report);
+	udp_stray_after_end(&d, (at_ns - r->tl.start_ns) / 1000, report);
 	return true;
 }
 
@@ -1422,10 +1201,7 @@ static int next_udp(struct runner *r, const struct event *e,
 				    r->err->text);
 		if (rc == 1)
 			return OUTCOME_OK;
-		/* Only a packet newer than the TCP segments left wakes us. */
-		r->queue_skip = r->queue_count;
-		w = runner_wait(r, deadline_ns, true, &outcome);
-		r->queue_skip = 0;
+		w = runner_wait(r, deadline_ns, OUTQ_FOR_UDP, &outcome);
 		if (w == WAIT_STOP)
 			return outcome;
 		if (w == WAIT_DEADLINE) {
@@ -1454,8 +1230,8 @@ static int run_udp_inbound(struct runner *r, const struct event *e, int64_t t)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	udp_format(&d, DIR_INBOUND, text, sizeof(text));
 	trace(r, "line %d: %s", e->loc.line, text);
-	r->done_ns = r->path->last_taken_ns ? r->path->last_taken_ns : sent_ns;
-	trace_timing(r, e, "inbound packet", t, t, r->done_ns,
+	r->tl.done_ns = r->path->last_taken_ns ? r->path->last_taken_ns : sent_ns;
+	trace_timing(r, e, "inbound packet", t, t, r->tl.done_ns,
 		     r->path->last_taken_ns ? "kernel" : "written", 0);
 	return OUTCOME_OK;
 }
@@ -1477,13 +1253,13 @@ static int run_udp_outbound(struct runner *r, const struct event *e,
 		deadline_ns = run_clock_now(r->clock) +
 			      r->cfg->any_time_wait_usecs * 1000;
 	else
-		deadline_ns = script_to_ns(r, t_end + tolerance_us(r, t));
+		deadline_ns = script_to_ns(r, t_end + timeline_event_tolerance_us(&r->tl, t));
 	outcome = next_udp(r, e, deadline_ns, &d, &at_ns, &timed_out);
 	if (outcome != OUTCOME_OK)
 		return outcome;
 	/* Not report_missing(): its history of recent packets is TCP's. */
 	if (timed_out) {
-		usecs_format((deadline_ns - r->start_ns) / 1000, by, sizeof(by));
+		usecs_format((deadline_ns - r->tl.start_ns) / 1000, by, sizeof(by));
 		return fail(r, &e->loc, OUTCOME_MISMATCH, "no outbound packet "
 			    "by %s s; expected %s", by, want_text);
 	}
@@ -1499,12 +1275,12 @@ static int run_udp_outbound(struct runner *r, const struct event *e,
 			    got_text, diffs.text);
 	udp_flow_learn(&r->udp, &d);
 	trace(r, "line %d: %s", e->loc.line, got_text);
-	r->done_ns = at_ns;
+	r->tl.done_ns = at_ns;
 	trace_timing(r, e, "outbound packet", t, t_end, at_ns,
 		     r->popped_kernel_time ? "kernel" : "read",
 		     r->popped_kernel_time ? r->popped_read_ns : 0);
 	return check_time(r, e, "outbound packet",
-			  (at_ns - r->start_ns) / 1000, t, t_end);
+			  (at_ns - r->tl.start_ns) / 1000, t, t_end);
 }
 
 /* What an ICMP error about a datagram quotes: a datagram the socket
@@ -1569,14 +1345,14 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 	}
 	trace_timing(r, e, "system call", t, t, started_ns, "started", 0);
 	if (r->call.blocking) {
-		r->done_ns = started_ns;
+		r->tl.done_ns = started_ns;
 		return OUTCOME_OK;
 	}
-	outcome = wait_for_call(r, t + tolerance_us(r, t) +
+	outcome = wait_for_call(r, t + timeline_event_tolerance_us(&r->tl, t) +
 				BLOCK_DETECT_GRACE_USECS,
 				"but the script expects it to return at once "
 				"(write `start...end` for a blocking call)");
-	r->done_ns = r->call_returned_ns;
+	r->tl.done_ns = r->call_returned_ns;
 	return outcome;
 }
 
@@ -1635,69 +1411,14 @@ static int run_code(struct runner *r, const struct event *e, int64_t t)
 	return OUTCOME_OK;
 }
 
-/* Where script time script_us fell on this run's timeline: relative
- * events start from when the previous one finished, so the run drifts
- * from the times as written, and the machine's load may delay any
- * event.  The latest time written at or before script_us anchors it: the
- * span from the first to the last event written at that time being done.
- */
-static void script_to_live(const void *timeline, int64_t script_us,
-			   int64_t *lo, int64_t *hi)
-{
-	const struct runner *r = timeline;
-	int64_t best = 0;
-	bool found = false;
-	int i;
-
-	for (i = 0; i < r->played; i++)
-		if (r->nominal_us[i] <= script_us &&
-		    (!found || r->nominal_us[i] > best)) {
-			best = r->nominal_us[i];
-			found = true;
-		}
-	*lo = *hi = script_us;
-	if (!found)
-		return;
-	*lo = INT64_MAX;
-	*hi = INT64_MIN;
-	for (i = 0; i < r->played; i++) {
-		if (r->nominal_us[i] != best)
-			continue;
-		if (r->played_us[i] < *lo)
-			*lo = r->played_us[i];
-		if (r->played_us[i] > *hi)
-			*hi = r->played_us[i];
-	}
-	*lo += script_us - best;
-	*hi += script_us - best;
-}
-
-static void note_played(struct runner *r, const struct event *e,
-			int64_t done_us)
-{
-	const struct event_time *et = &e->time;
-	int64_t nominal = r->last_nominal_us;
-
-	if (et->kind == TIME_ABSOLUTE || et->kind == TIME_ABSOLUTE_RANGE)
-		nominal = et->usecs;
-	else if (et->kind != TIME_ANY)
-		nominal += et->usecs;
-	r->last_nominal_us = nominal;
-	if (r->played < r->script->event_count) {
-		r->nominal_us[r->played] = nominal;
-		r->played_us[r->played] = done_us;
-		r->played++;
-	}
-}
-
 static int run_event(struct runner *r, const struct event *e)
 {
 	int64_t t, t_end, block_end;
 	int outcome = OUTCOME_OK;
 
 	note_line(r, e->loc.line);
-	schedule(r, e, &t, &t_end, &block_end);
-	r->done_ns = 0;
+	timeline_schedule(&r->tl, e, now_us(r), &t, &t_end, &block_end);
+	r->tl.done_ns = 0;
 	switch (e->kind) {
 	case EVENT_PACKET:
 		if (e->u.packet.direction == DIR_INBOUND)
@@ -1734,10 +1455,7 @@ static int run_event(struct runner *r, const struct event *e)
 	    e->u.syscall.args.count >= 2 &&
 	    e->u.syscall.args.items[1]->kind == EXPR_ELLIPSIS)
 		udp_flow_bound(&r->udp, &r->cfg->plan);
-	note_played(r, e, now_us(r));
-	r->have_last = true;
-	r->last_us = t;
-	r->last_was_inbound = is_injection(e);
+	timeline_note_played(&r->tl, e, t, now_us(r));
 	return outcome;
 }
 
@@ -1778,6 +1496,123 @@ static bool script_names_ports(const struct script *script)
 	return false;
 }
 
+/* Everything a run needs before time 0.  OUTCOME_OK, or
+ * OUTCOME_ENVIRONMENT with r->err; runner_release() undoes it either way.
+ */
+static int runner_setup(struct runner *r, struct syscall_backend *backend)
+{
+	const struct run_config *cfg = r->cfg;
+
+	r->sys.plan = &cfg->plan;
+	r->sys.backend = backend;
+	r->sys.fds = fd_map_new();
+	r->sys.script_dir = cfg->script_dir;
+	r->sys.tolerance_usecs = cfg->tolerance_usecs;
+	r->sys.script_to_live = timeline_script_to_live;
+	r->sys.timeline = &r->tl;
+	conn_table_init(&r->conns);
+	udp_flow_init(&r->udp, &cfg->plan);
+	r->conns.ts_clock.tick_usecs = cfg->tcp_ts_tick_usecs;
+	r->conns.ts_clock.tolerance_usecs = cfg->tolerance_usecs;
+	r->code_fd = -1;
+	r->one_socket = !script_names_ports(r->script);
+	r->clock = cfg->clock;
+	if (!r->clock) {
+		r->clock = run_clock_real_new();
+		r->own_clock = true;
+	}
+	if (timeline_init(&r->tl, cfg, r->script->event_count) < 0 ||
+	    !r->sys.fds || !r->clock || !(r->code = code_log_new()))
+		return error_set(r->err, "out of memory"), OUTCOME_ENVIRONMENT;
+	r->builder = packet_builder_new(r->err);
+	if (!r->builder || (r->clock->inline_calls ?
+			    worker_start_inline(&r->worker, r->clock, r->err) :
+			    worker_start(&r->worker, r->err)) < 0)
+		return OUTCOME_ENVIRONMENT;
+	if (r->path->ops->next_instant && r->path->ops->run_due)
+		run_clock_add_timers(r->clock, &(struct run_clock_timers){
+			.next = path_next_instant, .run_due = path_run_due,
+			.ctx = r->path });
+	return OUTCOME_OK;
+}
+
+/* The one release sequence, whatever stage the run reached. */
+static void runner_release(struct runner *r)
+{
+	/* The worker may still be inside a blocked call using the run. */
+	worker_stop(r->worker);
+	outq_free(&r->q);
+	if (r->call.active)
+		free_call(r);
+	if (r->sys.fds) {
+		fd_map_close_all(r->sys.fds, r->sys.backend);
+		fd_map_free(r->sys.fds);
+	}
+	if (r->clock)
+		run_clock_remove_timers(r->clock, r->path);
+	if (r->own_clock)
+		run_clock_free(r->clock);
+	packet_builder_free(r->builder);
+	code_log_free(r->code);
+	timeline_free(&r->tl);
+	free(r);
+}
+
+/* The events from time 0, the call left pending, the --strict settle and
+ * the code blocks.
+ */
+static int run_events(struct runner *r)
+{
+	const struct script *script = r->script;
+	int outcome = OUTCOME_OK;
+
+	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
+		outcome = run_event(r, &script->events[i]);
+	if (outcome == OUTCOME_OK && r->call.active)
+		outcome = wait_for_call(r, r->call.end_us + call_tolerance_us(r),
+					"at the end of the script");
+	if (outcome == OUTCOME_OK && r->cfg->strict && script->event_count)
+		outcome = settle_strict(r, &script->events[script->event_count - 1]);
+	if (outcome == OUTCOME_OK)
+		outcome = code_log_run(r->code, script->path, r->err);
+	return outcome;
+}
+
+/* -v: what the clock says of the run's waits. */
+static void trace_clock_summary(struct runner *r)
+{
+	char summary[256];
+
+	if (!r->clock->ops->summary)
+		return;
+	r->clock->ops->summary(r->clock, summary, sizeof(summary));
+	if (summary[0])
+		trace(r, "%s", summary);
+}
+
+/* The cleanup command runs whatever the verdict (it typically restores
+ * settings), but not when the user asked us to stop.
+ */
+static int run_cleanup(struct runner *r, int outcome)
+{
+	const struct script *script = r->script;
+	struct error cleanup_err;
+	struct error *saved = r->err;
+	int rc;
+
+	if (!script->cleanup_command || abort_requested())
+		return outcome;
+	r->err = &cleanup_err;
+	rc = run_untimed_command(r, script->cleanup_command,
+				 &script->cleanup_loc, "cleanup ");
+	r->err = saved;
+	if (outcome == OUTCOME_OK && rc != OUTCOME_OK) {
+		outcome = rc;
+		memcpy(r->err, &cleanup_err, sizeof(*r->err));
+	}
+	return outcome;
+}
+
 int run_script(const struct script *script, const struct run_config *cfg,
 	       struct packet_path *path, struct syscall_backend *backend,
 	       struct error *err)
@@ -1791,59 +1626,12 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	r->cfg = cfg;
 	r->path = path;
 	r->err = err;
-	r->sys.plan = &cfg->plan;
-	r->sys.backend = backend;
-	r->sys.fds = fd_map_new();
-	r->sys.script_dir = cfg->script_dir;
-	r->sys.tolerance_usecs = cfg->tolerance_usecs;
-	r->sys.script_to_live = script_to_live;
-	r->sys.timeline = r;
-	r->nominal_us = calloc((size_t)script->event_count + 1,
-			       sizeof(*r->nominal_us));
-	r->played_us = calloc((size_t)script->event_count + 1,
-			      sizeof(*r->played_us));
-	conn_table_init(&r->conns);
-	udp_flow_init(&r->udp, &cfg->plan);
-	r->conns.ts_clock.tick_usecs = cfg->tcp_ts_tick_usecs;
-	r->conns.ts_clock.tolerance_usecs = cfg->tolerance_usecs;
-	r->clock = cfg->clock;
-	if (!r->clock) {
-		r->clock = run_clock_real_new();
-		r->own_clock = true;
-	}
-	if (!r->sys.fds || !r->nominal_us || !r->played_us || !r->clock) {
-		if (r->own_clock)
-			run_clock_free(r->clock);
-		fd_map_free(r->sys.fds);
-		free(r->nominal_us);
-		free(r->played_us);
-		free(r);
-		return error_set(err, "out of memory"), OUTCOME_ENVIRONMENT;
-	}
-	r->code_fd = -1;
-	r->one_socket = !script_names_ports(script);
-	r->code = code_log_new();
-	r->builder = r->code ? packet_builder_new(err) : NULL;
-	if (!r->builder || (r->clock->inline_calls ?
-			    worker_start_inline(&r->worker, r->clock, err) :
-			    worker_start(&r->worker, err)) < 0) {
-		if (r->own_clock)
-			run_clock_free(r->clock);
-		packet_builder_free(r->builder);
-		code_log_free(r->code);
-		fd_map_free(r->sys.fds);
-		free(r->nominal_us);
-		free(r->played_us);
-		free(r);
-		return OUTCOME_ENVIRONMENT;
-	}
+	outcome = runner_setup(r, backend);
+	if (outcome != OUTCOME_OK)
+		goto out;
 
-	if (path->ops->next_instant && path->ops->run_due)
-		run_clock_add_timers(r->clock, &(struct run_clock_timers){
-			.next = path_next_instant, .run_due = path_run_due,
-			.ctx = path });
 	warm_packet_builder(r);
-	r->start_ns = run_clock_now(r->clock);
+	r->tl.start_ns = run_clock_now(r->clock);
 	if (cfg->progress)
 		cfg->progress->first_event_ns = clock_now_ns();
 	if (path->time_source)
@@ -1856,60 +1644,16 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	 * evaluating its arguments, and then polls out the last stretch
 	 * (a timer alone wakes the runner ~80 us late here).
 	 */
-	r->start_ns = r->clock->ops->start(r->clock);
+	r->tl.start_ns = r->clock->ops->start(r->clock);
 	r->sys.start_realtime_ns = r->clock->ops->realtime_of(r->clock,
-							       r->start_ns);
-	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
-		outcome = run_event(r, &script->events[i]);
-	if (outcome == OUTCOME_OK && r->call.active)
-		outcome = wait_for_call(r, r->call.end_us + call_tolerance_us(r),
-					"at the end of the script");
-	if (outcome == OUTCOME_OK && cfg->strict && script->event_count)
-		outcome = settle_strict(r, &script->events[script->event_count - 1]);
+							       r->tl.start_ns);
 	if (outcome == OUTCOME_OK)
-		outcome = code_log_run(r->code, script->path, err);
-	if (r->clock->ops->summary) {
-		char summary[256];
-
-		r->clock->ops->summary(r->clock, summary, sizeof(summary));
-		if (summary[0])
-			trace(r, "%s", summary);
-	}
-
-	/* The cleanup command runs whatever the verdict (it typically
-	 * restores settings), but not when the user asked us to stop.
-	 */
-	if (script->cleanup_command && !abort_requested()) {
-		struct error cleanup_err;
-		struct error *saved = r->err;
-		int rc;
-
-		r->err = &cleanup_err;
-		rc = run_untimed_command(r, script->cleanup_command,
-					 &script->cleanup_loc, "cleanup ");
-		r->err = saved;
-		if (outcome == OUTCOME_OK && rc != OUTCOME_OK) {
-			outcome = rc;
-			memcpy(err, &cleanup_err, sizeof(*err));
-		}
-	}
-
+		outcome = run_events(r);
+	trace_clock_summary(r);
+	outcome = run_cleanup(r, outcome);
 	if (cfg->progress)
 		cfg->progress->last_event_ns = clock_now_ns();
-	/* The worker may still be inside a blocked call using the run. */
-	worker_stop(r->worker);
-	queue_free(r);
-	if (r->call.active)
-		free_call(r);
-	fd_map_close_all(r->sys.fds, backend);
-	fd_map_free(r->sys.fds);
-	run_clock_remove_timers(r->clock, path);
-	if (r->own_clock)
-		run_clock_free(r->clock);
-	packet_builder_free(r->builder);
-	code_log_free(r->code);
-	free(r->nominal_us);
-	free(r->played_us);
-	free(r);
+out:
+	runner_release(r);
 	return outcome;
 }
