@@ -133,6 +133,8 @@ static void test_passive_open(void)
 	for (int i = 0; i < r.seen.options_len; i++)
 		printf(" %d", r.seen.options[i]);
 	printf("\n");
+	tap_is_int(r.seen.seq, 6510, "the ISN repeats: lwIP's 6510 plus its "
+		   "timer ticks, none yet (tcp_next_iss())");
 	peer_send(&r, TCP_ACK, 1, r.seen.seq + 1, NULL, NULL, 0);
 	fd = (int)r.b->ops->accept(r.b, lfd, NULL, NULL, &e);
 	tap_is_int(fd, 4, "accept() returns fd 4 once the ACK came");
@@ -143,6 +145,46 @@ static void test_passive_open(void)
 	while (stack_sent(&r, 0) == 0 && r.seen.payload_len == 0)
 		;
 	tap_is_int(r.seen.payload_len, 5, "the data goes out");
+	rig_close(&r);
+}
+
+/* A blocking write larger than lwIP's send buffer queues what fits, is
+ * pending, and returns the whole count once the peer's ACKs made room
+ * for the rest: the same call, repeated, as tcpcheck's runner does.
+ */
+static void test_blocking_write(void)
+{
+	static char big[100000];
+	struct rig r;
+	uint32_t isn, acked = 0;
+	int e = 0, fd;
+	long n = -1;
+
+	if (rig_open(&r) < 0)
+		return;
+	fd = listener(&r);
+	peer_send(&r, TCP_SYN, 0, 0, NULL, syn_opts, sizeof(syn_opts));
+	stack_sent(&r, 0);
+	isn = r.seen.seq;
+	peer_send(&r, TCP_ACK, 1, isn + 1, NULL, NULL, 0);
+	fd = (int)r.b->ops->accept(r.b, fd, NULL, NULL, &e);
+	n = r.b->ops->write(r.b, fd, big, sizeof(big), &e);
+	tap_ok(n == -1 && e == SYSCALL_BACKEND_PENDING,
+	       "a 100000-byte write is pending");
+	for (int round = 0; round < 200 && n < 0; round++) {
+		while (stack_sent(&r, 0) == 0)
+			acked = r.seen.seq - isn - 1 + r.seen.payload_len;
+		peer_send(&r, TCP_ACK, 1, isn + 1 + acked, NULL, NULL, 0);
+		n = r.b->ops->write(r.b, fd, big, sizeof(big), &e);
+	}
+	tap_is_int(n, (long)sizeof(big), "it returns the whole count at last");
+	for (int round = 0; round < 200 && acked < sizeof(big); round++) {
+		while (stack_sent(&r, 0) == 0)
+			acked = r.seen.seq - isn - 1 + r.seen.payload_len;
+		peer_send(&r, TCP_ACK, 1, isn + 1 + acked, NULL, NULL, 0);
+	}
+	tap_is_int(acked, (uint32_t)sizeof(big),
+		   "and every byte goes out as the peer acknowledges");
 	rig_close(&r);
 }
 
@@ -205,5 +247,6 @@ int main(void)
 {
 	in_child(test_passive_open);
 	in_child(test_synack_backoff);
+	in_child(test_blocking_write);
 	return tap_done();
 }
