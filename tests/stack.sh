@@ -30,6 +30,11 @@ expect() {
 
 expect 0 "36 passed, 0 failed, 0 skipped" "the lwIP corpus" -- \
 	--stack=lwip stacks/lwip/testcases/
+expect 0 "70 passed, 0 failed, 0 skipped" "the lwIP corpus over IPv6 too" -- \
+	--stack=lwip --ip_version=ipv4,ipv6 stacks/lwip/testcases/
+expect 125 "IPv4-mapped IPv6 sockets are not supported" \
+	"lwIP and IPv4-mapped IPv6" -- --stack=lwip \
+	--ip_version=ipv4-mapped-ipv6 stacks/lwip/testcases/handshake/passive-open.pkt
 expect 0 "" "docs/stack-plugin.md's example stack" -- \
 	--stack="$build/tests/stacks/closed_port.so" tests/stacks/closed-port.pkt
 
