@@ -12,7 +12,10 @@ ENGINE_SOURCES += engine/stack/plugin.h engine/stack/plugin.c \
 # the engine's side (test_stack) and the lwIP adapter (test_stack_lwip).
 FAKE_STACK_FLAGS = -I$(srcdir)/include -fPIC
 check_PROGRAMS += tests/stacks/fake.so tests/stacks/bad_abi.so \
-	tests/stacks/no_entry.so tests/stacks/crash.so
+	tests/stacks/no_entry.so tests/stacks/crash.so tests/stacks/busy.so
+tests_stacks_busy_so_SOURCES = tests/stacks/fake_stack.c
+tests_stacks_busy_so_CFLAGS = $(WARN_CFLAGS) $(FAKE_STACK_FLAGS) -DFAKE_BUSY
+tests_stacks_busy_so_LDFLAGS = -shared
 tests_stacks_fake_so_SOURCES = tests/stacks/fake_stack.c
 tests_stacks_fake_so_CFLAGS = $(WARN_CFLAGS) $(FAKE_STACK_FLAGS)
 tests_stacks_fake_so_LDFLAGS = -shared

@@ -6,7 +6,9 @@
  * ms of its time sends a 4-byte datagram holding the tick count; accept()
  * is pending until a datagram has arrived.  Built four ways: as it is
  * (fake.so), with another ABI version (FAKE_BAD_ABI), without the entry
- * symbol (FAKE_NO_ENTRY), and with a socket() that crashes (FAKE_CRASH).
+ * symbol (FAKE_NO_ENTRY), with a socket() that crashes (FAKE_CRASH), and
+ * spinning (FAKE_BUSY: its next timer is always time 0, and each run of
+ * its timers sends one datagram).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -62,6 +64,10 @@ static void fake_run_timers(void *st)
 {
 	struct fake *f = st;
 
+#ifdef FAKE_BUSY
+	f->host.output(f->host.ctx, "b", 1);
+	return;
+#endif
 	while (f->host.now_ns(f->host.ctx) >= f->next_tick) {
 		f->ticks++;
 		f->next_tick += 250000000;
@@ -71,6 +77,10 @@ static void fake_run_timers(void *st)
 
 static int64_t fake_next_timer(void *st)
 {
+#ifdef FAKE_BUSY
+	(void)st;
+	return 0;
+#endif
 	return ((struct fake *)st)->next_tick;
 }
 

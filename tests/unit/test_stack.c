@@ -118,6 +118,34 @@ static void test_backend(void)
 	stack_plugin_close(p);
 }
 
+/* A stack whose timer is always due spins at most once a millisecond of
+ * virtual time: advancing one second runs it 1001 times, and ends.
+ */
+static void test_busy(void)
+{
+	struct stack_plugin *p;
+	struct net_plan plan;
+	struct error err;
+	uint8_t out[8];
+	size_t len;
+	int64_t at;
+	int n = 0;
+
+	plan_set_defaults(&plan);
+	if (stack_plugin_load("tests/stacks/busy.so", &p, &err) ||
+	    stack_plugin_start(p, &plan, 1, "", &err)) {
+		tap_ok(false, "busy.so starts: %s", err.text);
+		return;
+	}
+	stack_plugin_advance(p, 1000 * MS);
+	while (stack_plugin_pop(p, out, sizeof(out), &len, &at))
+		n++;
+	tap_is_int(n, 1001, "a spinning stack runs once a virtual ms");
+	tap_is_int(stack_plugin_next_timer(p), 1001 * MS,
+		   "and is next due 1 ms after its last run");
+	stack_plugin_close(p);
+}
+
 static void test_crash(void)
 {
 	struct stack_plugin *p;
@@ -154,6 +182,7 @@ int main(void)
 	test_refusals();
 	test_path();
 	test_backend();
+	test_busy();
 	test_crash();
 	return tap_done();
 }
