@@ -555,7 +555,37 @@ static int exit_status(const struct suite_summary *sum)
 	return OUTCOME_OK;
 }
 
-static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
+static bool plugin_job(const struct job *job)
+{
+	return job->kind == JOB_RUN && job->stack &&
+		strcmp(job->stack, "kernel") != 0;
+}
+
+/* The machine cannot run the kernel's jobs (why): with stack plugins in
+ * the suite too, skip only those, with the reason, and run the rest.
+ * Returns why when nothing is left to run.
+ */
+static const char *skip_kernel_jobs(struct job_list *jobs, const char *why)
+{
+	bool plugins = false;
+
+	for (int i = 0; i < jobs->count; i++)
+		plugins = plugins || plugin_job(&jobs->jobs[i]);
+	if (!why || !plugins)
+		return why;
+	for (int i = 0; i < jobs->count; i++) {
+		struct job *job = &jobs->jobs[i];
+
+		if (job->kind != JOB_RUN || plugin_job(job))
+			continue;
+		job->kind = JOB_SKIP;
+		free(job->message);
+		job->message = strdup(why);
+	}
+	return NULL;
+}
+
+static int run(struct cli *cli, struct job_list *jobs, FILE *junit,
 	       FILE *json)
 {
 	struct reporter *reps[3] = { NULL };
@@ -590,7 +620,8 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 			return OUTCOME_ENVIRONMENT;
 		}
 	}
-	sum.skip_all = preflight(jobs, &cli->suite, &err);
+	sum.skip_all = skip_kernel_jobs(jobs, preflight(jobs, &cli->suite,
+							 &err));
 	if (sum.skip_all) {
 		fprintf(stderr, "tcpcheck: %s\n", sum.skip_all);
 		sum.started = time(NULL);

@@ -5,7 +5,8 @@
  * Results are grouped by script and family; a group whose members do
  * not all have the same status is listed with each stack's verdict and,
  * for one that did not pass, the line and the first line of its report:
- * where that stack and the others part ways.
+ * where that stack and the others part ways.  Skips are listed with the
+ * runs that differ but make none differ.
  */
 #include "config.h"
 
@@ -70,12 +71,29 @@ static void put_group(FILE *out, const struct script_result *items, int n)
 	fputc('\n', out);
 }
 
-/* Whether the n results from items (one script and family) disagree. */
+/* A verdict on the stack: it ran and passed or failed (a skip or a
+ * malformed script says nothing about the stack).
+ */
+static bool judged(const struct script_result *r)
+{
+	return r->status != RESULT_SKIP && r->status != RESULT_ERROR;
+}
+
+/* Whether the verdicts among the n results from items (one script and
+ * family) disagree.
+ */
 static bool differ(const struct script_result *items, int n)
 {
-	for (int i = 1; i < n; i++)
-		if (items[i].status != items[0].status)
+	const struct script_result *first = NULL;
+
+	for (int i = 0; i < n; i++) {
+		if (!judged(&items[i]))
+			continue;
+		if (first && items[i].status != first->status)
 			return true;
+		if (!first)
+			first = &items[i];
+	}
 	return false;
 }
 

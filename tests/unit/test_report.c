@@ -333,15 +333,22 @@ static void check_stack_differences(void)
 		  .message = "c.pkt:3: read(3, ..., 10) returned 0, expected "
 			     "10" },
 		{ .index = 5, .path = "c.pkt", .family = "ipv6",
-		  .stack = "lwip", .status = RESULT_SKIP,
-		  .message = "line 2: lwip sends no SACK options" },
+		  .stack = "lwip", .status = RESULT_PASS },
+		{ .index = 6, .path = "c.pkt", .family = "ipv6",
+		  .stack = "./my.so", .status = RESULT_SKIP,
+		  .message = "line 2: my.so sends no SACK options" },
+		{ .index = 7, .path = "d.pkt", .family = "ipv4",
+		  .stack = "kernel", .status = RESULT_SKIP,
+		  .message = "needs root" },
+		{ .index = 8, .path = "d.pkt", .family = "ipv4",
+		  .stack = "lwip", .status = RESULT_PASS },
 	};
 	struct result_list list = { 0 };
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&buf, &size);
 
-	for (int i = 5; i >= 0; i--)
+	for (int i = 8; i >= 0; i--)
 		result_list_add(&list, &runs[i]);
 	report_stack_differences(out, &list);
 	fclose(out);
@@ -350,8 +357,10 @@ static void check_stack_differences(void)
 		   "packet does not match the script (win: expected 0, got "
 		   "9)\n"
 		   "  c.pkt ipv6: kernel fail at line 3: read(3, ..., 10) "
-		   "returned 0, expected 10; lwip skip: line 2: lwip sends no "
-		   "SACK options\n", "the runs that differ, in suite order");
+		   "returned 0, expected 10; lwip pass; ./my.so skip: line 2: "
+		   "my.so sends no SACK options\n",
+		   "the runs whose verdicts differ, in suite order; a skip is "
+		   "no verdict");
 	free(buf);
 	result_list_free(&list);
 }
