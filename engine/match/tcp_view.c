@@ -77,40 +77,12 @@ static int bytes_from_hex(const struct tcp_option *opt, size_t max,
 	return 0;
 }
 
-static int option_from_spec(const struct tcp_option *opt,
-			    struct tcp_opt_item *item, struct error *err)
+/* The options that carry blocks or bytes: SACK, Fast Open, MD5, AccECN. */
+static int option_blocks_from_spec(const struct tcp_option *opt,
+				   struct tcp_opt_item *item,
+				   struct error *err)
 {
-	memset(item, 0, sizeof(*item));
 	switch (opt->kind) {
-	case OPT_EOL:
-		item->kind = TCPOPT_KIND_EOL;
-		item->length = 1;
-		return 0;
-	case OPT_NOP:
-		item->kind = TCPOPT_KIND_NOP;
-		item->length = 1;
-		return 0;
-	case OPT_MSS:
-		item->kind = TCPOPT_KIND_MSS;
-		item->length = 4;
-		item->u.mss = (uint16_t)opt->value;
-		if (opt->value > 0xffff)
-			return error_set(err, "%d:%d: mss %u does not fit in 16 bits",
-					 opt->loc.line, opt->loc.column, opt->value);
-		return 0;
-	case OPT_WSCALE:
-		item->kind = TCPOPT_KIND_WSCALE;
-		item->length = 3;
-		item->u.wscale = (uint8_t)opt->value;
-		item->any_value = opt->any_value;
-		if (opt->value > 0xff)
-			return error_set(err, "%d:%d: wscale %u does not fit in 8 bits",
-					 opt->loc.line, opt->loc.column, opt->value);
-		return 0;
-	case OPT_SACK_PERMITTED:
-		item->kind = TCPOPT_KIND_SACK_PERMITTED;
-		item->length = 2;
-		return 0;
 	case OPT_SACK:
 		item->kind = TCPOPT_KIND_SACK;
 		if (opt->sack_count < 1 || opt->sack_count > 4)
@@ -123,12 +95,6 @@ static int option_from_spec(const struct tcp_option *opt,
 			item->u.sack.blocks[i].left = opt->sack_blocks[i].left;
 			item->u.sack.blocks[i].right = opt->sack_blocks[i].right;
 		}
-		return 0;
-	case OPT_TIMESTAMP:
-		item->kind = TCPOPT_KIND_TIMESTAMP;
-		item->length = 10;
-		item->u.ts.val = opt->ts_val;
-		item->u.ts.ecr = opt->ts_ecr;
 		return 0;
 	case OPT_FAST_OPEN:
 		item->kind = TCPOPT_KIND_FAST_OPEN;
@@ -167,6 +133,59 @@ static int option_from_spec(const struct tcp_option *opt,
 		}
 		item->length = (uint8_t)(2 + item->u.data.len);
 		return 0;
+	default:
+		break;
+	}
+	return error_set(err, "%d:%d: this TCP option is not supported yet",
+			 opt->loc.line, opt->loc.column);
+}
+
+static int option_from_spec(const struct tcp_option *opt,
+			    struct tcp_opt_item *item, struct error *err)
+{
+	memset(item, 0, sizeof(*item));
+	switch (opt->kind) {
+	case OPT_EOL:
+		item->kind = TCPOPT_KIND_EOL;
+		item->length = 1;
+		return 0;
+	case OPT_NOP:
+		item->kind = TCPOPT_KIND_NOP;
+		item->length = 1;
+		return 0;
+	case OPT_MSS:
+		item->kind = TCPOPT_KIND_MSS;
+		item->length = 4;
+		item->u.mss = (uint16_t)opt->value;
+		if (opt->value > 0xffff)
+			return error_set(err, "%d:%d: mss %u does not fit in 16 bits",
+					 opt->loc.line, opt->loc.column, opt->value);
+		return 0;
+	case OPT_WSCALE:
+		item->kind = TCPOPT_KIND_WSCALE;
+		item->length = 3;
+		item->u.wscale = (uint8_t)opt->value;
+		item->any_value = opt->any_value;
+		if (opt->value > 0xff)
+			return error_set(err, "%d:%d: wscale %u does not fit in 8 bits",
+					 opt->loc.line, opt->loc.column, opt->value);
+		return 0;
+	case OPT_SACK_PERMITTED:
+		item->kind = TCPOPT_KIND_SACK_PERMITTED;
+		item->length = 2;
+		return 0;
+	case OPT_TIMESTAMP:
+		item->kind = TCPOPT_KIND_TIMESTAMP;
+		item->length = 10;
+		item->u.ts.val = opt->ts_val;
+		item->u.ts.ecr = opt->ts_ecr;
+		return 0;
+	case OPT_SACK:
+	case OPT_FAST_OPEN:
+	case OPT_FAST_OPEN_EXP:
+	case OPT_MD5:
+	case OPT_ACCECN:
+		return option_blocks_from_spec(opt, item, err);
 	case OPT_GENERIC:
 		break;
 	}

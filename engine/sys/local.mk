@@ -2,6 +2,7 @@
 # implementation) and the table-driven interpreter.
 ENGINE_SOURCES += engine/sys/syscall_backend.h engine/sys/syscall_kernel.c \
 	engine/sys/syscalls.h engine/sys/syscalls.c engine/sys/syscall_internal.h \
+	engine/sys/syscall_perform.c \
 	engine/sys/syscall_args.c engine/sys/syscall_arrays.c \
 	engine/sys/syscall_check.c engine/sys/syscall_expr.c engine/sys/syscall_msghdr.c
 check_PROGRAMS += tests/unit/test_syscalls tests/unit/test_syscalls_san \

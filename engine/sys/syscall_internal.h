@@ -134,6 +134,8 @@ struct syscall_run {
 	/* Filled by syscall_perform(). */
 	long result;
 	int err;
+	/* Filled by syscall_finish(). */
+	struct syscall_effects effects;
 };
 
 /* Expected outputs kept in arg_slot.want, per kind. */
