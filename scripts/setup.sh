@@ -21,10 +21,11 @@ cd "$top"
 # Packages: the build chain, the two libraries, and what scripts and
 # tests call (sysctl, ip, tc, python3, tcpdump to read captures, xmllint
 # and jq to check the JUnit and JSON reports, chromium to render the HTML
-# report headless).
+# report headless), nftables for wire mode, and lwIP for the first
+# userspace stack (stacks/lwip).
 packages="build-essential autoconf automake pkg-config flex bison
 libpcap-dev libnet1-dev iproute2 nftables procps python3 tcpdump valgrind
-ethtool libxml2-utils jq chromium"
+ethtool libxml2-utils jq chromium liblwip-dev"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
