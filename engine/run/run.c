@@ -391,8 +391,8 @@ static int finish_call(struct runner *r, int64_t end_ns)
 			 !strcmp(e->u.syscall.name, "accept") ||
 			 !strcmp(e->u.syscall.name, "accept4")))
 		r->code_fd = (int)ret;
-	if (ret >= 0 && r->one_socket && !strcmp(e->u.syscall.name, "socket"))
-		conn_retire_all(&r->conns);
+	if (ret >= 0 && !strcmp(e->u.syscall.name, "socket"))
+		conn_new_socket(&r->conns, r->one_socket);
 	if (ret == -1)
 		trace(r, "line %d: %s = -1 %s", e->loc.line, call_text,
 		      errno_to_name(errnum) ? errno_to_name(errnum) : "?");
@@ -884,7 +884,7 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
 	tcp_view_format(&view, text, sizeof(text));
 	written = view;
-	conn = conn_for_inbound(&r->conns, &r->cfg->plan, spec, &view);
+	conn = conn_for_inbound(&r->conns, &r->cfg->plan, spec);
 	if (!conn)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
 			    "too many connections in one script (at most %d)",
