@@ -1633,25 +1633,20 @@ static int run_command(struct runner *r, const struct event *e, int64_t t)
 	return run_shell(r, e->u.command, &e->loc, "");
 }
 
-/* Snapshot TCP_INFO now; the block itself runs when the script is over. */
+/* Snapshot TCP_INFO and SO_MEMINFO now; the block itself runs when the
+ * script is over.
+ */
 static int run_code(struct runner *r, const struct event *e, int64_t t)
 {
-	unsigned char info[TCP_INFO_MAX];
-	socklen_t len = sizeof(info);
-	size_t have = 0;
-	int errnum = 0;
+	struct code_snapshot snap;
 	int outcome = wait_for_event(r, e, "code block", t);
 
 	if (outcome != OUTCOME_OK)
 		return outcome;
-	if (r->code_fd >= 0 && r->sys.backend->ops->getsockopt &&
-	    r->sys.backend->ops->getsockopt(r->sys.backend, r->code_fd,
-					    IPPROTO_TCP, TCP_INFO, info, &len,
-					    &errnum) == 0)
-		have = len;
-	trace(r, "line %d: %%{ TCP_INFO snapshot of %zu bytes }%%",
-	      e->loc.line, have);
-	if (code_log_add(r->code, e, have ? info : NULL, have, r->err) < 0)
+	code_snapshot_take(&snap, r->sys.backend, r->code_fd);
+	trace(r, "line %d: %%{ TCP_INFO snapshot of %zu bytes, SO_MEMINFO "
+	      "of %zu }%%", e->loc.line, snap.info_len, snap.meminfo_len);
+	if (code_log_add(r->code, e, &snap, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	return OUTCOME_OK;
 }
