@@ -903,11 +903,10 @@ static int run_inbound(struct runner *r, const struct event *e, int64_t t)
 	seg.window = view.has_win ? (uint16_t)view.win : 65535;
 	seg.urg_ptr = view.has_urg ? (uint16_t)view.urg : 0;
 	seg.payload_len = view.len;
-	/* --mss: more than one segment's worth arrives as a GRO packet. */
-	gso_size = 0;
-	if (r->cfg->plan.gso_mss > 0 &&
-	    view.len > (uint32_t)r->cfg->plan.gso_mss)
-		gso_size = (uint16_t)r->cfg->plan.gso_mss;
+	/* --mss: every segment goes with the offload header, as
+	 * packetdrill's do; the stack takes a longer one as a GRO packet.
+	 */
+	gso_size = (uint16_t)r->cfg->plan.gso_mss;
 	if (tcp_options_encode(view.options, view.option_count, seg.options,
 			       sizeof(seg.options), &opt_len, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
