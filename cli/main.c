@@ -545,7 +545,9 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 }
 
 /* --dump: each script once, in canonical form, on the output; a script
- * that does not parse or check gets its errors instead (exit 2).
+ * that does not parse or check gets its errors instead (exit 2).  What
+ * is wrong in one address family only (a job's own error, family set)
+ * is the run's business, not the dump's.
  */
 static int dump(const struct cli *cli, const struct job_list *jobs)
 {
@@ -558,7 +560,8 @@ static int dump(const struct cli *cli, const struct job_list *jobs)
 
 		for (int i = 0; i < jobs->count && !message; i++)
 			if (jobs->jobs[i].file == file &&
-			    jobs->jobs[i].kind == JOB_ERROR)
+			    jobs->jobs[i].kind == JOB_ERROR &&
+			    !jobs->jobs[i].family)
 				message = jobs->jobs[i].message;
 		if (message || !file->script) {
 			color_print_report(stderr, message ? message :

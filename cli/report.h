@@ -35,6 +35,11 @@ struct script_result {
 	enum result_status status;
 	double duration;	/* seconds, all attempts together */
 	int line;		/* first failing line, 0 if none or unknown */
+	/* What kind of failure the message reports (failure_kind_name(),
+	 * engine/core/error.h: "timing", "mismatch"...), NULL for none; for
+	 * a flaky pass, the failure retried.
+	 */
+	const char *failure;
 	const char *message;	/* the report, maybe several lines, or NULL;
 				 * for a flaky pass, the failure retried */
 	const char *capture;	/* the pcap file kept, or NULL */

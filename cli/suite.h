@@ -40,9 +40,4 @@ struct suite_options {
 int suite_run(const struct job_list *jobs, const struct suite_options *opts,
 	      struct reporter **reps, int nrep, struct suite_summary *sum);
 
-/* Whether a runner's report is a timing failure: an event at the wrong
- * time, or an expected packet that had not come by its deadline.
- */
-bool suite_is_timing_failure(const char *path, const char *message);
-
 #endif /* TCPCHECK_SUITE_H */

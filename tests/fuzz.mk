@@ -9,27 +9,36 @@
 # from the scanner (tests/fuzz/script-dict).  What they learn stays in
 # fuzz-corpus/, crashes land in fuzz-crashes/: fix the bug, then copy the
 # input to tests/fuzz-regressions/TARGET/.
-check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san
-TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san
+check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
+	tests/fuzz/replay_report_san
+TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
+	tests/fuzz/replay_report_san
 tests_fuzz_replay_script_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_script.c tests/unit/tap.h
 tests_fuzz_replay_script_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 	-DFUZZ_TARGET='"script"'
-tests_fuzz_replay_script_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_fuzz_replay_script_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_fuzz_replay_script_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+tests_fuzz_replay_script_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_fuzz_replay_script_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_fuzz_replay_script_san_LDADD = $(SAN_LIBS)
 tests_fuzz_replay_packet_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_packet.c tests/unit/tap.h
 tests_fuzz_replay_packet_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 	$(LIBNET_CFLAGS) -DFUZZ_TARGET='"packet"'
-tests_fuzz_replay_packet_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_fuzz_replay_packet_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_fuzz_replay_packet_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+tests_fuzz_replay_packet_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_fuzz_replay_packet_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_fuzz_replay_packet_san_LDADD = $(SAN_LIBS)
+tests_fuzz_replay_report_san_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_report.c tests/unit/tap.h
+tests_fuzz_replay_report_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
+	-DFUZZ_TARGET='"report"'
+tests_fuzz_replay_report_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_fuzz_replay_report_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_fuzz_replay_report_san_LDADD = $(SAN_LIBS)
 EXTRA_DIST += tests/fuzz/packet-seeds tests/fuzz/script-dict \
 	tests/fuzz-regressions
 
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = script packet
+FUZZ_TARGETS = script packet report
 
 if ENABLE_FUZZING
 # The library again, instrumented for libFuzzer's coverage.
@@ -39,7 +48,8 @@ nodist_libtcpcheck_fuzz_a_SOURCES = $(GRAMMAR_GENERATED)
 libtcpcheck_fuzz_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
 libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
-noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet
+noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet \
+	tests/fuzz/fuzz_report
 tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c
 tests_fuzz_fuzz_script_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_script_LDFLAGS = $(FUZZ_LDFLAGS)
@@ -49,6 +59,11 @@ tests_fuzz_fuzz_packet_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
 tests_fuzz_fuzz_packet_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_packet_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_packet_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
+
+tests_fuzz_fuzz_report_SOURCES = tests/fuzz/fuzz_report.c
+tests_fuzz_fuzz_report_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_report_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_report_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
 
 fuzz-seeds/script: $(srcdir)/tests/fuzz/script-dict $(srcdir)/grammar/lexer.l
 	$(AM_V_GEN)rm -rf fuzz-seeds/script && $(MKDIR_P) fuzz-seeds/script && \
@@ -61,10 +76,14 @@ fuzz-seeds/packet: $(srcdir)/tests/fuzz/packet-seeds
 	$(AM_V_GEN)rm -rf fuzz-seeds/packet && \
 	python3 $(srcdir)/tests/fuzz/packet-seeds fuzz-seeds/packet
 
+# The report target starts from its regression inputs alone.
+fuzz-seeds/report:
+	$(AM_V_GEN)$(MKDIR_P) fuzz-seeds/report
+
 # Each target in turn for FUZZ_SECONDS; the first crash stops make with
 # the input's path in fuzz-crashes/TARGET/.
-fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet fuzz-seeds/script \
-		fuzz-seeds/packet
+fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet tests/fuzz/fuzz_report \
+		fuzz-seeds/script fuzz-seeds/packet fuzz-seeds/report
 	@for t in $(FUZZ_TARGETS); do \
 		$(MKDIR_P) fuzz-corpus/$$t fuzz-crashes/$$t || exit 1; \
 		dict=; test ! -f fuzz-seeds/$$t.dict || dict=-dict=fuzz-seeds/$$t.dict; \

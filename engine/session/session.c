@@ -27,6 +27,7 @@
 #include "pkt/encap.h"
 #include "session/host_sysctl.h"
 #include "path/netns.h"
+#include "session/report_wire.h"
 #include "session/session.h"
 #include "run/shell.h"
 #include "sys/syscall_backend.h"
@@ -38,12 +39,13 @@ struct session {
 	int fd;				/* read end of the report pipe */
 	bool eof;
 	size_t used;			/* bytes of report received */
+	size_t dropped;			/* and past the buffer */
 	struct run_progress *progress;	/* MAP_SHARED with the runner */
 	int64_t started_ns;
 	char *capture_path;
 	struct host_sysctls *host;	/* recorded before the runner starts */
 	FILE *trace;
-	struct error report;
+	uint8_t report[REPORT_WIRE_MAX];	/* report_wire.h */
 };
 
 /* Only a shell command or a code block (Python) can write a sysctl; a
@@ -223,17 +225,23 @@ static void child_main(const struct script *script,
 		       const struct session_options *opts, int report_fd,
 		       pid_t parent)
 {
-	struct error err;
+	static uint8_t record[REPORT_WIRE_MAX];
+	struct error err = { .kind = FAILURE_NONE };
+	size_t len;
 	int outcome;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(OUTCOME_ENVIRONMENT);
-	err.text[0] = '\0';
 	outcome = child_run(script, cfg, opts, &err);
-	if (outcome != OUTCOME_OK && write(report_fd, err.text,
-					   strlen(err.text)) < 0) {
-		/* The parent reports the exit status alone. */
+	if (outcome != OUTCOME_OK) {
+		/* A failure says its kind: by default, its outcome's. */
+		if (err.kind == FAILURE_NONE)
+			err.kind = failure_kind_of(outcome);
+		len = report_wire_encode(&err, record, sizeof(record));
+		if (write(report_fd, record, len) < 0) {
+			/* The parent reports the exit status alone. */
+		}
 	}
 	close(report_fd);
 	fflush(NULL);
@@ -317,17 +325,19 @@ bool session_read(struct session *s)
 	char discard[512];
 
 	while (!s->eof) {
-		size_t room = sizeof(s->report.text) - 1 - s->used;
+		size_t room = sizeof(s->report) - s->used;
 		ssize_t n;
 
 		/* A report longer than the buffer is cut, not left unread. */
 		if (room == 0)
 			n = read(s->fd, discard, sizeof(discard));
 		else
-			n = read(s->fd, s->report.text + s->used, room);
+			n = read(s->fd, s->report + s->used, room);
 		if (n > 0) {
 			if (room)
 				s->used += (size_t)n;
+			else
+				s->dropped += (size_t)n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -336,7 +346,6 @@ bool session_read(struct session *s)
 			break;
 		s->eof = true;
 	}
-	s->report.text[s->used] = '\0';
 	return s->eof;
 }
 
@@ -376,9 +385,17 @@ void session_finish(struct session *s, struct session_result *res)
 		res->outcome = OUTCOME_ENVIRONMENT;
 		error_set(&res->err, "the runner was killed by signal %d (%s)",
 			  res->signal, strsignal(res->signal));
+		error_locate(&res->err, 0, FAILURE_ENVIRONMENT);
 	} else {
 		res->outcome = WEXITSTATUS(status);
-		memcpy(res->err.text, s->report.text, s->used + 1);
+		/* Nothing sent: the runner passed, or died without a word. */
+		if (s->dropped) {
+			error_set(&res->err, "the runner sent %zu bytes, more "
+				  "than a report", s->used + s->dropped);
+			error_locate(&res->err, 0, FAILURE_ENVIRONMENT);
+		} else if (s->used) {
+			report_wire_decode(s->report, s->used, &res->err);
+		}
 	}
 	close(s->fd);
 	/* The runner and everything it started are gone: nothing can
