@@ -29,6 +29,9 @@
 #include "report.h"
 #include "suite.h"
 #include "path/tun.h"
+#include "guest.h"
+#include "vm_suite.h"
+#include "vm/host.h"
 
 #define EXIT_INTERRUPTED 130
 #define DEFAULT_TIMEOUT 180
@@ -56,6 +59,10 @@ struct cli {
 	const char *json_path;
 	enum color_mode color;
 	bool dump;			/* --dump: print the parsed scripts */
+	const char *kernel;		/* --kernel: play in a guest */
+	const char *modules;		/* --modules */
+	enum vm_clock vm_clock;		/* --vm-clock */
+	struct reporter *guest;		/* --guest: the channel, the only writer */
 };
 
 static void usage(FILE *out)
@@ -107,6 +114,15 @@ static void usage(FILE *out)
 		"NO_COLOR is set)\n"
 		"  --dump                       print each script in canonical "
 		"form, run nothing\n"
+		"  --kernel=PATH                boot PATH (a bzImage, or a Debian "
+		"linux-image .deb)\n"
+		"                               under qemu and play the scripts "
+		"there\n"
+		"  --modules=DIR                the modules of --kernel's bzImage "
+		"(lib/modules/VERSION)\n"
+		"  --vm-clock=icount|real       the guest's clock: virtual time "
+		"(default without KVM)\n"
+		"                               or real time (KVM where usable)\n"
 		"  --help                       this text\n"
 		"  --version                    print the version\n\n"
 		"exit status: 0 pass, 1 fail, 2 bad script or usage, "
@@ -280,7 +296,8 @@ static int suite_option(struct cli *cli, const char *arg)
 		}
 		return 1;
 	}
-	if (IS("--junit") || IS("--json") || IS("--pcap-dir")) {
+	if (IS("--junit") || IS("--json") || IS("--pcap-dir") ||
+	    IS("--kernel") || IS("--modules")) {
 		if (!value || !*value) {
 			fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
 				(int)len, arg, (int)len, arg);
@@ -290,6 +307,10 @@ static int suite_option(struct cli *cli, const char *arg)
 			cli->junit_path = value;
 		else if (IS("--json"))
 			cli->json_path = value;
+		else if (IS("--kernel"))
+			cli->kernel = value;
+		else if (IS("--modules"))
+			cli->modules = value;
 		else
 			cli->suite.pcap_dir = value;
 		return 1;
@@ -298,6 +319,18 @@ static int suite_option(struct cli *cli, const char *arg)
 		if (color_mode_parse(value, &cli->color) < 0) {
 			fprintf(stderr, "tcpcheck: --color takes auto, always "
 				"or never\n");
+			return -1;
+		}
+		return 1;
+	}
+	if (IS("--vm-clock")) {
+		if (value && !strcmp(value, "icount"))
+			cli->vm_clock = VM_CLOCK_ICOUNT;
+		else if (value && !strcmp(value, "real"))
+			cli->vm_clock = VM_CLOCK_REAL;
+		else {
+			fprintf(stderr, "tcpcheck: --vm-clock takes icount or "
+				"real\n");
 			return -1;
 		}
 		return 1;
@@ -414,30 +447,6 @@ static int parse_command_line(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *path)
-{
-	char *copy = strdup(path);
-	int rc = 0;
-
-	if (!copy)
-		return -1;
-	for (char *p = copy + 1; rc == 0; p++) {
-		bool end = *p == '\0';
-
-		if (*p != '/' && !end)
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-			rc = -1;
-		if (end)
-			break;
-		*p = '/';
-	}
-	free(copy);
-	return rc;
-}
-
 /* Why no script can run on this machine, or NULL: checked once here
  * rather than failing every script with the same message.
  */
@@ -492,6 +501,104 @@ static int exit_status(const struct suite_summary *sum)
 	return OUTCOME_OK;
 }
 
+/* The guest's command line: the options that shape a run, as parsed
+ * (-D values already computed), then "--"; the paths come after.
+ */
+static char **guest_command_line(const struct cli *cli, int *argc)
+{
+	char **argv = calloc((size_t)(cli->option_count + cli->define_count) + 16,
+			     sizeof(*argv));
+	const struct suite_options *o = &cli->suite;
+	char families[64] = "";
+	int n = 0;
+
+	if (!argv)
+		return NULL;
+	for (int i = 0; i < cli->family_count; i++)
+		snprintf(families + strlen(families),
+			 sizeof(families) - strlen(families), "%s%s",
+			 i ? "," : "", cli->families[i]);
+	argv[n++] = strdup("tcpcheck");
+	argv[n++] = strdup("-j1");
+	for (int i = 0; i < cli->option_count; i++)
+		if (asprintf(&argv[n++], "--%s%s%s", cli->options[i].name,
+			     cli->options[i].value ? "=" : "",
+			     cli->options[i].value ? cli->options[i].value : "") < 0)
+			argv[n - 1] = NULL;
+	for (int i = 0; i < cli->define_count; i++)
+		if (asprintf(&argv[n++], "-D%s=%s", cli->defines[i].name,
+			     cli->defines[i].value) < 0)
+			argv[n - 1] = NULL;
+	if (cli->family_count &&
+	    asprintf(&argv[n++], "--ip_version=%s", families) < 0)
+		argv[n - 1] = NULL;
+	if (asprintf(&argv[n++], "--timeout=%d", o->timeout) < 0 ||
+	    asprintf(&argv[n++], "--retries=%d", o->retries) < 0 ||
+	    asprintf(&argv[n++], "--late-retries=%d", o->late_retries) < 0)
+		argv[n - 1] = NULL;
+	if (o->xfail != XFAIL_NONE)
+		argv[n++] = strdup(o->xfail == XFAIL_TIMING ? "--xfail=timing" :
+				   "--xfail");
+	if (o->pcap_dir)
+		argv[n++] = strdup("--pcap-dir=/tmp/pcap");
+	if (o->pcap_all)
+		argv[n++] = strdup("--pcap-all");
+	if (cli->tool.verbose)
+		argv[n++] = strdup("-v");
+	for (int i = 0; i < n; i++)
+		if (!argv[i]) {
+			for (int k = 0; k < n; k++)
+				free(argv[k]);
+			free(argv);
+			return NULL;
+		}
+	*argc = n;
+	return argv;
+}
+
+static int run_on_kernel(struct cli *cli, const struct job_list *jobs,
+			 struct reporter **reps, int n,
+			 struct suite_summary *sum)
+{
+	struct vm_settings vs = {
+		.kernel = cli->kernel,
+		.modules = cli->modules,
+		.clock = cli->vm_clock,
+	};
+	int rc;
+
+	vs.guest_args = guest_command_line(cli, &vs.guest_argc);
+	if (!vs.guest_args)
+		return -1;
+	rc = vm_suite_run(&vs, jobs, &cli->suite, reps, n, sum);
+	for (int i = 0; i < vs.guest_argc; i++)
+		free(vs.guest_args[i]);
+	free(vs.guest_args);
+	return rc;
+}
+
+/* --guest: the channel is the only writer; the host prints. */
+static int run_in_guest(struct cli *cli, const struct job_list *jobs)
+{
+	struct reporter *reps[1] = { cli->guest };
+	struct suite_summary sum = { 0 };
+	struct error err;
+	int rc;
+
+	sum.skip_all = preflight(jobs, &cli->suite, &err);
+	if (sum.skip_all) {
+		fprintf(stderr, "tcpcheck: %s\n", sum.skip_all);
+		sum.started = time(NULL);
+		reports_begin(reps, 1, 0);
+		rc = reports_end(reps, 1, &sum);
+	} else {
+		rc = suite_run(jobs, &cli->suite, reps, 1, &sum);
+	}
+	reports_free(reps, 1);
+	cli->guest = NULL;
+	return rc < 0 ? OUTCOME_ENVIRONMENT : exit_status(&sum);
+}
+
 static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	       FILE *json)
 {
@@ -506,6 +613,8 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 
 		list = stat(cli->scripts[i], &st) == 0 && S_ISDIR(st.st_mode);
 	}
+	if (cli->guest)
+		return run_in_guest(cli, jobs);
 	if (cli->format == FORMAT_TAP)
 		reps[n++] = report_tap_new(stdout);
 	else if (cli->format == FORMAT_KTAP)
@@ -527,8 +636,9 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 			return OUTCOME_ENVIRONMENT;
 		}
 	}
-	sum.skip_all = preflight(jobs, &cli->suite, &err);
-	if (sum.skip_all) {
+	if (cli->kernel)
+		rc = run_on_kernel(cli, jobs, reps, n, &sum);
+	else if ((sum.skip_all = preflight(jobs, &cli->suite, &err))) {
 		fprintf(stderr, "tcpcheck: %s\n", sum.skip_all);
 		sum.started = time(NULL);
 		reports_begin(reps, n, 0);
@@ -574,10 +684,12 @@ static int dump(const struct cli *cli, const struct job_list *jobs)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* The command, with guest as the only writer when not NULL (--guest). */
+static int play(int argc, char **argv, struct reporter *guest)
 {
 	struct cli cli = { .suite.timeout = DEFAULT_TIMEOUT,
-			   .suite.late_retries = DEFAULT_LATE_RETRIES };
+			   .suite.late_retries = DEFAULT_LATE_RETRIES,
+			   .guest = guest };
 	struct job_list jobs = { 0 };
 	FILE *junit = NULL, *json = NULL;
 	struct job_settings settings;
@@ -585,6 +697,8 @@ int main(int argc, char **argv)
 	int rc = parse_command_line(argc, argv, &cli);
 
 	if (rc != 0) {
+		if (cli.guest)
+			cli.guest->ops->free(cli.guest);
 		cli_free(&cli);
 		return rc < 0 ? OUTCOME_BAD_SCRIPT : OUTCOME_OK;
 	}
@@ -628,6 +742,8 @@ int main(int argc, char **argv)
 	}
 	rc = cli.dump ? dump(&cli, &jobs) : run(&cli, &jobs, junit, json);
 out:
+	if (cli.guest)
+		cli.guest->ops->free(cli.guest);
 	jobs_free(&jobs);
 	if (junit && fclose(junit) != 0 && rc == OUTCOME_OK)
 		rc = OUTCOME_ENVIRONMENT;
@@ -635,4 +751,11 @@ out:
 		rc = OUTCOME_ENVIRONMENT;
 	cli_free(&cli);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--guest"))
+		return guest_main(play);
+	return play(argc, argv, NULL);
 }
