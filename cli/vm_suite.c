@@ -342,7 +342,7 @@ static void guest_died(struct vm_suite *s, struct guest_run *g,
 			*family++ = '\0';
 		j = family ? find_job(s->jobs, g->running, family) : NULL;
 		if (j && asprintf(&why, "%s: the kernel died while this "
-				  "script ran; the console's last lines:\n%s",
+				  "script ran; its console:\n%s",
 				  j->path, tail) >= 0) {
 			report_job(s, j, RESULT_FAIL, why);
 			free(why);

@@ -20,10 +20,11 @@ cd "$top"
 
 # Packages: the build chain, the two libraries, and what scripts and
 # tests call (sysctl, ip, tc, python3, tcpdump to read captures, xmllint
-# and jq to check the JUnit and JSON reports).
+# and jq to check the JUnit and JSON reports); qemu, busybox-static and
+# xz-utils for --kernel (a guest's initramfs, its modules).
 packages="build-essential autoconf automake pkg-config flex bison
 libpcap-dev libnet1-dev iproute2 procps python3 tcpdump valgrind ethtool
-libxml2-utils jq"
+libxml2-utils jq qemu-system-x86 busybox-static xz-utils"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -58,6 +59,10 @@ corpus)
 	;;
 check)
 	status=0
+	# The kernels tests/vm.sh boots (Debian's 6.1 and 6.12 cloud
+	# images), downloaded once into the cache, never installed.
+	scripts/fetch-kernels >/dev/null || echo "setup.sh: no kernel images:" \
+		"the tests of --kernel will be skipped" >&2
 	# One test at a time: the scripts that play against the kernel check
 	# timing to the millisecond, and sanitized unit tests running beside
 	# them on a two-core machine would make those checks measure load.

@@ -131,3 +131,7 @@ tests_unit_test_host_sysctl_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_host_sysctl_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
 include $(srcdir)/tests/fuzz.mk
+
+# tcpcheck --kernel in Debian's 6.1 cloud kernel under qemu (about 90 s).
+TESTS += tests/vm.sh
+EXTRA_DIST += tests/vm.sh tests/vm

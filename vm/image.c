@@ -117,8 +117,10 @@ static int resolve_deb(const char *path, struct vm_image *img,
 		return -1;
 	if (snprintf(boot, sizeof(boot), "%s/tree", dir) >= (int)sizeof(boot))
 		return error_set(err, "cache path too long");
-	if (stat(boot, &st) < 0 && unpack_deb(path, boot, err) < 0)
+	if (stat(boot, &st) < 0 && unpack_deb(path, boot, err) < 0) {
+		rmdir(dir);
 		return -1;
+	}
 	if (snprintf(boot, sizeof(boot), "%s/tree/boot", dir) >= (int)sizeof(boot))
 		return error_set(err, "cache path too long");
 	if (find_entry(boot, "vmlinuz-", img->kernel, sizeof(img->kernel)) < 0)

@@ -32,7 +32,6 @@ static const char init_script[] =
 	"mount -t proc proc /proc\n"
 	"mount -t sysfs sysfs /sys\n"
 	"mount -t devtmpfs devtmpfs /dev\n"
-	"mount -t tmpfs tmpfs /tmp\n"
 	"while read m; do insmod \"$m\" 2>/dev/null; done < "
 	GUEST_MODULE_LIST "\n"
 	"ip link set lo up 2>/dev/null\n"

@@ -229,31 +229,66 @@ bool vm_guest_exited(struct vm_guest *g)
 	return true;
 }
 
+/* Where the story of a crash begins in text: the first line that says
+ * panic, oops or BUG, or NULL.
+ */
+static const char *crash_start(const char *text)
+{
+	static const char *const markers[] = {
+		"sysrq: Trigger a crash", "BUG:", "Oops", "general protection",
+		"Kernel panic", "WARNING:",
+	};
+	const char *first = NULL;
+
+	for (size_t i = 0; i < sizeof(markers) / sizeof(*markers); i++) {
+		const char *at = strstr(text, markers[i]);
+
+		if (at && (!first || at < first))
+			first = at;
+	}
+	while (first && first > text && first[-1] != '\n')
+		first--;
+	return first;
+}
+
 char *vm_guest_console_tail(const struct vm_guest *g, int lines, size_t max)
 {
-	char path[PATH_MAX + 16];
+	char path[PATH_MAX + 16], *text, *out;
+	const char *from;
 	uint8_t *data = NULL;
-	size_t len = 0, start;
+	size_t len = 0;
 	struct error err;
-	char *out;
+	int n = 0;
 
 	vm_guest_path(g, "console", path, sizeof(path));
 	if (read_whole(path, &data, &len, &err) < 0)
 		return NULL;
-	while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
-		len--;
-	start = len;
-	while (start > 0 && lines > 0 && len - start < max)
-		if (data[--start] == '\n')
-			lines--;
-	if (start < len && data[start] == '\n')
-		start++;
-	out = strndup((char *)data + start, len - start);
-	free(data);
-	/* The console's carriage returns are noise in a report. */
-	for (char *p = out; p && *p; p++)
-		if (*p == '\r')
+	text = (char *)data;
+	text[len] = '\0';
+	for (char *p = text; *p; p++)
+		if (*p == '\r' || (*p != '\n' && (unsigned char)*p < ' '))
 			*p = ' ';
+	while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		text[--len] = '\0';
+	/* The crash's first lines if it says where it began, else the last. */
+	from = crash_start(len > max * 4 ? text + len - max * 4 : text);
+	if (!from) {
+		from = text + len;
+		while (from > text && n <= lines && (size_t)(text + len - from) < max)
+			if (*--from == '\n')
+				n++;
+		if (*from == '\n')
+			from++;
+	}
+	n = 0;
+	for (const char *p = from; *p && (size_t)(p - from) < max; p++)
+		if (*p == '\n' && ++n == lines) {
+			out = strndup(from, (size_t)(p - from));
+			free(data);
+			return out;
+		}
+	out = strndup(from, max);
+	free(data);
 	return out;
 }
 
