@@ -22,12 +22,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <time.h>
 
 #include "core/abort.h"
@@ -40,6 +38,7 @@
 #include "match/matcher.h"
 #include "pkt/packet.h"
 #include "run/run.h"
+#include "run/run_clock.h"
 #include "match/segment_merge.h"
 #include "run/shell.h"
 #include "match/stray.h"
@@ -47,9 +46,7 @@
 #include "sys/syscalls.h"
 #include "run/tcp_info.h"
 #include "match/tcp_view.h"
-#include "run/tick.h"
 #include "match/udp.h"
-#include "run/wake_lead.h"
 #include "run/worker.h"
 
 /* A call written without `...end` is expected to return at once; if it
@@ -57,18 +54,6 @@
  * keeps a loaded machine's scheduling delay from passing for blocking.
  */
 #define BLOCK_DETECT_GRACE_USECS 100000
-
-/* What the runner does itself at a deadline (inject, call) is prepared
- * this long before it: the device is read, then only the clock until the
- * deadline.  The first system call after a sleep costs 3-6 us on a virtual
- * machine, whose caches the host has taken meanwhile (bench/README.md);
- * spent at the deadline, it delayed every injection by that much.  A
- * packet the stack sends in this last stretch keeps its kernel time and
- * is read at the next wait.
- */
-#ifndef QUIET_SPIN_NS
-#define QUIET_SPIN_NS 30000
-#endif
 
 struct pending_call {
 	bool active;
@@ -101,12 +86,13 @@ struct runner {
 	struct syscall_ctx sys;
 	struct worker *worker;
 	struct conn_table conns;
+	/* All of the run's time (run_clock.h); owned when the config gave
+	 * none.
+	 */
+	struct run_clock *clock;
+	bool own_clock;
 	int64_t start_ns;
 	struct pending_call call;
-	/* The last stretch before a deadline is polled, not slept: how
-	 * long it is follows how late this run's sleeps have woken up.
-	 */
-	struct wake_lead wake;
 	bool have_last;
 	int64_t last_us;	/* scheduled time of the previous event */
 	bool last_was_inbound;
@@ -180,7 +166,7 @@ void run_config_defaults(struct run_config *cfg)
 
 static int64_t now_us(const struct runner *r)
 {
-	return (clock_now_ns() - r->start_ns) / 1000;
+	return (run_clock_now(r->clock) - r->start_ns) / 1000;
 }
 
 static int64_t script_to_ns(const struct runner *r, int64_t us)
@@ -563,7 +549,8 @@ static int check_stray(struct runner *r, const struct event *e)
  */
 static int settle_strict(struct runner *r, const struct event *last)
 {
-	int64_t deadline_ns = clock_now_ns() + STRICT_SETTLE_USECS * 1000LL;
+	int64_t deadline_ns = run_clock_now(r->clock) +
+			      STRICT_SETTLE_USECS * 1000LL;
 	int outcome = OUTCOME_OK;
 	struct tcp_segment seg;
 	struct error report;
@@ -605,7 +592,7 @@ static enum wait_result spin_to_deadline(struct runner *r,
 		*outcome = OUTCOME_ENVIRONMENT;
 		return WAIT_STOP;
 	}
-	while (clock_now_ns() < deadline_ns)
+	while (run_clock_now(r->clock) < deadline_ns)
 		;
 	return WAIT_DEADLINE;
 }
@@ -619,8 +606,7 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 {
 	for (;;) {
 		struct pollfd fds[3];
-		struct timespec ts;
-		int64_t end_ns, left, lead;
+		int64_t end_ns, left;
 		int ready;
 
 		if (abort_requested()) {
@@ -633,13 +619,14 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 		}
 		if (want_packet && r->queue_count > r->queue_skip)
 			return WAIT_PACKET;
-		left = deadline_ns - clock_now_ns();
+		left = deadline_ns - run_clock_now(r->clock);
 		if (left <= 0)
 			return deadline_passed(r, want_packet, outcome);
 		/* Not while a call is pending: the worker may share the CPU
 		 * and need it to return.
 		 */
-		if (!want_packet && !r->call.active && left <= QUIET_SPIN_NS)
+		if (!want_packet && !r->call.active &&
+		    left <= r->clock->quiet_spin_ns)
 			return spin_to_deadline(r, deadline_ns, outcome);
 		/* The device is always watched, so that what the stack
 		 * sends is timed when it comes, whatever the script waits for.
@@ -649,22 +636,12 @@ static enum wait_result runner_wait(struct runner *r, int64_t deadline_ns,
 					  .events = POLLIN };
 		fds[2] = (struct pollfd){ .fd = r->path->ops->wait_fd(r->path),
 					  .events = POLLIN };
-		lead = wake_lead_ns(&r->wake);
-		left = left > lead ? left - lead : 0;
-		/* Polling, let the worker have the CPU they may share. */
-		if (!left)
-			sched_yield();
-		ts.tv_sec = left / 1000000000;
-		ts.tv_nsec = left % 1000000000;
-		ready = ppoll(fds, 3, &ts, NULL);
+		ready = r->clock->ops->wait(r->clock, fds, 3, deadline_ns);
 		if (ready < 0 && errno != EINTR) {
 			*outcome = OUTCOME_ENVIRONMENT;
 			error_set_errno(r->err, "ppoll");
 			return WAIT_STOP;
 		}
-		if (ready == 0 && left)
-			wake_lead_record(&r->wake, clock_now_ns() -
-						   (deadline_ns - lead));
 		if ((fds[2].revents & POLLIN) && drain_path(r) < 0) {
 			*outcome = OUTCOME_ENVIRONMENT;
 			return WAIT_STOP;
@@ -727,7 +704,7 @@ static int wait_for_call(struct runner *r, int64_t deadline_us,
 			return outcome;
 		if (!r->call.active)
 			break;
-		if (clock_now_ns() < script_to_ns(r, deadline_us))
+		if (run_clock_now(r->clock) < script_to_ns(r, deadline_us))
 			continue;
 		syscall_format_call(&r->call.event->u.syscall, call_text,
 				    sizeof(call_text));
@@ -1291,7 +1268,8 @@ static int run_outbound(struct runner *r, const struct event *e, int64_t t,
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
 	tcp_view_format(&expected, want, sizeof(want));
 	if (e->time.kind == TIME_ANY)
-		deadline_ns = clock_now_ns() + r->cfg->any_time_wait_usecs * 1000;
+		deadline_ns = run_clock_now(r->clock) +
+			      r->cfg->any_time_wait_usecs * 1000;
 	else
 		deadline_ns = script_to_ns(r, t_end + tolerance_us(r, t));
 
@@ -1496,7 +1474,8 @@ static int run_udp_outbound(struct runner *r, const struct event *e,
 	udp_expect(&e->u.udp, &r->udp, &want);
 	udp_expected_format(&want, want_text, sizeof(want_text));
 	if (e->time.kind == TIME_ANY)
-		deadline_ns = clock_now_ns() + r->cfg->any_time_wait_usecs * 1000;
+		deadline_ns = run_clock_now(r->clock) +
+			      r->cfg->any_time_wait_usecs * 1000;
 	else
 		deadline_ns = script_to_ns(r, t_end + tolerance_us(r, t));
 	outcome = next_udp(r, e, deadline_ns, &d, &at_ns, &timed_out);
@@ -1583,7 +1562,7 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 		.end_us = e->u.syscall.is_blocking ? block_end : t,
 		.blocking = e->u.syscall.is_blocking,
 	};
-	started_ns = clock_now_ns();
+	started_ns = run_clock_now(r->clock);
 	if (worker_submit(r->worker, run, r->err) < 0) {
 		free_call(r);
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
@@ -1777,6 +1756,21 @@ static int run_untimed_command(struct runner *r, const char *command,
 	return run_shell(r, command, loc, what);
 }
 
+/* A path's timers, as a source of instants of a virtual clock. */
+static int64_t path_next_instant(void *ctx)
+{
+	struct packet_path *path = ctx;
+
+	return path->ops->next_instant(path);
+}
+
+static void path_run_due(void *ctx, int64_t now_ns)
+{
+	struct packet_path *path = ctx;
+
+	path->ops->run_due(path, now_ns);
+}
+
 static bool script_names_ports(const struct script *script)
 {
 	for (int i = 0; i < script->event_count; i++) {
@@ -1815,12 +1809,16 @@ int run_script(const struct script *script, const struct run_config *cfg,
 			      sizeof(*r->played_us));
 	conn_table_init(&r->conns);
 	udp_flow_init(&r->udp, &cfg->plan);
-	wake_lead_init(&r->wake);
 	r->conns.ts_clock.tick_usecs = cfg->tcp_ts_tick_usecs;
 	r->conns.ts_clock.tolerance_usecs = cfg->tolerance_usecs;
-	/* Wake-ups at the requested nanosecond, not 50 us later. */
-	prctl(PR_SET_TIMERSLACK, 1UL);
-	if (!r->sys.fds || !r->nominal_us || !r->played_us) {
+	r->clock = cfg->clock;
+	if (!r->clock) {
+		r->clock = run_clock_real_new();
+		r->own_clock = true;
+	}
+	if (!r->sys.fds || !r->nominal_us || !r->played_us || !r->clock) {
+		if (r->own_clock)
+			run_clock_free(r->clock);
 		fd_map_free(r->sys.fds);
 		free(r->nominal_us);
 		free(r->played_us);
@@ -1831,7 +1829,11 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	r->one_socket = !script_names_ports(script);
 	r->code = code_log_new();
 	r->builder = r->code ? packet_builder_new(err) : NULL;
-	if (!r->builder || worker_start(&r->worker, err) < 0) {
+	if (!r->builder || (r->clock->inline_calls ?
+			    worker_start_inline(&r->worker, r->clock, err) :
+			    worker_start(&r->worker, err)) < 0) {
+		if (r->own_clock)
+			run_clock_free(r->clock);
 		packet_builder_free(r->builder);
 		code_log_free(r->code);
 		fd_map_free(r->sys.fds);
@@ -1841,10 +1843,14 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		return OUTCOME_ENVIRONMENT;
 	}
 
+	if (path->ops->next_instant && path->ops->run_due)
+		run_clock_add_timers(r->clock, &(struct run_clock_timers){
+			.next = path_next_instant, .run_due = path_run_due,
+			.ctx = path });
 	warm_packet_builder(r);
-	r->start_ns = clock_now_ns();
+	r->start_ns = run_clock_now(r->clock);
 	if (cfg->progress)
-		cfg->progress->first_event_ns = r->start_ns;
+		cfg->progress->first_event_ns = clock_now_ns();
 	if (path->time_source)
 		trace(r, "packet times: %s", path->time_source);
 	outcome = run_untimed_command(r, script->init_command, &script->init_loc,
@@ -1855,8 +1861,9 @@ int run_script(const struct script *script, const struct run_config *cfg,
 	 * evaluating its arguments, and then polls out the last stretch
 	 * (a timer alone wakes the runner ~80 us late here).
 	 */
-	r->start_ns = tick_aligned_start_ns();
-	r->sys.start_realtime_ns = clock_realtime_of(r->start_ns);
+	r->start_ns = r->clock->ops->start(r->clock);
+	r->sys.start_realtime_ns = r->clock->ops->realtime_of(r->clock,
+							       r->start_ns);
 	for (int i = 0; outcome == OUTCOME_OK && i < script->event_count; i++)
 		outcome = run_event(r, &script->events[i]);
 	if (outcome == OUTCOME_OK && r->call.active)
@@ -1866,10 +1873,13 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		outcome = settle_strict(r, &script->events[script->event_count - 1]);
 	if (outcome == OUTCOME_OK)
 		outcome = code_log_run(r->code, script->path, err);
-	trace(r, "timing: %lu timed sleeps, woken up to %.1f us late; the "
-	      "last %.1f us before a deadline polled", r->wake.total,
-	      (double)r->wake.worst_ns / 1e3,
-	      (double)wake_lead_ns(&r->wake) / 1e3);
+	if (r->clock->ops->summary) {
+		char summary[256];
+
+		r->clock->ops->summary(r->clock, summary, sizeof(summary));
+		if (summary[0])
+			trace(r, "%s", summary);
+	}
 
 	/* The cleanup command runs whatever the verdict (it typically
 	 * restores settings), but not when the user asked us to stop.
@@ -1898,6 +1908,9 @@ int run_script(const struct script *script, const struct run_config *cfg,
 		free_call(r);
 	fd_map_close_all(r->sys.fds, backend);
 	fd_map_free(r->sys.fds);
+	run_clock_remove_timers(r->clock, path);
+	if (r->own_clock)
+		run_clock_free(r->clock);
 	packet_builder_free(r->builder);
 	code_log_free(r->code);
 	free(r->nominal_us);

@@ -22,6 +22,13 @@
 #ifndef TCPCHECK_SYSCALL_BACKEND_H
 #define TCPCHECK_SYSCALL_BACKEND_H
 
+/* A backend whose stack runs in virtual time (run/run_clock.h) never
+ * blocks: where the call would wait, it returns -1 with *err set to this,
+ * and the runner performs the call again as time advances and packets
+ * arrive, until it returns anything else.  Not an errno value.
+ */
+#define SYSCALL_BACKEND_PENDING (-1)
+
 #include <poll.h>
 #include <stddef.h>
 #include <sys/epoll.h>
