@@ -29,6 +29,7 @@
 #include "report.h"
 #include "suite.h"
 #include "path/tun.h"
+#include "run/run_clock.h"
 #include "guest.h"
 #include "vm_suite.h"
 #include "vm/host.h"
@@ -200,6 +201,7 @@ static void cli_free(struct cli *cli)
 		free(cli->defines[i].value);
 	}
 	free(cli->defines);
+	run_clock_free(cli->tool.clock);
 	for (int i = 0; i < cli->option_count; i++) {
 		free(cli->options[i].name);
 		free(cli->options[i].value);
@@ -545,6 +547,14 @@ static char **guest_command_line(const struct cli *cli, int *argc)
 		argv[n++] = strdup("--pcap-all");
 	if (cli->tool.verbose)
 		argv[n++] = strdup("-v");
+	/* In virtual time the guest plays with its own clock, and a run in
+	 * which tcpcheck was late would be as late again: no reruns.
+	 */
+	if (cli->vm_clock != VM_CLOCK_REAL &&
+	    !strcmp(vm_accelerator(cli->vm_clock), "tcg")) {
+		argv[n++] = strdup("--vm-clock=icount");
+		argv[n++] = strdup("--late-retries=0");
+	}
 	for (int i = 0; i < n; i++)
 		if (!argv[i]) {
 			for (int k = 0; k < n; k++)
@@ -701,6 +711,12 @@ static int play(int argc, char **argv, struct reporter *guest)
 			cli.guest->ops->free(cli.guest);
 		cli_free(&cli);
 		return rc < 0 ? OUTCOME_BAD_SCRIPT : OUTCOME_OK;
+	}
+	if (cli.guest && cli.vm_clock == VM_CLOCK_ICOUNT &&
+	    !(cli.tool.clock = run_clock_guest_new())) {
+		fprintf(stderr, "tcpcheck: out of memory\n");
+		cli_free(&cli);
+		return OUTCOME_ENVIRONMENT;
 	}
 	/* Traces of runs at once would interleave: -v runs one at a time. */
 	if (!cli.jobs_given) {

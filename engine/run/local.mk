@@ -9,4 +9,5 @@ ENGINE_SOURCES += engine/run/run.h engine/run/run.c \
 	engine/run/tcp_info.h engine/run/tcp_info.c \
 	engine/run/tick.h engine/run/tick.c \
 	engine/run/wake_lead.h engine/run/wake_lead.c \
-	engine/run/run_clock.h engine/run/run_clock.c
+	engine/run/run_clock.h engine/run/run_clock.c \
+	engine/run/run_clock_guest.c
