@@ -9,8 +9,10 @@
 # from the scanner (tests/fuzz/script-dict).  What they learn stays in
 # fuzz-corpus/, crashes land in fuzz-crashes/: fix the bug, then copy the
 # input to tests/fuzz-regressions/TARGET/.
-check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san
-TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san
+check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
+	tests/fuzz/replay_frame_san
+TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
+	tests/fuzz/replay_frame_san
 tests_fuzz_replay_script_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_script.c tests/unit/tap.h
 tests_fuzz_replay_script_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
@@ -25,11 +27,20 @@ tests_fuzz_replay_packet_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 tests_fuzz_replay_packet_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_fuzz_replay_packet_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_fuzz_replay_packet_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+# The guest channel's reader (vm/frame.c) and the result decoder.
+FRAME_FUZZ_SOURCES = tests/fuzz/fuzz_frame.c cli/guest_channel.c cli/report.c
+tests_fuzz_replay_frame_san_SOURCES = tests/fuzz/replay.c \
+	$(FRAME_FUZZ_SOURCES) tests/unit/tap.h
+tests_fuzz_replay_frame_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
+	-DFUZZ_TARGET='"frame"'
+tests_fuzz_replay_frame_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_fuzz_replay_frame_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_fuzz_replay_frame_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 EXTRA_DIST += tests/fuzz/packet-seeds tests/fuzz/script-dict \
 	tests/fuzz-regressions
 
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = script packet
+FUZZ_TARGETS = script packet frame
 
 if ENABLE_FUZZING
 # The library again, instrumented for libFuzzer's coverage.
@@ -39,7 +50,12 @@ nodist_libtcpcheck_fuzz_a_SOURCES = $(GRAMMAR_GENERATED)
 libtcpcheck_fuzz_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
 libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
-noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet
+noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet \
+	tests/fuzz/fuzz_frame
+tests_fuzz_fuzz_frame_SOURCES = $(FRAME_FUZZ_SOURCES)
+tests_fuzz_fuzz_frame_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_frame_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_frame_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
 tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c
 tests_fuzz_fuzz_script_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_script_LDFLAGS = $(FUZZ_LDFLAGS)
@@ -57,14 +73,17 @@ fuzz-seeds/script: $(srcdir)/tests/fuzz/script-dict $(srcdir)/grammar/lexer.l
 		cp $(srcdir)/$$f fuzz-seeds/script/`echo $$f | tr / _`; \
 	done && \
 	$(SHELL) $(srcdir)/tests/fuzz/script-dict $(srcdir) >fuzz-seeds/script.dict
+fuzz-seeds/frame: $(srcdir)/tests/fuzz-regressions/frame
+	$(AM_V_GEN)rm -rf fuzz-seeds/frame && $(MKDIR_P) fuzz-seeds/frame && \
+	cp $(srcdir)/tests/fuzz-regressions/frame/* fuzz-seeds/frame/
 fuzz-seeds/packet: $(srcdir)/tests/fuzz/packet-seeds
 	$(AM_V_GEN)rm -rf fuzz-seeds/packet && \
 	python3 $(srcdir)/tests/fuzz/packet-seeds fuzz-seeds/packet
 
 # Each target in turn for FUZZ_SECONDS; the first crash stops make with
 # the input's path in fuzz-crashes/TARGET/.
-fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet fuzz-seeds/script \
-		fuzz-seeds/packet
+fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet tests/fuzz/fuzz_frame \
+		fuzz-seeds/script fuzz-seeds/packet fuzz-seeds/frame
 	@for t in $(FUZZ_TARGETS); do \
 		$(MKDIR_P) fuzz-corpus/$$t fuzz-crashes/$$t || exit 1; \
 		dict=; test ! -f fuzz-seeds/$$t.dict || dict=-dict=fuzz-seeds/$$t.dict; \

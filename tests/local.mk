@@ -132,6 +132,18 @@ tests_unit_test_host_sysctl_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
 include $(srcdir)/tests/fuzz.mk
 
+# The guest channel's frames and result decoding.
+FRAME_TEST_SOURCES = tests/unit/test_frame.c tests/unit/tap.h \
+	cli/guest_channel.c cli/report.c
+check_PROGRAMS += tests/unit/test_frame tests/unit/test_frame_san
+TESTS += tests/unit/test_frame tests/unit/test_frame_san
+tests_unit_test_frame_SOURCES = $(FRAME_TEST_SOURCES)
+tests_unit_test_frame_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_frame_san_SOURCES = $(FRAME_TEST_SOURCES)
+tests_unit_test_frame_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_frame_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_frame_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+
 # tcpcheck --kernel in Debian's 6.1 cloud kernel under qemu (about 90 s).
 TESTS += tests/vm.sh
 EXTRA_DIST += tests/vm.sh tests/vm
