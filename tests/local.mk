@@ -147,3 +147,6 @@ tests_unit_test_frame_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 # tcpcheck --kernel in Debian's 6.1 cloud kernel under qemu (about 90 s).
 TESTS += tests/vm.sh
 EXTRA_DIST += tests/vm.sh tests/vm
+# scripts/bisect-step on Debian's 6.1 and 6.12 images (about 45 s).
+TESTS += tests/bisect-step.sh
+EXTRA_DIST += tests/bisect-step.sh
