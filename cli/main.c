@@ -32,6 +32,7 @@
 #include "run/run_clock.h"
 #include "guest.h"
 #include "vm_suite.h"
+#include "kernel_matrix.h"
 #include "vm/host.h"
 
 #define EXIT_INTERRUPTED 130
@@ -566,6 +567,21 @@ static char **guest_command_line(const struct cli *cli, int *argc)
 	return argv;
 }
 
+/* This machine's kernel: --kernel=host in a list of kernels. */
+static int run_on_host(const struct job_list *jobs,
+		       const struct suite_options *opts,
+		       struct reporter **reps, int n, struct suite_summary *sum)
+{
+	static struct error err;	/* skip_all points into it */
+
+	sum->skip_all = preflight(jobs, opts, &err);
+	if (!sum->skip_all)
+		return suite_run(jobs, opts, reps, n, sum);
+	fprintf(stderr, "tcpcheck: %s\n", sum->skip_all);
+	reports_begin(reps, n, 0);
+	return reports_end(reps, n, sum);
+}
+
 static int run_on_kernel(struct cli *cli, const struct job_list *jobs,
 			 struct reporter **reps, int n,
 			 struct suite_summary *sum)
@@ -580,7 +596,10 @@ static int run_on_kernel(struct cli *cli, const struct job_list *jobs,
 	vs.guest_args = guest_command_line(cli, &vs.guest_argc);
 	if (!vs.guest_args)
 		return -1;
-	rc = vm_suite_run(&vs, jobs, &cli->suite, reps, n, sum);
+	rc = kernel_matrix_wanted(cli->kernel) ?
+		kernel_matrix_run(&vs, jobs, &cli->suite, reps, n, sum,
+				  run_on_host) :
+		vm_suite_run(&vs, jobs, &cli->suite, reps, n, sum);
 	for (int i = 0; i < vs.guest_argc; i++)
 		free(vs.guest_args[i]);
 	free(vs.guest_args);
