@@ -6,6 +6,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +97,33 @@ static char **read_argv(int *argc, char **text)
 	return argv;
 }
 
+/* The guest kernel's first TCP connection sets up its once-only state
+ * (the secrets behind sequence numbers and port choice, and the code
+ * patched when they are first used): measured in Debian's 6.1 and 6.12
+ * under qemu, it held the first script's SYN back by 6 ms of the guest's
+ * one CPU.  A connection refused on loopback, in each family, pays that
+ * before any script runs.
+ */
+static void warm_up(void)
+{
+	struct sockaddr_in v4 = { .sin_family = AF_INET, .sin_port = htons(9),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(9),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0) {
+		(void)!connect(fd, (struct sockaddr *)&v4, sizeof(v4));
+		close(fd);
+	}
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		(void)!connect(fd, (struct sockaddr *)&v6, sizeof(v6));
+		close(fd);
+	}
+}
+
 static void send_hello(int fd)
 {
 	struct frame_buf payload = { 0 };
@@ -147,6 +177,7 @@ int guest_main(guest_play_fn play)
 		cfmakeraw(&t);
 		tcsetattr(port, TCSANOW, &t);
 	}
+	warm_up();
 	send_hello(port);
 	f = fopen(GUEST_CWD_FILE, "r");
 	if (f && fgets(cwd, sizeof(cwd), f))

@@ -47,8 +47,10 @@ static const char *const wanted_modules[] = {
 static const char *const dlopened[] = { "libpcap.so.0.8", "libpcap.so.1",
 					"libgcc_s.so.1" };
 
-/* Host tools a script's commands may call. */
-static const char *const tools[] = { "nstat", "ip", "tc", "ethtool" };
+/* Host tools a script's commands may call that busybox lacks (its shell
+ * runs its own applets first: ip, tc and sysctl are busybox's there).
+ */
+static const char *const tools[] = { "nstat", "ethtool" };
 
 struct file_set {
 	char *host[MAX_FILES];		/* where on the host */

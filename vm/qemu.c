@@ -105,7 +105,7 @@ static void exec_qemu(const struct vm_guest *g, const char *kernel,
 	snprintf(chardev, sizeof(chardev), "socket,id=channel,path=%s",
 		 vm_guest_path(g, "channel", sock, sizeof(sock)));
 	snprintf(append, sizeof(append), "console=ttyS0 panic=-1 oops=panic "
-		 "quiet loglevel=4 rdinit=/init%s%s", extra ? " " : "",
+		 "quiet loglevel=4 mitigations=off rdinit=/init%s%s", extra ? " " : "",
 		 extra ? extra : "");
 	argv[n++] = VM_QEMU;
 	argv[n++] = "-nodefaults";
