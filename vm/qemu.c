@@ -122,11 +122,20 @@ static void exec_qemu(const struct vm_guest *g, const char *kernel,
 	if (icount) {
 		argv[n++] = "-icount";
 		argv[n++] = "shift=0,align=off,sleep=off";
+		/* The same date at every boot, on the virtual clock: the
+		 * host's time would seed the guest's randomness and differ.
+		 */
+		argv[n++] = "-rtc";
+		argv[n++] = "base=2024-01-01T00:00:00,clock=vm";
 	}
 	argv[n++] = "-serial";
 	argv[n++] = console;
 	argv[n++] = "-device";
-	argv[n++] = "virtio-serial-pci";
+	/* Kicks handled on the vCPU, when the guest makes them, not by
+	 * the main loop whenever the host gets to them: in virtual time
+	 * the guest must not see the host's timing.
+	 */
+	argv[n++] = "virtio-serial-pci,ioeventfd=off";
 	argv[n++] = "-chardev";
 	argv[n++] = chardev;
 	argv[n++] = "-device";
