@@ -259,6 +259,44 @@ static int set_families(struct cli *cli, const char *list)
 	return rc;
 }
 
+/* The options whose value is a path: 1, or -1 on a usage error. */
+static int set_path_option(struct cli *cli, const char *arg, size_t len,
+			   const char *value)
+{
+#define IS(name) (len == strlen(name) && !strncmp(arg, name, len))
+	if (!value || !*value) {
+		fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
+			(int)len, arg, (int)len, arg);
+		return -1;
+	}
+	if (IS("--junit"))
+		cli->junit_path = value;
+	else if (IS("--json"))
+		cli->json_path = value;
+	else if (IS("--kernel"))
+		cli->kernel = value;
+	else if (IS("--modules"))
+		cli->modules = value;
+	else
+		cli->suite.pcap_dir = value;
+	return 1;
+#undef IS
+}
+
+/* --vm-clock=icount|real: 1, or -1 on a usage error. */
+static int set_vm_clock(struct cli *cli, const char *value)
+{
+	if (value && !strcmp(value, "icount"))
+		cli->vm_clock = VM_CLOCK_ICOUNT;
+	else if (value && !strcmp(value, "real"))
+		cli->vm_clock = VM_CLOCK_REAL;
+	else {
+		fprintf(stderr, "tcpcheck: --vm-clock takes icount or real\n");
+		return -1;
+	}
+	return 1;
+}
+
 /* The options that are about the suite, not about a script: 1 when arg
  * was one, 0 when it is not, -1 on a usage error (message printed).
  */
@@ -300,24 +338,8 @@ static int suite_option(struct cli *cli, const char *arg)
 		return 1;
 	}
 	if (IS("--junit") || IS("--json") || IS("--pcap-dir") ||
-	    IS("--kernel") || IS("--modules")) {
-		if (!value || !*value) {
-			fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
-				(int)len, arg, (int)len, arg);
-			return -1;
-		}
-		if (IS("--junit"))
-			cli->junit_path = value;
-		else if (IS("--json"))
-			cli->json_path = value;
-		else if (IS("--kernel"))
-			cli->kernel = value;
-		else if (IS("--modules"))
-			cli->modules = value;
-		else
-			cli->suite.pcap_dir = value;
-		return 1;
-	}
+	    IS("--kernel") || IS("--modules"))
+		return set_path_option(cli, arg, len, value);
 	if (IS("--color")) {
 		if (color_mode_parse(value, &cli->color) < 0) {
 			fprintf(stderr, "tcpcheck: --color takes auto, always "
@@ -326,18 +348,8 @@ static int suite_option(struct cli *cli, const char *arg)
 		}
 		return 1;
 	}
-	if (IS("--vm-clock")) {
-		if (value && !strcmp(value, "icount"))
-			cli->vm_clock = VM_CLOCK_ICOUNT;
-		else if (value && !strcmp(value, "real"))
-			cli->vm_clock = VM_CLOCK_REAL;
-		else {
-			fprintf(stderr, "tcpcheck: --vm-clock takes icount or "
-				"real\n");
-			return -1;
-		}
-		return 1;
-	}
+	if (IS("--vm-clock"))
+		return set_vm_clock(cli, value);
 	if (IS("--dump") && !value) {
 		cli->dump = true;
 		return 1;
@@ -504,69 +516,6 @@ static int exit_status(const struct suite_summary *sum)
 	return OUTCOME_OK;
 }
 
-/* The guest's command line: the options that shape a run, as parsed
- * (-D values already computed), then "--"; the paths come after.
- */
-static char **guest_command_line(const struct cli *cli, int *argc)
-{
-	char **argv = calloc((size_t)(cli->option_count + cli->define_count) + 16,
-			     sizeof(*argv));
-	const struct suite_options *o = &cli->suite;
-	char families[64] = "";
-	int n = 0;
-
-	if (!argv)
-		return NULL;
-	for (int i = 0; i < cli->family_count; i++)
-		snprintf(families + strlen(families),
-			 sizeof(families) - strlen(families), "%s%s",
-			 i ? "," : "", cli->families[i]);
-	argv[n++] = strdup("tcpcheck");
-	argv[n++] = strdup("-j1");
-	for (int i = 0; i < cli->option_count; i++)
-		if (asprintf(&argv[n++], "--%s%s%s", cli->options[i].name,
-			     cli->options[i].value ? "=" : "",
-			     cli->options[i].value ? cli->options[i].value : "") < 0)
-			argv[n - 1] = NULL;
-	for (int i = 0; i < cli->define_count; i++)
-		if (asprintf(&argv[n++], "-D%s=%s", cli->defines[i].name,
-			     cli->defines[i].value) < 0)
-			argv[n - 1] = NULL;
-	if (cli->family_count &&
-	    asprintf(&argv[n++], "--ip_version=%s", families) < 0)
-		argv[n - 1] = NULL;
-	if (asprintf(&argv[n++], "--timeout=%d", o->timeout) < 0 ||
-	    asprintf(&argv[n++], "--retries=%d", o->retries) < 0 ||
-	    asprintf(&argv[n++], "--late-retries=%d", o->late_retries) < 0)
-		argv[n - 1] = NULL;
-	if (o->xfail != XFAIL_NONE)
-		argv[n++] = strdup(o->xfail == XFAIL_TIMING ? "--xfail=timing" :
-				   "--xfail");
-	if (o->pcap_dir)
-		argv[n++] = strdup("--pcap-dir=/tmp/pcap");
-	if (o->pcap_all)
-		argv[n++] = strdup("--pcap-all");
-	if (cli->tool.verbose)
-		argv[n++] = strdup("-v");
-	/* In virtual time the guest plays with its own clock, and a run in
-	 * which tcpcheck was late would be as late again: no reruns.
-	 */
-	if (cli->vm_clock != VM_CLOCK_REAL &&
-	    !strcmp(vm_accelerator(cli->vm_clock), "tcg")) {
-		argv[n++] = strdup("--vm-clock=icount");
-		argv[n++] = strdup("--late-retries=0");
-	}
-	for (int i = 0; i < n; i++)
-		if (!argv[i]) {
-			for (int k = 0; k < n; k++)
-				free(argv[k]);
-			free(argv);
-			return NULL;
-		}
-	*argc = n;
-	return argv;
-}
-
 /* This machine's kernel: --kernel=host in a list of kernels. */
 static int run_on_host(const struct job_list *jobs,
 		       const struct suite_options *opts,
@@ -593,7 +542,16 @@ static int run_on_kernel(struct cli *cli, const struct job_list *jobs,
 	};
 	int rc;
 
-	vs.guest_args = guest_command_line(cli, &vs.guest_argc);
+	struct job_settings settings = {
+		.options = cli->options, .option_count = cli->option_count,
+		.defines = cli->defines, .define_count = cli->define_count,
+		.families = cli->families, .family_count = cli->family_count,
+		.tool = cli->tool,
+	};
+	struct guest_command gc = { .settings = &settings, .suite = &cli->suite,
+				    .clock = cli->vm_clock };
+
+	vs.guest_args = vm_guest_command_line(&gc, &vs.guest_argc);
 	if (!vs.guest_args)
 		return -1;
 	rc = kernel_matrix_wanted(cli->kernel) ?

@@ -539,3 +539,64 @@ int vm_suite_run(const struct vm_settings *vs, const struct job_list *jobs,
 	free(s.reported);
 	return rc;
 }
+
+char **vm_guest_command_line(const struct guest_command *cmd, int *argc)
+{
+	const struct job_settings *set = cmd->settings;
+	char **argv = calloc((size_t)(set->option_count + set->define_count) + 16,
+			     sizeof(*argv));
+	const struct suite_options *o = cmd->suite;
+	char families[64] = "";
+	int n = 0;
+
+	if (!argv)
+		return NULL;
+	for (int i = 0; i < set->family_count; i++)
+		snprintf(families + strlen(families),
+			 sizeof(families) - strlen(families), "%s%s",
+			 i ? "," : "", set->families[i]);
+	argv[n++] = strdup("tcpcheck");
+	argv[n++] = strdup("-j1");
+	for (int i = 0; i < set->option_count; i++)
+		if (asprintf(&argv[n++], "--%s%s%s", set->options[i].name,
+			     set->options[i].value ? "=" : "",
+			     set->options[i].value ? set->options[i].value : "") < 0)
+			argv[n - 1] = NULL;
+	for (int i = 0; i < set->define_count; i++)
+		if (asprintf(&argv[n++], "-D%s=%s", set->defines[i].name,
+			     set->defines[i].value) < 0)
+			argv[n - 1] = NULL;
+	if (set->family_count &&
+	    asprintf(&argv[n++], "--ip_version=%s", families) < 0)
+		argv[n - 1] = NULL;
+	if (asprintf(&argv[n++], "--timeout=%d", o->timeout) < 0 ||
+	    asprintf(&argv[n++], "--retries=%d", o->retries) < 0 ||
+	    asprintf(&argv[n++], "--late-retries=%d", o->late_retries) < 0)
+		argv[n - 1] = NULL;
+	if (o->xfail != XFAIL_NONE)
+		argv[n++] = strdup(o->xfail == XFAIL_TIMING ? "--xfail=timing" :
+				   "--xfail");
+	if (o->pcap_dir)
+		argv[n++] = strdup("--pcap-dir=/tmp/pcap");
+	if (o->pcap_all)
+		argv[n++] = strdup("--pcap-all");
+	if (set->tool.verbose)
+		argv[n++] = strdup("-v");
+	/* In virtual time the guest plays with its own clock, and a run in
+	 * which tcpcheck was late would be as late again: no reruns.
+	 */
+	if (cmd->clock != VM_CLOCK_REAL &&
+	    !strcmp(vm_accelerator(cmd->clock), "tcg")) {
+		argv[n++] = strdup("--vm-clock=icount");
+		argv[n++] = strdup("--late-retries=0");
+	}
+	for (int i = 0; i < n; i++)
+		if (!argv[i]) {
+			for (int k = 0; k < n; k++)
+				free(argv[k]);
+			free(argv);
+			return NULL;
+		}
+	*argc = n;
+	return argv;
+}

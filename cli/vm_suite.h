@@ -26,6 +26,20 @@ struct vm_settings {
 	int guest_argc;
 };
 
+/* What the guest's command line is made of: the host's parsed options. */
+struct guest_command {
+	const struct job_settings *settings;	/* options, -D, families, -v */
+	const struct suite_options *suite;
+	enum vm_clock clock;
+};
+
+/* The guest's command line: the options that shape a run, as parsed (-D
+ * values already computed); in virtual time, the guest clock and no
+ * reruns of late runs.  The paths come after "--".  NULL when out of
+ * memory.
+ */
+char **vm_guest_command_line(const struct guest_command *cmd, int *argc);
+
 int vm_suite_run(const struct vm_settings *vs, const struct job_list *jobs,
 		 const struct suite_options *opts, struct reporter **reps,
 		 int nrep, struct suite_summary *sum);
