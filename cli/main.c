@@ -591,7 +591,7 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 {
 	struct reporter *reps[3] = { NULL };
 	struct suite_summary sum = { 0 };
-	bool list = jobs->count > 1;
+	bool list = jobs->count > 1 || kernel_matrix_wanted(cli->kernel);
 	struct error err;
 	int n = 0, rc;
 

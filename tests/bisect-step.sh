@@ -6,7 +6,8 @@
 #   6.1 booted without tun.ko: 125
 #   a malformed script: 125 (never 2, which git would count as bad)
 #   a folder that is no kernel tree, without BISECT_KERNEL: 125
-# About 45 s (three boots).  The images come from scripts/fetch-kernels.
+# and --kernel=6.1,6.12 lists the script whose verdict differs.  About
+# 75 s when the machine is idle (five boots).  The images come from scripts/fetch-kernels.
 . "$(dirname "$0")/lib.sh"
 cd "$top_srcdir" || exit 1
 
@@ -49,6 +50,17 @@ printf '0 bogus(\n' >"$work/bad.pkt"
 rc=$(step bad env BISECT_KERNEL="$old" scripts/bisect-step "$work/bad.pkt")
 [ "$rc" -eq 125 ]
 tap_ok $? "a malformed script: skip, 125, not 2 (got $rc)"
+# The same two kernels side by side: the differing verdict is listed
+# with the first line of 6.1's report.
+"$TCPCHECK" --kernel="$old,$new" testcases/delayed-ack/two-full-segments.pkt \
+	>"$work/matrix" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q '^verdicts that differ between kernels:' "$work/matrix" &&
+	grep -q '^FAIL  testcases/delayed-ack/two-full-segments.pkt ipv4@6\.1\.' "$work/matrix" &&
+	grep -q '^PASS  testcases/delayed-ack/two-full-segments.pkt ipv4@6\.12\.' "$work/matrix" &&
+	grep -q '^    6\.1\.[^ ]* *fail: 31: no outbound packet' "$work/matrix"
+tap_ok $? "--kernel=6.1,6.12: the differing verdict, with 6.1's first report line (exit $rc)"
+[ $rc -eq 1 ] || tap_diag <"$work/matrix"
 rc=$(cd "$work" && step tree env -u BISECT_KERNEL "$top_srcdir/scripts/bisect-step" x.pkt)
 [ "$rc" -eq 125 ]
 tap_ok $? "not in a kernel tree: skip, 125 (got $rc)"
