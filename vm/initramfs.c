@@ -19,7 +19,7 @@
 #include "host.h"
 #include "modules.h"
 
-#define MAX_FILES 256
+#define MAX_FILES 1024
 #define MAX_SCRIPT_FILE (1 << 20)	/* files beside scripts, at most */
 
 /* The guest's first process. */
@@ -28,6 +28,7 @@ static const char init_script[] =
 	"/bin/busybox --install -s /bin\n"
 	"export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
 	"export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu\n"
+	". /tcpcheck/env\n"
 	"mkdir -p /proc /sys /dev /tmp /run/netns /var/run\n"
 	"mount -t proc proc /proc\n"
 	"mount -t sysfs sysfs /sys\n"
@@ -57,6 +58,7 @@ struct file_set {
 	char *guest[MAX_FILES];		/* where in the guest */
 	unsigned mode[MAX_FILES];
 	size_t count;
+	char env[PATH_MAX + 32];	/* /tcpcheck/env: PYTHONHOME */
 };
 
 static void set_free(struct file_set *s)
@@ -161,6 +163,50 @@ static char *find_program(const char *name)
 	return NULL;
 }
 
+/* What code blocks (%{ }%, engine/run/code.c) import, and Python's start
+ * (site, encodings): the modules a host python3 loads for the same
+ * imports, each with its compiled copy, so that the guest's python3
+ * neither searches nor compiles.
+ */
+static const char python_modules[] =
+	"import sys, textwrap, traceback, struct, socket, errno, os, time\n"
+	"print('exe', os.path.realpath(sys.executable))\n"
+	"print('home', sys.prefix)\n"
+	"for m in list(sys.modules.values()):\n"
+	"    f = getattr(m, '__file__', None)\n"
+	"    c = getattr(m, '__cached__', None)\n"
+	"    for p in (f, c):\n"
+	"        if p: print(p)\n";
+
+static int add_python(struct file_set *s, char *env, size_t env_size,
+		      struct error *err)
+{
+	char *python = find_program("python3"), *out = NULL, *save = NULL;
+	char *argv[] = { python, "-c", (char *)python_modules, NULL };
+	int rc = 0;
+
+	if (!python)
+		return 0;	/* code blocks will say they need python3 */
+	if (host_run(argv, &out, NULL, err) != 0) {
+		free(python);
+		free(out);
+		return 0;
+	}
+	for (char *line = strtok_r(out, "\n", &save); line && rc == 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "exe /", 5))
+			rc = set_add(s, line + 4, "/usr/bin/python3", 0755);
+		else if (!strncmp(line, "home /", 6))
+			snprintf(env, env_size, "export PYTHONHOME='%s'\n",
+				 line + 5);
+		else if (line[0] == '/' && access(line, R_OK) == 0)
+			rc = set_add(s, line, line, 0644);
+	}
+	free(python);
+	free(out);
+	return rc < 0 ? error_set(err, "too many files for the initramfs") : 0;
+}
+
 /* Every host file of the cached part, with the libraries they load. */
 static int collect_tools(struct file_set *s, struct error *err)
 {
@@ -200,6 +246,8 @@ static int collect_tools(struct file_set *s, struct error *err)
 		}
 		free(p);
 	}
+	if (add_python(s, s->env, sizeof(s->env), err) < 0)
+		return -1;
 	/* The programs, then the libraries: ldd of each, new ones too. */
 	programs = s->count;
 	for (size_t i = 0; i < s->count; i++)
@@ -222,6 +270,7 @@ static int write_tools(FILE *out, const struct file_set *s,
 			no_tun[count++] = wanted_modules[i];
 	cpio_open(&c, out);
 	cpio_data(&c, "/init", 0755, init_script, strlen(init_script));
+	cpio_data(&c, "/tcpcheck/env", 0644, s->env, strlen(s->env));
 	for (size_t i = 0; i < s->count; i++)
 		if (cpio_file(&c, s->guest[i], s->host[i], s->mode[i], err) < 0) {
 			cpio_close(&c, err);
@@ -272,6 +321,7 @@ static int tools_archive(const struct initramfs_request *req, char *path,
 
 	for (size_t i = 0; i < s.count && rc == 0; i++) {
 		h = hash_bytes(h, s.guest[i], strlen(s.guest[i]) + 1);
+		h = hash_bytes(h, s.env, strlen(s.env));
 		rc = hash_file(s.host[i], &h, err);
 	}
 	/* Modules come from a cached package (named by its hash) or from
