@@ -25,6 +25,7 @@
 #define BOOT_TIMEOUT_S 120	/* host seconds from qemu's start to hello */
 #define IDLE_GRACE_S 120	/* beyond --timeout, without a frame */
 #define CONSOLE_LINES 30
+#define MAX_RESTARTS 4		/* fresh guests after deaths, in all */
 #define NS_PER_S 1000000000LL
 
 struct guest_run {
@@ -47,6 +48,7 @@ struct vm_suite {
 	bool *reported;			/* by job index */
 	struct guest_run guests[MAX_GUESTS];
 	int guest_count;
+	int restarts;
 	struct vm_image img;
 };
 
@@ -301,23 +303,15 @@ static void drain_frames(struct vm_suite *s, struct guest_run *g)
 		take_frame(s, g, type, payload, len);
 }
 
-static bool path_of(const struct guest_run *g, const char *path)
-{
-	for (int i = 0; i < g->path_count; i++)
-		if (!strcmp(g->paths[i], path))
-			return true;
-	return false;
-}
-
-/* Every job of this guest's scripts that no frame reported. */
-static void report_rest(struct vm_suite *s, struct guest_run *g,
+/* Every job of path that no frame reported. */
+static void report_path(struct vm_suite *s, const char *path,
 			enum result_status status, const char *why)
 {
 	for (int i = 0; i < s->jobs->count; i++) {
 		const struct job *j = &s->jobs->jobs[i];
 		char *message = NULL;
 
-		if (s->reported[i] || !path_of(g, j->path))
+		if (s->reported[i] || strcmp(j->path, path))
 			continue;
 		if (asprintf(&message, "%s: %s", j->path, why) < 0)
 			message = NULL;
@@ -326,17 +320,71 @@ static void report_rest(struct vm_suite *s, struct guest_run *g,
 	}
 }
 
+/* ... of every script of this guest. */
+static void report_rest(struct vm_suite *s, struct guest_run *g,
+			enum result_status status, const char *why)
+{
+	for (int i = 0; i < g->path_count; i++)
+		report_path(s, g->paths[i], status, why);
+}
+
+static int boot_guest(struct vm_suite *s, struct guest_run *g,
+		      struct error *err);
+
+/* Whether a job of path is still to be reported. */
+static bool path_pending(const struct vm_suite *s, const char *path)
+{
+	for (int i = 0; i < s->jobs->count; i++)
+		if (!s->reported[i] && !strcmp(s->jobs->jobs[i].path, path))
+			return true;
+	return false;
+}
+
+/* The scripts a dead guest had not played, but skip, to a fresh guest;
+ * false when there are none or too many guests have died already.
+ */
+static bool requeue(struct vm_suite *s, const struct guest_run *g,
+		    const char *skip)
+{
+	struct guest_run *n;
+	struct error err;
+
+	if (s->guest_count >= MAX_GUESTS || s->restarts >= MAX_RESTARTS)
+		return false;
+	n = &s->guests[s->guest_count];
+	memset(n, 0, sizeof(*n));
+	n->paths = calloc((size_t)g->path_count + 1, sizeof(*n->paths));
+	for (int i = 0; n->paths && i < g->path_count; i++)
+		if ((!skip || strcmp(g->paths[i], skip)) &&
+		    path_pending(s, g->paths[i]))
+			n->paths[n->path_count++] = g->paths[i];
+	if (!n->paths || n->path_count == 0) {
+		free(n->paths);
+		n->paths = NULL;
+		return false;
+	}
+	s->guest_count++;
+	s->restarts++;
+	if (boot_guest(s, n, &err) < 0) {
+		report_rest(s, n, RESULT_SKIP, err.text);
+		vm_guest_stop(&n->vm);
+		n->done = true;
+	}
+	return true;
+}
+
 /* The guest died (a panic, an oops, a hang): the script it was playing
- * fails with the console's last lines; the others are skipped.
+ * fails with the console's lines from the crash; the others are played
+ * again in a fresh guest (up to MAX_RESTARTS times), else skipped.
  */
 static void guest_died(struct vm_suite *s, struct guest_run *g,
 		       const char *tail)
 {
+	const struct job *j = NULL;
 	char *why = NULL;
 
 	if (g->running) {
 		char *family = strrchr(g->running, ' ');
-		const struct job *j;
 
 		if (family)
 			*family++ = '\0';
@@ -349,8 +397,14 @@ static void guest_died(struct vm_suite *s, struct guest_run *g,
 			why = NULL;
 		}
 	}
-	if (asprintf(&why, "not played: the kernel died before it; the "
-		     "console's last lines:\n%s", tail) < 0)
+	if (requeue(s, g, j ? j->path : NULL)) {
+		if (j)
+			report_path(s, j->path, RESULT_SKIP, "not played: the "
+				    "kernel died in another run of this script");
+		return;
+	}
+	if (asprintf(&why, "not played: the kernel died before it; its "
+		     "console:\n%s", tail) < 0)
 		why = NULL;
 	report_rest(s, g, RESULT_SKIP, why ? why : "not played: the kernel died");
 	free(why);

@@ -6,7 +6,8 @@
 #      code blocks run with the guest's python3
 #   2  -j2: a failing script fails with its capture in --pcap-dir and its
 #      JSON record; a script during which the kernel panics fails with
-#      the console's lines of the panic
+#      the console's lines of the panic, and the other scripts of that
+#      guest are played in a fresh one
 #   3  no tun.ko in the initramfs: 125, with the reason
 #   4  no qemu in PATH, a corrupt package, a file that is no kernel: 125
 #   5  two boots give byte-identical -v traces (virtual time)
@@ -42,7 +43,8 @@ tap_ok $? "handshake/ and close/ on $(basename "$deb"): exit $rc, the sysctls 6.
 [ $rc -eq 0 ] || tap_diag <"$work/1.out"
 
 "$TCPCHECK" -j2 --kernel="$deb" --pcap-dir="$work/pcap" --json="$work/2.json" \
-	tests/vm/wrong-syn.pkt tests/vm/panic.pkt >"$work/2.out" 2>&1
+	tests/vm/wrong-syn.pkt tests/vm/panic.pkt testcases/handshake/active-open.pkt \
+	testcases/close/three-way-close.pkt >"$work/2.out" 2>&1
 rc=$?
 [ $rc -eq 1 ] && grep -q '^FAIL  tests/vm/wrong-syn.pkt' "$work/2.out" &&
 	ls "$work/pcap" | grep -q 'wrong-syn' &&
@@ -52,6 +54,9 @@ tap_ok $? "-j2: a deviation fails with its capture and JSON record (exit $rc)"
 grep -q 'tests/vm/panic.pkt: the kernel died while this script ran' "$work/2.out" &&
 	grep -q 'Kernel panic - not syncing: sysrq triggered crash' "$work/2.out"
 tap_ok $? "a panic fails its script with the console's lines"
+grep -q '^PASS  testcases/handshake/active-open.pkt' "$work/2.out" &&
+	grep -q '^PASS  testcases/close/three-way-close.pkt' "$work/2.out"
+tap_ok $? "the scripts beside it still play (in a fresh guest if need be)"
 [ $rc -eq 1 ] || tap_diag <"$work/2.out"
 
 # Virtual time: two boots, the same verdicts and -v traces to the byte
