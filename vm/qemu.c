@@ -220,8 +220,9 @@ int vm_guest_read(struct vm_guest *g, struct error *err)
 
 void vm_guest_ack(struct vm_guest *g)
 {
+	/* qemu may be gone already: no SIGPIPE for that. */
 	if (g->fd >= 0)
-		(void)!write(g->fd, "A", 1);
+		(void)!send(g->fd, "A", 1, MSG_NOSIGNAL);
 }
 
 bool vm_guest_exited(struct vm_guest *g)
