@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cpio.h"
@@ -309,6 +311,42 @@ static int write_cached(const char *path, const struct file_set *s,
 	return rc;
 }
 
+/* The cache keeps the CACHE_KEEP archives used last: a rebuilt tcpcheck
+ * makes a new one each time, and the old ones would pile up.
+ */
+#define CACHE_KEEP 8
+
+static void prune_cache(const char *dir)
+{
+	char oldest[PATH_MAX] = "";
+	time_t oldest_time = 0;
+	struct dirent *e;
+	int count = 0;
+	DIR *d = opendir(dir);
+
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (!strstr(e->d_name, ".cpio") || strstr(e->d_name, ".tmp") ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     e->d_name) >= sizeof(path) ||
+		    stat(path, &st) < 0)
+			continue;
+		count++;
+		if (!oldest[0] || st.st_mtime < oldest_time) {
+			oldest_time = st.st_mtime;
+			memcpy(oldest, path, sizeof(oldest));
+		}
+	}
+	if (d)
+		closedir(d);
+	if (count > CACHE_KEEP && oldest[0]) {
+		unlink(oldest);
+		prune_cache(dir);
+	}
+}
+
 /* The cached part: its name is the hash of everything that goes in. */
 static int tools_archive(const struct initramfs_request *req, char *path,
 			 size_t size, struct error *err)
@@ -338,8 +376,13 @@ static int tools_archive(const struct initramfs_request *req, char *path,
 	if (rc == 0 && (size_t)snprintf(path, size, "%s/%016" PRIx64 ".cpio",
 					dir, h) >= size)
 		rc = error_set(err, "cache path too long");
-	if (rc == 0 && stat(path, &st) != 0)
+	if (rc == 0 && stat(path, &st) != 0) {
 		rc = write_cached(path, &s, req, err);
+		if (rc == 0)
+			prune_cache(dir);
+	} else if (rc == 0) {
+		utimes(path, NULL);	/* used now: the last to go */
+	}
 	set_free(&s);
 	return rc;
 }
