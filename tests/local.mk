@@ -144,9 +144,11 @@ tests_unit_test_frame_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_frame_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_frame_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
-# tcpcheck --kernel in Debian's 6.1 cloud kernel under qemu (about 90 s).
+# tcpcheck --kernel in Debian's 6.1 cloud kernel under qemu (about 130 s
+# on the shared 2-core machine: nine boots).
 TESTS += tests/vm.sh
 EXTRA_DIST += tests/vm.sh tests/vm
-# scripts/bisect-step on Debian's 6.1 and 6.12 images (about 45 s).
+# scripts/bisect-step on Debian's 6.1 and 6.12 images (about 145 s: five
+# boots).
 TESTS += tests/bisect-step.sh
 EXTRA_DIST += tests/bisect-step.sh

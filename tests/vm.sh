@@ -12,8 +12,8 @@
 #   4  no qemu in PATH, a corrupt package, a file that is no kernel: 125
 #   5  two boots give byte-identical -v traces (virtual time)
 #   6  nothing left behind: no qemu process, no temporary folder
-# About 90 s on this project's 2-core machine when idle (six boots of
-# about 8 s; three times that under the load of eight builds).  The image
+# About 130 s on this project's shared 2-core machine (nine boots of
+# 8-15 s each, as the load of the other builds goes).  The image
 # comes from scripts/fetch-kernels (run by scripts/setup.sh check); without
 # it the test is skipped.
 . "$(dirname "$0")/lib.sh"
