@@ -7,7 +7,8 @@
 #   a malformed script: 125 (never 2, which git would count as bad)
 #   a folder that is no kernel tree, without BISECT_KERNEL: 125
 # and --kernel=6.1,6.12 lists the script whose verdict differs.  About
-# 75 s when the machine is idle (five boots).  The images come from scripts/fetch-kernels.
+# 145 s on the shared 2-core machine (five boots).  The images come from
+# scripts/fetch-kernels.
 . "$(dirname "$0")/lib.sh"
 cd "$top_srcdir" || exit 1
 
