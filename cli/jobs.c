@@ -312,6 +312,7 @@ static void configure(const struct script_file *file, const char *family,
 			     &tool, msg, sizeof(msg));
 	cfg->script_dir = file->dir;
 	cfg->trace = tool.verbose ? stdout : NULL;
+	cfg->clock = tool.clock;
 	if (tool.dry_run)
 		job->kind = JOB_DRY_RUN;
 }

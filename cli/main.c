@@ -35,6 +35,11 @@
 #include "path/tun.h"
 #include "path/wire_guard.h"
 #include "sys/syscall_agent.h"
+#include "run/run_clock.h"
+#include "guest.h"
+#include "vm_suite.h"
+#include "kernel_matrix.h"
+#include "vm/host.h"
 
 #define EXIT_INTERRUPTED 130
 #define DEFAULT_TIMEOUT 180
@@ -70,6 +75,10 @@ struct cli {
 	const char *html_dir;		/* --html=DIR, or NULL */
 	bool html_all;			/* --html-all: a page for every run */
 	char *events_dir;		/* the runs' traces, while they last */
+	const char *kernel;		/* --kernel: play in a guest */
+	const char *modules;		/* --modules */
+	enum vm_clock vm_clock;		/* --vm-clock */
+	struct reporter *guest;		/* --guest: the channel, the only writer */
 };
 
 static void usage(FILE *out)
@@ -140,6 +149,15 @@ static void usage(FILE *out)
 		"NO_COLOR is set)\n"
 		"  --dump                       print each script in canonical "
 		"form, run nothing\n"
+		"  --kernel=PATH                boot PATH (a bzImage, or a Debian "
+		"linux-image .deb)\n"
+		"                               under qemu and play the scripts "
+		"there\n"
+		"  --modules=DIR                the modules of --kernel's bzImage "
+		"(lib/modules/VERSION)\n"
+		"  --vm-clock=icount|real       the guest's clock: virtual time "
+		"(default without KVM)\n"
+		"                               or real time (KVM where usable)\n"
 		"  --help                       this text\n"
 		"  --version                    print the version\n\n"
 		"drafting a script from a capture:\n"
@@ -226,6 +244,7 @@ static void cli_free(struct cli *cli)
 		free(cli->defines[i].value);
 	}
 	free(cli->defines);
+	run_clock_free(cli->tool.clock);
 	for (int i = 0; i < cli->option_count; i++) {
 		free(cli->options[i].name);
 		free(cli->options[i].value);
@@ -316,6 +335,46 @@ static int set_stacks(struct cli *cli, const char *list)
 	return 0;
 }
 
+/* The options whose value is a path: 1, or -1 on a usage error. */
+static int set_path_option(struct cli *cli, const char *arg, size_t len,
+			   const char *value)
+{
+#define IS(name) (len == strlen(name) && !strncmp(arg, name, len))
+	if (!value || !*value) {
+		fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
+			(int)len, arg, (int)len, arg);
+		return -1;
+	}
+	if (IS("--junit"))
+		cli->junit_path = value;
+	else if (IS("--json"))
+		cli->json_path = value;
+	else if (IS("--html"))
+		cli->html_dir = value;
+	else if (IS("--kernel"))
+		cli->kernel = value;
+	else if (IS("--modules"))
+		cli->modules = value;
+	else
+		cli->suite.pcap_dir = value;
+	return 1;
+#undef IS
+}
+
+/* --vm-clock=icount|real: 1, or -1 on a usage error. */
+static int set_vm_clock(struct cli *cli, const char *value)
+{
+	if (value && !strcmp(value, "icount"))
+		cli->vm_clock = VM_CLOCK_ICOUNT;
+	else if (value && !strcmp(value, "real"))
+		cli->vm_clock = VM_CLOCK_REAL;
+	else {
+		fprintf(stderr, "tcpcheck: --vm-clock takes icount or real\n");
+		return -1;
+	}
+	return 1;
+}
+
 /* The options that are about the suite, not about a script: 1 when arg
  * was one, 0 when it is not, -1 on a usage error (message printed).
  */
@@ -370,22 +429,8 @@ static int suite_option(struct cli *cli, const char *arg)
 		return 1;
 	}
 	if (IS("--junit") || IS("--json") || IS("--pcap-dir") ||
-	    IS("--html")) {
-		if (!value || !*value) {
-			fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
-				(int)len, arg, (int)len, arg);
-			return -1;
-		}
-		if (IS("--junit"))
-			cli->junit_path = value;
-		else if (IS("--json"))
-			cli->json_path = value;
-		else if (IS("--html"))
-			cli->html_dir = value;
-		else
-			cli->suite.pcap_dir = value;
-		return 1;
-	}
+	    IS("--html") || IS("--kernel") || IS("--modules"))
+		return set_path_option(cli, arg, len, value);
 	if (IS("--color")) {
 		if (color_mode_parse(value, &cli->color) < 0) {
 			fprintf(stderr, "tcpcheck: --color takes auto, always "
@@ -394,6 +439,8 @@ static int suite_option(struct cli *cli, const char *arg)
 		}
 		return 1;
 	}
+	if (IS("--vm-clock"))
+		return set_vm_clock(cli, value);
 	if (IS("--dump") && !value) {
 		cli->dump = true;
 		return 1;
@@ -508,30 +555,6 @@ static int parse_command_line(int argc, char **argv, struct cli *cli)
 		return -1;
 	}
 	return 0;
-}
-
-/* mkdir -p */
-static int make_dirs(const char *path)
-{
-	char *copy = strdup(path);
-	int rc = 0;
-
-	if (!copy)
-		return -1;
-	for (char *p = copy + 1; rc == 0; p++) {
-		bool end = *p == '\0';
-
-		if (*p != '/' && !end)
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-			rc = -1;
-		if (end)
-			break;
-		*p = '/';
-	}
-	free(copy);
-	return rc;
 }
 
 /* Why no script can run on this machine, or NULL: checked once here
@@ -695,12 +718,83 @@ static const char *skip_kernel_jobs(struct job_list *jobs, const char *why)
 	return NULL;
 }
 
+/* This machine's kernel: --kernel=host in a list of kernels. */
+static int run_on_host(const struct job_list *jobs,
+		       const struct suite_options *opts,
+		       struct reporter **reps, int n, struct suite_summary *sum)
+{
+	static struct error err;	/* skip_all points into it */
+	struct suite_options host = *opts;	/* preflight may adjust it */
+
+	sum->skip_all = preflight(jobs, &host, &err);
+	if (!sum->skip_all)
+		return suite_run(jobs, &host, reps, n, sum);
+	fprintf(stderr, "tcpcheck: %s\n", sum->skip_all);
+	reports_begin(reps, n, 0);
+	return reports_end(reps, n, sum);
+}
+
+static int run_on_kernel(struct cli *cli, const struct job_list *jobs,
+			 struct reporter **reps, int n,
+			 struct suite_summary *sum)
+{
+	struct vm_settings vs = {
+		.kernel = cli->kernel,
+		.modules = cli->modules,
+		.clock = cli->vm_clock,
+	};
+	int rc;
+
+	struct job_settings settings = {
+		.options = cli->options, .option_count = cli->option_count,
+		.defines = cli->defines, .define_count = cli->define_count,
+		.families = cli->families, .family_count = cli->family_count,
+		.tool = cli->tool,
+	};
+	struct guest_command gc = { .settings = &settings, .suite = &cli->suite,
+				    .clock = cli->vm_clock };
+
+	vs.guest_args = vm_guest_command_line(&gc, &vs.guest_argc);
+	if (!vs.guest_args)
+		return -1;
+	rc = kernel_matrix_wanted(cli->kernel) ?
+		kernel_matrix_run(&vs, jobs, &cli->suite, reps, n, sum,
+				  run_on_host) :
+		vm_suite_run(&vs, jobs, &cli->suite, reps, n, sum);
+	for (int i = 0; i < vs.guest_argc; i++)
+		free(vs.guest_args[i]);
+	free(vs.guest_args);
+	return rc;
+}
+
+/* --guest: the channel is the only writer; the host prints. */
+static int run_in_guest(struct cli *cli, const struct job_list *jobs)
+{
+	struct reporter *reps[1] = { cli->guest };
+	struct suite_summary sum = { 0 };
+	struct error err;
+	int rc;
+
+	sum.skip_all = preflight(jobs, &cli->suite, &err);
+	if (sum.skip_all) {
+		fprintf(stderr, "tcpcheck: %s\n", sum.skip_all);
+		sum.started = time(NULL);
+		reports_begin(reps, 1, 0);
+		rc = reports_end(reps, 1, &sum);
+	} else {
+		rc = suite_run(jobs, &cli->suite, reps, 1, &sum);
+	}
+	reports_free(reps, 1);
+	cli->guest = NULL;
+	return rc < 0 ? OUTCOME_ENVIRONMENT : exit_status(&sum);
+}
+
 static int run(struct cli *cli, struct job_list *jobs, FILE *junit,
 	       FILE *json)
 {
 	struct reporter *reps[5] = { NULL };
 	struct suite_summary sum = { 0 };
-	bool list = jobs->count > 1;
+	bool list = jobs->count > 1 || kernel_matrix_wanted(cli->kernel);
 	struct error err;
 	int n = 0, rc;
 
@@ -709,6 +803,8 @@ static int run(struct cli *cli, struct job_list *jobs, FILE *junit,
 
 		list = stat(cli->scripts[i], &st) == 0 && S_ISDIR(st.st_mode);
 	}
+	if (cli->guest)
+		return run_in_guest(cli, jobs);
 	if (cli->format == FORMAT_TAP)
 		reps[n++] = report_tap_new(stdout);
 	else if (cli->format == FORMAT_KTAP)
@@ -736,9 +832,11 @@ static int run(struct cli *cli, struct job_list *jobs, FILE *junit,
 			return OUTCOME_ENVIRONMENT;
 		}
 	}
-	sum.skip_all = skip_kernel_jobs(jobs, preflight(jobs, &cli->suite,
-							 &err));
-	if (sum.skip_all) {
+	if (cli->kernel)
+		rc = run_on_kernel(cli, jobs, reps, n, &sum);
+	else if ((sum.skip_all = skip_kernel_jobs(jobs,
+						  preflight(jobs, &cli->suite,
+							    &err)))) {
 		fprintf(stderr, "tcpcheck: %s\n", sum.skip_all);
 		sum.started = time(NULL);
 		reports_begin(reps, n, 0);
@@ -787,10 +885,12 @@ static int dump(const struct cli *cli, const struct job_list *jobs)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* The command, with guest as the only writer when not NULL (--guest). */
+static int play(int argc, char **argv, struct reporter *guest)
 {
 	struct cli cli = { .suite.timeout = DEFAULT_TIMEOUT,
-			   .suite.late_retries = DEFAULT_LATE_RETRIES };
+			   .suite.late_retries = DEFAULT_LATE_RETRIES,
+			   .guest = guest };
 	struct job_list jobs = { 0 };
 	FILE *junit = NULL, *json = NULL;
 	struct job_settings settings;
@@ -801,8 +901,16 @@ int main(int argc, char **argv)
 		return draft_command(argc, argv);
 	rc = parse_command_line(argc, argv, &cli);
 	if (rc != 0) {
+		if (cli.guest)
+			cli.guest->ops->free(cli.guest);
 		cli_free(&cli);
 		return rc < 0 ? OUTCOME_BAD_SCRIPT : OUTCOME_OK;
+	}
+	if (cli.guest && cli.vm_clock == VM_CLOCK_ICOUNT &&
+	    !(cli.tool.clock = run_clock_guest_new())) {
+		fprintf(stderr, "tcpcheck: out of memory\n");
+		cli_free(&cli);
+		return OUTCOME_ENVIRONMENT;
 	}
 	/* Traces of runs at once would interleave: -v runs one at a time. */
 	if (!cli.jobs_given) {
@@ -868,6 +976,8 @@ int main(int argc, char **argv)
 	rc = cli.dump ? dump(&cli, &jobs) : run(&cli, &jobs, junit, json);
 out:
 	run_events_dir_remove(cli.events_dir);
+	if (cli.guest)
+		cli.guest->ops->free(cli.guest);
 	jobs_free(&jobs);
 	if (junit && fclose(junit) != 0 && rc == OUTCOME_OK)
 		rc = OUTCOME_ENVIRONMENT;
@@ -875,4 +985,11 @@ out:
 		rc = OUTCOME_ENVIRONMENT;
 	cli_free(&cli);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--guest"))
+		return guest_main(play);
+	return play(argc, argv, NULL);
 }

@@ -19,6 +19,10 @@
 struct tool_settings {
 	bool verbose;
 	bool dry_run;
+	/* The clock every run uses (run_clock.h; in a guest in virtual
+	 * time, the guest clock), or NULL: each run a real clock of its own.
+	 */
+	struct run_clock *clock;
 };
 
 struct option_value {

@@ -158,6 +158,8 @@ static void report_decided(struct suite *s, const struct job *job)
 	report(s, &res);
 }
 
+static void show_progress(struct suite *s, int64_t now);
+
 static void start(struct suite *s, const struct job *job)
 {
 	struct job_state *st = &s->state[job->index];
@@ -212,6 +214,10 @@ static void start(struct suite *s, const struct job *job)
 		report(s, &res);
 		return;
 	}
+	/* Writers that follow scripts as they start (the guest's channel,
+	 * which names the script a kernel panic cut short) hear it now.
+	 */
+	show_progress(s, clock_now_ns());
 	if (s->opts->timeout > 0)
 		slot->deadline_ns = clock_now_ns() +
 			(int64_t)s->opts->timeout * NS_PER_S;

@@ -21,11 +21,13 @@ cd "$top"
 # Packages: the build chain, the two libraries, and what scripts and
 # tests call (sysctl, ip, tc, python3, tcpdump to read captures, xmllint
 # and jq to check the JUnit and JSON reports, chromium to render the HTML
-# report headless), nftables for wire mode, and lwIP for the first
-# userspace stack (stacks/lwip).
+# report headless), nftables for wire mode, lwIP for the first userspace
+# stack (stacks/lwip), and qemu, busybox-static and xz-utils for --kernel
+# (a guest's initramfs, its modules).
 packages="build-essential autoconf automake pkg-config flex bison
 libpcap-dev libnet1-dev iproute2 nftables procps python3 tcpdump valgrind
-ethtool libxml2-utils jq chromium liblwip-dev"
+ethtool libxml2-utils jq chromium liblwip-dev qemu-system-x86
+busybox-static xz-utils"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -60,6 +62,10 @@ corpus)
 	;;
 check)
 	status=0
+	# The kernels tests/vm.sh boots (Debian's 6.1 and 6.12 cloud
+	# images), downloaded once into the cache, never installed.
+	scripts/fetch-kernels >/dev/null || echo "setup.sh: no kernel images:" \
+		"the tests of --kernel will be skipped" >&2
 	# One test at a time: the scripts that play against the kernel check
 	# timing to the millisecond, and sanitized unit tests running beside
 	# them on a two-core machine would make those checks measure load.

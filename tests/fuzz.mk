@@ -13,11 +13,13 @@
 check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
 	tests/fuzz/replay_report_san \
 	tests/fuzz/replay_capture_san \
-	tests/fuzz/replay_agent_san
+	tests/fuzz/replay_agent_san \
+	tests/fuzz/replay_frame_san
 TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
 	tests/fuzz/replay_report_san \
 	tests/fuzz/replay_capture_san \
-	tests/fuzz/replay_agent_san
+	tests/fuzz/replay_agent_san \
+	tests/fuzz/replay_frame_san
 tests_fuzz_replay_script_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_script.c tests/unit/tap.h
 tests_fuzz_replay_script_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
@@ -57,11 +59,20 @@ tests_fuzz_replay_agent_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 tests_fuzz_replay_agent_san_CFLAGS = $(SAN_COMPILE_FLAGS)
 tests_fuzz_replay_agent_san_LDFLAGS = $(SAN_LINK_FLAGS)
 tests_fuzz_replay_agent_san_LDADD = $(SAN_LIBS)
+# The guest channel's reader (vm/frame.c) and the result decoder.
+FRAME_FUZZ_SOURCES = tests/fuzz/fuzz_frame.c cli/guest_channel.c cli/report.c
+tests_fuzz_replay_frame_san_SOURCES = tests/fuzz/replay.c \
+	$(FRAME_FUZZ_SOURCES) tests/unit/tap.h
+tests_fuzz_replay_frame_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
+	-DFUZZ_TARGET='"frame"'
+tests_fuzz_replay_frame_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_fuzz_replay_frame_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_fuzz_replay_frame_san_LDADD = $(SAN_LIBS)
 EXTRA_DIST += tests/fuzz/capture-seeds tests/fuzz/packet-seeds tests/fuzz/script-dict \
 	tests/fuzz-regressions
 
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = script packet report capture agent
+FUZZ_TARGETS = script packet report capture agent frame
 
 if ENABLE_FUZZING
 # The library again, instrumented for libFuzzer's coverage.
@@ -72,7 +83,8 @@ libtcpcheck_fuzz_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
 libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
 noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet \
-	tests/fuzz/fuzz_report tests/fuzz/fuzz_capture tests/fuzz/fuzz_agent
+	tests/fuzz/fuzz_report tests/fuzz/fuzz_capture tests/fuzz/fuzz_agent \
+	tests/fuzz/fuzz_frame
 tests_fuzz_fuzz_capture_SOURCES = tests/fuzz/fuzz_capture.c
 tests_fuzz_fuzz_capture_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_capture_LDFLAGS = $(FUZZ_LDFLAGS)
@@ -82,6 +94,10 @@ tests_fuzz_fuzz_agent_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/agent
 tests_fuzz_fuzz_agent_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_agent_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_agent_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
+tests_fuzz_fuzz_frame_SOURCES = $(FRAME_FUZZ_SOURCES)
+tests_fuzz_fuzz_frame_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_frame_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_frame_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
 tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c
 tests_fuzz_fuzz_script_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_script_LDFLAGS = $(FUZZ_LDFLAGS)
@@ -107,6 +123,9 @@ fuzz-seeds/script: $(srcdir)/tests/fuzz/script-dict $(srcdir)/grammar/lexer.l
 fuzz-seeds/capture: $(srcdir)/tests/fuzz/capture-seeds
 	$(AM_V_GEN)rm -rf fuzz-seeds/capture && \
 	python3 $(srcdir)/tests/fuzz/capture-seeds fuzz-seeds/capture
+fuzz-seeds/frame: $(srcdir)/tests/fuzz-regressions/frame
+	$(AM_V_GEN)rm -rf fuzz-seeds/frame && $(MKDIR_P) fuzz-seeds/frame && \
+	cp $(srcdir)/tests/fuzz-regressions/frame/* fuzz-seeds/frame/
 fuzz-seeds/packet: $(srcdir)/tests/fuzz/packet-seeds
 	$(AM_V_GEN)rm -rf fuzz-seeds/packet && \
 	python3 $(srcdir)/tests/fuzz/packet-seeds fuzz-seeds/packet
@@ -121,9 +140,9 @@ fuzz-seeds/agent: $(srcdir)/tests/fuzz-regressions/agent
 # Each target in turn for FUZZ_SECONDS; the first crash stops make with
 # the input's path in fuzz-crashes/TARGET/.
 fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet tests/fuzz/fuzz_report \
-		tests/fuzz/fuzz_capture tests/fuzz/fuzz_agent \
+		tests/fuzz/fuzz_capture tests/fuzz/fuzz_agent tests/fuzz/fuzz_frame \
 		fuzz-seeds/script fuzz-seeds/packet fuzz-seeds/report \
-		fuzz-seeds/capture fuzz-seeds/agent
+		fuzz-seeds/capture fuzz-seeds/agent fuzz-seeds/frame
 	@for t in $(FUZZ_TARGETS); do \
 		$(MKDIR_P) fuzz-corpus/$$t fuzz-crashes/$$t || exit 1; \
 		dict=; test ! -f fuzz-seeds/$$t.dict || dict=-dict=fuzz-seeds/$$t.dict; \

@@ -163,3 +163,24 @@ tests_unit_test_agent_proto_san_SOURCES = $(tests_unit_test_agent_proto_SOURCES)
 tests_unit_test_agent_proto_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_agent_proto_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_agent_proto_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+
+# The guest channel's frames and result decoding.
+FRAME_TEST_SOURCES = tests/unit/test_frame.c tests/unit/tap.h \
+	cli/guest_channel.c cli/report.c
+check_PROGRAMS += tests/unit/test_frame tests/unit/test_frame_san
+TESTS += tests/unit/test_frame tests/unit/test_frame_san
+tests_unit_test_frame_SOURCES = $(FRAME_TEST_SOURCES)
+tests_unit_test_frame_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_frame_san_SOURCES = $(FRAME_TEST_SOURCES)
+tests_unit_test_frame_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_frame_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_frame_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+
+# tcpcheck --kernel in Debian's 6.1 cloud kernel under qemu (about 130 s
+# on the shared 2-core machine: nine boots).
+TESTS += tests/vm.sh
+EXTRA_DIST += tests/vm.sh tests/vm
+# scripts/bisect-step on Debian's 6.1 and 6.12 images (about 145 s: five
+# boots).
+TESTS += tests/bisect-step.sh
+EXTRA_DIST += tests/bisect-step.sh

@@ -20,6 +20,7 @@
 int run_shell(struct runner *r, const char *command,
 	      const struct src_loc *loc, const char *what)
 {
+	char key[256];
 	int rc;
 
 	trace(r, "line %d: `%s` (%scommand)", loc->line, command, what);
@@ -35,6 +36,10 @@ int run_shell(struct runner *r, const char *command,
 	case SHELL_INTERRUPTED:
 		return interrupted(r);
 	case SHELL_FAILED:
+		if (shell_missing_sysctl(command, key, sizeof(key)))
+			return fail(r, loc, OUTCOME_ENVIRONMENT, "%scommand "
+				    "`%s` %s: this kernel has no sysctl %s",
+				    what, command, r->err->text, key);
 		return fail(r, loc, OUTCOME_MISMATCH, "%scommand `%s` %s",
 			    what, command, r->err->text);
 	default:

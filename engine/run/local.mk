@@ -16,4 +16,5 @@ ENGINE_SOURCES += engine/run/run.h engine/run/run.c \
 	engine/run/run_internal.h engine/run/line.h \
 	engine/run/tcp_in.c engine/run/tcp_out.c engine/run/udp_line.c \
 	engine/run/icmp_line.c engine/run/call.c engine/run/command.c \
-	engine/run/report.c
+	engine/run/report.c \
+	engine/run/run_clock_guest.c

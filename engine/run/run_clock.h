@@ -96,6 +96,12 @@ struct run_clock *run_clock_real_new(void);
 /* A virtual clock whose time starts at start_ns (> 0). */
 struct run_clock *run_clock_virtual_new(int64_t start_ns);
 
+/* The clock of a run in a guest in virtual time (qemu -icount): the
+ * guest's CLOCK_MONOTONIC, nothing polled, timerfd wake-ups
+ * (run_clock_guest.c).
+ */
+struct run_clock *run_clock_guest_new(void);
+
 /* Register a timer source with a virtual clock (at most
  * RUN_CLOCK_TIMERS_MAX); -1 if full or c is not virtual.
  */

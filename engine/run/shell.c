@@ -121,3 +121,57 @@ int shell_run(const char *command, const char *dir, struct error *err)
 			  WTERMSIG(status), strsignal(WTERMSIG(status)));
 	return SHELL_FAILED;
 }
+
+/* The next word of a command line, quotes taken off; NULL at the end. */
+static const char *next_word(const char *p, char *word, size_t size)
+{
+	size_t n = 0;
+	char quote = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return NULL;
+	for (; *p && (quote || (*p != ' ' && *p != '\t')); p++) {
+		if (!quote && (*p == '"' || *p == '\'')) {
+			quote = *p;
+			continue;
+		}
+		if (quote && *p == quote) {
+			quote = 0;
+			continue;
+		}
+		if (n + 1 < size)
+			word[n++] = *p;
+	}
+	word[n] = '\0';
+	return p;
+}
+
+bool shell_missing_sysctl(const char *command, char *buf, size_t size)
+{
+	char word[512], path[600];
+	const char *p = next_word(command, word, sizeof(word));
+	const char *base = p ? strrchr(word, '/') : NULL;
+
+	if (!p || strcmp(base ? base + 1 : word, "sysctl"))
+		return false;
+	while ((p = next_word(p, word, sizeof(word)))) {
+		char *eq = strchr(word, '=');
+
+		if (word[0] == '-' || !eq || eq == word)
+			continue;
+		*eq = '\0';
+		snprintf(path, sizeof(path), "/proc/sys/%s", word);
+		/* Dots separate the levels, unless slashes already do. */
+		if (!strchr(word, '/'))
+			for (char *c = path + 10; *c; c++)
+				if (*c == '.')
+					*c = '/';
+		if (access(path, F_OK) < 0 && errno == ENOENT) {
+			snprintf(buf, size, "%s", word);
+			return true;
+		}
+	}
+	return false;
+}

@@ -10,6 +10,8 @@
 #ifndef TCPCHECK_SHELL_H
 #define TCPCHECK_SHELL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "core/error.h"
@@ -25,6 +27,12 @@ enum shell_status {
  * process group is killed when it returns.
  */
 int shell_run(const char *command, const char *dir, struct error *err);
+
+/* When command is a `sysctl` that sets a key this kernel does not have
+ * (no /proc/sys file), that key in buf: the script cannot be played
+ * here (125), which is not a failure of the stack.
+ */
+bool shell_missing_sysctl(const char *command, char *buf, size_t size);
 
 /* Remove what the commands of this runner left for it (nstat's history). */
 void shell_cleanup(void);
