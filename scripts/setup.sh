@@ -20,10 +20,11 @@ cd "$top"
 
 # Packages: the build chain, the two libraries, and what scripts and
 # tests call (sysctl, ip, tc, python3, tcpdump to read captures, xmllint
-# and jq to check the JUnit and JSON reports).
+# and jq to check the JUnit and JSON reports, mandoc to render the man
+# pages as HTML with `make html`).
 packages="build-essential autoconf automake pkg-config flex bison
 libpcap-dev libnet1-dev iproute2 procps python3 tcpdump valgrind ethtool
-libxml2-utils jq"
+libxml2-utils jq mandoc"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -39,7 +39,7 @@ nodist_libtcpcheck_fuzz_a_SOURCES = $(GRAMMAR_GENERATED)
 libtcpcheck_fuzz_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
 libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
-noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet
+noinst_PROGRAMS += tests/fuzz/fuzz_script tests/fuzz/fuzz_packet
 tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c
 tests_fuzz_fuzz_script_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_script_LDFLAGS = $(FUZZ_LDFLAGS)

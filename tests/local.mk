@@ -83,6 +83,11 @@ tests_unit_test_report_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 TESTS += tests/report-modes.sh
 EXTRA_DIST += tests/report-modes.sh
 
+# tcpcheck(5): its examples parse and dump back as written, and it
+# describes every terminal, system call and option (no kernel needed).
+TESTS += tests/manpage.sh
+EXTRA_DIST += tests/manpage.sh
+
 # Encapsulation prefixes: parsing without a kernel, the wire with one.
 TESTS += tests/encap.sh
 EXTRA_DIST += tests/encap.sh

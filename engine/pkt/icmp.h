@@ -10,6 +10,7 @@
 #define TCPCHECK_ICMP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -25,5 +26,13 @@ bool icmp_known(const char *type, const char *code, struct error *err);
 
 /* Whether the message carries an MTU in header bytes 4-7. */
 bool icmp_has_mtu(int ip_version, uint8_t type, uint8_t code);
+
+/* The tables, for listings (tcpcheck(5)): the i-th type name of a
+ * version and its number, and the i-th code name of that type; NULL past
+ * the last (or for a type without named codes).
+ */
+const char *icmp_type_at(int ip_version, size_t i, uint8_t *number);
+const char *icmp_code_at(int ip_version, size_t type, size_t i,
+			 uint8_t *number);
 
 #endif /* TCPCHECK_ICMP_H */
