@@ -56,6 +56,7 @@ struct cli {
 	const char *json_path;
 	enum color_mode color;
 	bool dump;			/* --dump: print the parsed scripts */
+	int shard, shard_count;		/* --shard=I/N; 0/0: every run */
 };
 
 static void usage(FILE *out)
@@ -80,6 +81,10 @@ static void usage(FILE *out)
 		"                               header sets one runs in that one\n"
 		"  -j N, --jobs=N               run N scripts at once (default: "
 		"the CPUs)\n"
+		"  --shard=I/N                  run the I-th of N shares of the "
+		"runs (script and\n"
+		"                               family), for a suite spread over N "
+		"machines\n"
 		"  --timeout=S                  stop a script after S seconds "
 		"(default 180, 0: never)\n"
 		"  --retries=N                  rerun a script that failed on "
@@ -208,6 +213,27 @@ static int parse_count(const char *name, const char *value, int min, int *out)
 	return 0;
 }
 
+/* --shard=I/N: this machine's share of the suite, 1 <= I <= N. */
+static int set_shard(struct cli *cli, const char *value)
+{
+	char *end = NULL;
+	long i, n = 0;
+
+	errno = 0;
+	i = value ? strtol(value, &end, 10) : 0;
+	if (end && *end == '/' && end[1] >= '0' && end[1] <= '9')
+		n = strtol(end + 1, &end, 10);
+	if (!value || errno || *end || n < 1 || n > 1000000 || i < 1 || i > n) {
+		fprintf(stderr, "tcpcheck: --shard takes I/N, 1 <= I <= N (the "
+			"I-th of N shares of the runs), not '%s'\n",
+			value ? value : "");
+		return -1;
+	}
+	cli->shard = (int)i;
+	cli->shard_count = (int)n;
+	return 0;
+}
+
 /* "ipv4,ipv6": each known, each once. */
 static int set_families(struct cli *cli, const char *list)
 {
@@ -257,6 +283,8 @@ static int suite_option(struct cli *cli, const char *arg)
 		return parse_count("--jobs", value, 1, &cli->suite.jobs) < 0 ?
 			-1 : 1;
 	}
+	if (IS("--shard"))
+		return set_shard(cli, value) < 0 ? -1 : 1;
 	if (IS("--timeout"))
 		return parse_count("--timeout", value, 0, &cli->suite.timeout) < 0 ?
 			-1 : 1;
@@ -626,6 +654,8 @@ int main(int argc, char **argv)
 		rc = OUTCOME_ENVIRONMENT;
 		goto out;
 	}
+	if (cli.shard_count)
+		jobs_shard(&jobs, cli.shard, cli.shard_count);
 	rc = cli.dump ? dump(&cli, &jobs) : run(&cli, &jobs, junit, json);
 out:
 	jobs_free(&jobs);

@@ -21,10 +21,10 @@ cd "$top"
 # Packages: the build chain, the two libraries, and what scripts and
 # tests call (sysctl, ip, tc, python3, tcpdump to read captures, xmllint
 # and jq to check the JUnit and JSON reports, mandoc to render the man
-# pages as HTML with `make html`).
+# pages as HTML with `make html`, vim to check the .pkt syntax file).
 packages="build-essential autoconf automake pkg-config flex bison
 libpcap-dev libnet1-dev iproute2 procps python3 tcpdump valgrind ethtool
-libxml2-utils jq mandoc"
+libxml2-utils jq mandoc vim"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -63,6 +63,13 @@ check)
 	# timing to the millisecond, and sanitized unit tests running beside
 	# them on a two-core machine would make those checks measure load.
 	make check || status=$?
+	# The release tarball builds, installs and uninstalls on its own;
+	# its inner make check runs what needs no kernel (the kernel tests
+	# just ran above), a few minutes on two cores.
+	make distcheck >distcheck.log 2>&1 || {
+		status=$?
+		tail -n 40 distcheck.log >&2
+	}
 	# packetdrill's own scripts, when the project's shared material sits
 	# beside the clone (as in CI): tcpcheck's verdicts against
 	# packetdrill's, and every difference explained in docs/compat.md.

@@ -88,6 +88,18 @@ EXTRA_DIST += tests/report-modes.sh
 TESTS += tests/manpage.sh
 EXTRA_DIST += tests/manpage.sh
 
+# vim syntax and file type detection, bash completion (no kernel).
+TESTS += tests/editors.sh
+EXTRA_DIST += tests/editors.sh
+
+# --shard=I/N and tcpcheck-merge (no kernel: --dry_run).
+TESTS += tests/shard.sh
+EXTRA_DIST += tests/shard.sh
+
+# make install DESTDIR=... and make uninstall, every file (no kernel).
+TESTS += tests/install.sh
+EXTRA_DIST += tests/install.sh
+
 # Encapsulation prefixes: parsing without a kernel, the wire with one.
 TESTS += tests/encap.sh
 EXTRA_DIST += tests/encap.sh
