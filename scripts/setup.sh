@@ -21,10 +21,11 @@ cd "$top"
 # Packages: the build chain, the two libraries, and what scripts and
 # tests call (sysctl, ip, tc, python3, tcpdump to read captures, xmllint
 # and jq to check the JUnit and JSON reports, mandoc to render the man
-# pages as HTML with `make html`, vim to check the .pkt syntax file).
+# pages as HTML with `make html`, vim to check the .pkt syntax file,
+# debhelper and lintian to build and check the Debian package).
 packages="build-essential autoconf automake pkg-config flex bison
 libpcap-dev libnet1-dev iproute2 procps python3 tcpdump valgrind ethtool
-libxml2-utils jq mandoc vim"
+libxml2-utils jq mandoc vim debhelper lintian"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -66,10 +67,15 @@ check)
 	# The release tarball builds, installs and uninstalls on its own;
 	# its inner make check runs what needs no kernel (the kernel tests
 	# just ran above), a few minutes on two cores.
-	make distcheck >distcheck.log 2>&1 || {
+	if make distcheck >distcheck.log 2>&1; then
+		# The Debian package, built from that tarball, lintian-clean,
+		# and the corpus played by the packaged tcpcheck (ipv4).
+		scripts/deb-check "tcpcheck-$(sed -n 's/^PACKAGE_VERSION = //p' Makefile).tar.gz" ||
+			status=$?
+	else
 		status=$?
 		tail -n 40 distcheck.log >&2
-	}
+	fi
 	# packetdrill's own scripts, when the project's shared material sits
 	# beside the clone (as in CI): tcpcheck's verdicts against
 	# packetdrill's, and every difference explained in docs/compat.md.
