@@ -25,6 +25,7 @@
 #include "run/defines.h"
 #include "jobs.h"
 #include "options.h"
+#include "path/netns.h"
 #include "path/pcap_dl.h"
 #include "report.h"
 #include "suite.h"
@@ -485,9 +486,9 @@ static const char *preflight(const struct job_list *jobs,
 	}
 	if (!run)
 		return NULL;
-	if (geteuid() != 0)
-		return "needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) to "
-			"create network namespaces";
+	/* Without root, each run makes a user namespace of its own. */
+	if (geteuid() != 0 && netns_userns_probe(err) < 0)
+		return err->text;
 	if (tun && tun_probe(err) < 0)
 		return err->text;
 	/* Once here rather than in every runner that captures. */

@@ -92,6 +92,11 @@ EXTRA_DIST += tests/manpage.sh
 TESTS += tests/editors.sh
 EXTRA_DIST += tests/editors.sh
 
+# The corpus played by an ordinary user in user namespaces; what cannot
+# work without root ends with 125 and the reason (kernel test, as root).
+TESTS += tests/rootless.sh
+EXTRA_DIST += tests/rootless.sh
+
 # --shard=I/N and tcpcheck-merge (no kernel: --dry_run).
 TESTS += tests/shard.sh
 EXTRA_DIST += tests/shard.sh

@@ -42,6 +42,8 @@
 #include "run/run.h"
 #include "match/segment_merge.h"
 #include "run/shell.h"
+#include "run/unprivileged.h"
+#include "path/netns.h"
 #include "match/stray.h"
 #include "core/symbols.h"
 #include "sys/syscalls.h"
@@ -1607,6 +1609,7 @@ static int run_syscall(struct runner *r, const struct event *e, int64_t t,
 static int run_shell(struct runner *r, const char *command,
 		     const struct src_loc *loc, const char *what)
 {
+	char key[256];
 	int rc;
 
 	trace(r, "line %d: `%s` (%scommand)", loc->line, command, what);
@@ -1617,6 +1620,13 @@ static int run_shell(struct runner *r, const char *command,
 	case SHELL_INTERRUPTED:
 		return interrupted(r);
 	case SHELL_FAILED:
+		if (netns_in_user_namespace() &&
+		    command_writes_host_setting(command, key, sizeof(key)))
+			return fail(r, loc, OUTCOME_ENVIRONMENT, "%scommand `%s` "
+				    "%s: it writes %s, a host-wide setting that "
+				    "a run without root (in a user namespace) "
+				    "cannot change; run this script as root",
+				    what, command, r->err->text, key);
 		return fail(r, loc, OUTCOME_MISMATCH, "%scommand `%s` %s",
 			    what, command, r->err->text);
 	default:
