@@ -402,6 +402,26 @@ static int choose_families(const struct script_file *file,
 	return n;
 }
 
+/* What the script must be in this job's family, known before it runs:
+ * a script wrong in one family is an error there, and runs in the others.
+ */
+static int check_family(const struct script_file *file, struct job *job)
+{
+	struct diag_list diags;
+	int rc = 0;
+
+	diag_list_init(&diags, file->path);
+	if (script_check_family(file->script, &job->cfg.plan, &diags) < 0 ||
+	    diags.count) {
+		job->kind = JOB_ERROR;
+		job->message = diag_text(&diags, file->text, file->len,
+					 &job->line);
+		rc = job->message ? 0 : -1;
+	}
+	diag_list_free(&diags);
+	return rc;
+}
+
 static int load(struct script_file *file, const struct job_settings *set,
 		struct job_list *list)
 {
@@ -443,6 +463,7 @@ static int load(struct script_file *file, const struct job_settings *set,
 			} else {
 				configure(file, families[i], set, job);
 				job->length_usecs = timeline_length(file->script);
+				rc = check_family(file, job);
 			}
 		}
 	}

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +23,19 @@
 
 #include "core/abort.h"
 #include "color.h"
+#include "draft_cmd.h"
 #include "run/defines.h"
 #include "jobs.h"
 #include "options.h"
 #include "path/netns.h"
 #include "path/pcap_dl.h"
 #include "report.h"
+#include "report_html.h"
+#include "run_events.h"
 #include "suite.h"
 #include "path/tun.h"
+#include "path/wire_guard.h"
+#include "sys/syscall_agent.h"
 
 #define EXIT_INTERRUPTED 130
 #define DEFAULT_TIMEOUT 180
@@ -58,6 +64,10 @@ struct cli {
 	enum color_mode color;
 	bool dump;			/* --dump: print the parsed scripts */
 	int shard, shard_count;		/* --shard=I/N; 0/0: every run */
+	bool ladder;			/* --ladder: each run as a diagram */
+	const char *html_dir;		/* --html=DIR, or NULL */
+	bool html_all;			/* --html-all: a page for every run */
+	char *events_dir;		/* the runs' traces, while they last */
 };
 
 static void usage(FILE *out)
@@ -104,6 +114,13 @@ static void usage(FILE *out)
 		"the pcap file\n"
 		"                               of each failed script in DIR\n"
 		"  --pcap-all                   keep those of passing scripts too\n"
+		"  --ladder                     draw each run as a text sequence "
+		"diagram\n"
+		"  --html=DIR                   write an HTML report to DIR: an "
+		"index, and a page\n"
+		"                               with a sequence diagram for each "
+		"failed run\n"
+		"  --html-all                   a page for every run\n"
 		"  --xfail[=timing]             failures (or only timing "
 		"failures) are expected:\n"
 		"                               XFAIL, not FAIL, and exit status 0\n"
@@ -115,6 +132,15 @@ static void usage(FILE *out)
 		"form, run nothing\n"
 		"  --help                       this text\n"
 		"  --version                    print the version\n\n"
+		"drafting a script from a capture:\n"
+		"  --draft=CAPTURE              write a script that replays a "
+		"TCP connection of\n"
+		"                               CAPTURE (pcap or pcapng); "
+		"with:\n"
+		"  --stack-side=IP[:PORT]       the endpoint that is the stack "
+		"under test\n"
+		"  --connection=N               the Nth connection of the "
+		"capture (default 1)\n\n"
 		"exit status: 0 pass, 1 fail, 2 bad script or usage, "
 		"125 cannot run here,\n130 interrupted\n");
 }
@@ -309,7 +335,12 @@ static int suite_option(struct cli *cli, const char *arg)
 		}
 		return 1;
 	}
-	if (IS("--junit") || IS("--json") || IS("--pcap-dir")) {
+	if (IS("--html-all") && !value) {
+		cli->html_all = true;
+		return 1;
+	}
+	if (IS("--junit") || IS("--json") || IS("--pcap-dir") ||
+	    IS("--html")) {
 		if (!value || !*value) {
 			fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
 				(int)len, arg, (int)len, arg);
@@ -319,6 +350,8 @@ static int suite_option(struct cli *cli, const char *arg)
 			cli->junit_path = value;
 		else if (IS("--json"))
 			cli->json_path = value;
+		else if (IS("--html"))
+			cli->html_dir = value;
 		else
 			cli->suite.pcap_dir = value;
 		return 1;
@@ -333,6 +366,10 @@ static int suite_option(struct cli *cli, const char *arg)
 	}
 	if (IS("--dump") && !value) {
 		cli->dump = true;
+		return 1;
+	}
+	if (IS("--ladder") && !value) {
+		cli->ladder = true;
 		return 1;
 	}
 	if (IS("--pcap-all") && !value) {
@@ -471,30 +508,75 @@ static int make_dirs(const char *path)
  * rather than failing every script with the same message.
  */
 static const char *preflight(const struct job_list *jobs,
-			     const struct suite_options *opts, struct error *err)
+			     struct suite_options *opts, struct error *err)
 {
 	bool run = false, tun = false, pcap = opts->pcap_dir != NULL;
+	const struct net_plan *wire = NULL;
 
 	for (int i = 0; i < jobs->count; i++) {
+		const struct net_plan *plan = &jobs->jobs[i].cfg.plan;
+
 		if (jobs->jobs[i].kind != JOB_RUN)
 			continue;
 		run = true;
-		if (!strcmp(jobs->jobs[i].cfg.plan.device, "tun0"))
+		if (plan->path_kind == PATH_KIND_TUN)
 			tun = true;
 		else
 			pcap = true;
+		if (plan->path_kind == PATH_KIND_WIRE)
+			wire = plan;
 	}
 	if (!run)
 		return NULL;
-	/* Without root, each run makes a user namespace of its own. */
-	if (geteuid() != 0 && netns_userns_probe(err) < 0)
+	/* Without root, each run makes a user namespace of its own; wire
+	 * mode works on the host's interface and needs root. */
+	if (geteuid() != 0 && wire)
+		return "wire mode needs root (or CAP_NET_ADMIN and "
+			"CAP_NET_RAW) to inject and capture on the interface";
+	if (geteuid() != 0 && !wire && netns_userns_probe(err) < 0)
 		return err->text;
 	if (tun && tun_probe(err) < 0)
 		return err->text;
 	/* Once here rather than in every runner that captures. */
 	if (pcap && pcap_dl_load(err) < 0)
 		return err->text;
+	/* One stack, one wire: its scripts take turns. */
+	if (wire) {
+		opts->jobs = 1;
+		if (!if_nametoindex(wire->device)) {
+			error_set(err, "--wire-dev: no interface %s here",
+				  wire->device);
+			return err->text;
+		}
+		if (syscall_agent_probe(wire, err) < 0)
+			return err->text;
+	}
 	return NULL;
+}
+
+/* Wire mode needs its agent, and the agent is for wire mode only. */
+static int check_wire_options(const struct job_list *jobs)
+{
+	for (int i = 0; i < jobs->count; i++) {
+		const struct net_plan *plan = &jobs->jobs[i].cfg.plan;
+		bool wire = plan->path_kind == PATH_KIND_WIRE;
+		const char *problem = NULL;
+
+		if (jobs->jobs[i].kind != JOB_RUN)
+			continue;
+		if (wire && (!plan->wire.agent[0] || !plan->wire.secret_file[0]))
+			problem = "--wire-dev needs --agent=HOST:PORT and "
+				"--agent-secret-file=FILE";
+		else if (!wire && (plan->wire.agent[0] ||
+				   plan->wire.peer_mac_given))
+			problem = "--agent and --wire-peer-mac go with "
+				"--wire-dev=IFACE";
+		if (problem) {
+			fprintf(stderr, "tcpcheck: %s\n", problem);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static FILE *open_output(const char *path)
@@ -521,10 +603,41 @@ static int exit_status(const struct suite_summary *sum)
 	return OUTCOME_OK;
 }
 
+/* Wire mode keeps this host's stack out of the test for the whole run
+ * (wire_guard.h); the guard goes however the suite ends, also on SIGINT
+ * and SIGTERM, which end the suite through its normal path.
+ */
+static int run_guarded(const struct job_list *jobs,
+		       const struct suite_options *opts,
+		       struct reporter **reps, int n, struct suite_summary *sum)
+{
+	struct wire_guard *guard = NULL;
+	struct error err;
+	int rc;
+
+	for (int i = 0; i < jobs->count && !guard; i++) {
+		const struct net_plan *plan = &jobs->jobs[i].cfg.plan;
+
+		if (jobs->jobs[i].kind != JOB_RUN ||
+		    plan->path_kind != PATH_KIND_WIRE)
+			continue;
+		if (wire_guard_add(plan, &guard, &err) != OUTCOME_OK) {
+			fprintf(stderr, "tcpcheck: %s\n", err.text);
+			sum->skip_all = "wire mode cannot guard this host";
+			sum->started = time(NULL);
+			reports_begin(reps, n, 0);
+			return reports_end(reps, n, sum);
+		}
+	}
+	rc = suite_run(jobs, opts, reps, n, sum);
+	wire_guard_remove(guard);
+	return rc;
+}
+
 static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	       FILE *json)
 {
-	struct reporter *reps[3] = { NULL };
+	struct reporter *reps[5] = { NULL };
 	struct suite_summary sum = { 0 };
 	bool list = jobs->count > 1;
 	struct error err;
@@ -545,6 +658,12 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 	if (reps[0] && cli->format == FORMAT_TEXT)
 		report_text_color(reps[0], color_wanted(cli->color, STDOUT_FILENO),
 				  color_wanted(cli->color, STDERR_FILENO));
+	/* The ladder keeps out of TAP's and KTAP's way on stdout. */
+	if (cli->ladder)
+		reps[n++] = report_ladder_new(cli->format == FORMAT_TEXT ?
+					      stdout : stderr);
+	if (cli->html_dir)
+		reps[n++] = report_html_new(cli->html_dir, cli->html_all);
 	if (junit)
 		reps[n++] = report_junit_new(junit);
 	if (json)
@@ -563,7 +682,7 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 		reports_begin(reps, n, 0);
 		rc = reports_end(reps, n, &sum);
 	} else {
-		rc = suite_run(jobs, &cli->suite, reps, n, &sum);
+		rc = run_guarded(jobs, &cli->suite, reps, n, &sum);
 	}
 	reports_free(reps, n);
 	if (rc < 0) {
@@ -574,7 +693,9 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 }
 
 /* --dump: each script once, in canonical form, on the output; a script
- * that does not parse or check gets its errors instead (exit 2).
+ * that does not parse or check gets its errors instead (exit 2).  What
+ * is wrong in one address family only (a job's own error, family set)
+ * is the run's business, not the dump's.
  */
 static int dump(const struct cli *cli, const struct job_list *jobs)
 {
@@ -587,7 +708,8 @@ static int dump(const struct cli *cli, const struct job_list *jobs)
 
 		for (int i = 0; i < jobs->count && !message; i++)
 			if (jobs->jobs[i].file == file &&
-			    jobs->jobs[i].kind == JOB_ERROR)
+			    jobs->jobs[i].kind == JOB_ERROR &&
+			    !jobs->jobs[i].family)
 				message = jobs->jobs[i].message;
 		if (message || !file->script) {
 			color_print_report(stderr, message ? message :
@@ -611,8 +733,11 @@ int main(int argc, char **argv)
 	FILE *junit = NULL, *json = NULL;
 	struct job_settings settings;
 	struct error err;
-	int rc = parse_command_line(argc, argv, &cli);
+	int rc;
 
+	if (draft_command_wanted(argc, argv))
+		return draft_command(argc, argv);
+	rc = parse_command_line(argc, argv, &cli);
 	if (rc != 0) {
 		cli_free(&cli);
 		return rc < 0 ? OUTCOME_BAD_SCRIPT : OUTCOME_OK;
@@ -657,8 +782,29 @@ int main(int argc, char **argv)
 	}
 	if (cli.shard_count)
 		jobs_shard(&jobs, cli.shard, cli.shard_count);
+	if (cli.html_dir && make_dirs(cli.html_dir) < 0) {
+		fprintf(stderr, "tcpcheck: cannot create %s: %s\n",
+			cli.html_dir, strerror(errno));
+		rc = OUTCOME_BAD_SCRIPT;
+		goto out;
+	}
+	if ((cli.ladder || cli.html_dir) && !cli.dump) {
+		cli.events_dir = run_events_dir_make();
+		if (!cli.events_dir) {
+			fprintf(stderr, "tcpcheck: cannot make a directory for "
+				"the runs' events: %s\n", strerror(errno));
+			rc = OUTCOME_ENVIRONMENT;
+			goto out;
+		}
+		cli.suite.events_dir = cli.events_dir;
+	}
+	if (!cli.dump && check_wire_options(&jobs) < 0) {
+		rc = OUTCOME_BAD_SCRIPT;
+		goto out;
+	}
 	rc = cli.dump ? dump(&cli, &jobs) : run(&cli, &jobs, junit, json);
 out:
+	run_events_dir_remove(cli.events_dir);
 	jobs_free(&jobs);
 	if (junit && fclose(junit) != 0 && rc == OUTCOME_OK)
 		rc = OUTCOME_ENVIRONMENT;

@@ -172,17 +172,93 @@ static int accept_for_compatibility(struct option_ctx *c, char *msg,
 	return 0;
 }
 
-/* Only loopback for now: a real interface is wire mode, still to come. */
+/* tun0 or lo; a real interface is --wire-dev. */
 static int set_device(struct option_ctx *c, char *msg, size_t size)
 {
+	struct net_plan *plan = &c->cfg->plan;
+
 	if (strcmp(c->value, "tun0") && strcmp(c->value, "lo")) {
 		snprintf(msg, size, "--device takes tun0 (the default) or lo, "
-			 "not '%s'", c->value);
+			 "not '%s' (a real interface is --wire-dev)", c->value);
 		return -1;
 	}
-	snprintf(c->cfg->plan.device, sizeof(c->cfg->plan.device), "%s",
-		 c->value);
+	snprintf(plan->device, sizeof(plan->device), "%s", c->value);
+	plan->path_kind = strcmp(c->value, "lo") ? PATH_KIND_TUN :
+		PATH_KIND_LOOPBACK;
 	return 0;
+}
+
+static int set_wire_dev(struct option_ctx *c, char *msg, size_t size)
+{
+	struct net_plan *plan = &c->cfg->plan;
+
+	if (!*c->value || strlen(c->value) >= sizeof(plan->device) ||
+	    strchr(c->value, '/') || strchr(c->value, ' ')) {
+		snprintf(msg, size, "--wire-dev: '%s' is not an interface name",
+			 c->value);
+		return -1;
+	}
+	snprintf(plan->device, sizeof(plan->device), "%s", c->value);
+	plan->path_kind = PATH_KIND_WIRE;
+	return 0;
+}
+
+static int set_wire_peer_mac(struct option_ctx *c, char *msg, size_t size)
+{
+	struct wire_plan *wire = &c->cfg->plan.wire;
+	unsigned int b[6];
+	char end;
+
+	if (sscanf(c->value, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6) {
+		snprintf(msg, size, "--wire-peer-mac: '%s' is not a MAC address "
+			 "(aa:bb:cc:dd:ee:ff)", c->value);
+		return -1;
+	}
+	for (int i = 0; i < 6; i++) {
+		if (b[i] > 0xff) {
+			snprintf(msg, size, "--wire-peer-mac: '%s' is not a MAC "
+				 "address", c->value);
+			return -1;
+		}
+		wire->peer_mac[i] = (uint8_t)b[i];
+	}
+	wire->peer_mac_given = true;
+	return 0;
+}
+
+/* Copy a word option into a fixed buffer, refusing what does not fit. */
+static int set_text(struct option_ctx *c, const char *name, char *to,
+		    size_t to_size, char *msg, size_t size)
+{
+	if (!*c->value || strlen(c->value) >= to_size) {
+		snprintf(msg, size, "--%s: '%s' is empty or too long", name,
+			 c->value);
+		return -1;
+	}
+	snprintf(to, to_size, "%s", c->value);
+	return 0;
+}
+
+static int set_agent(struct option_ctx *c, char *msg, size_t size)
+{
+	struct wire_plan *wire = &c->cfg->plan.wire;
+
+	if (!strrchr(c->value, ':')) {
+		snprintf(msg, size, "--agent takes HOST:PORT, not '%s'",
+			 c->value);
+		return -1;
+	}
+	return set_text(c, "agent", wire->agent, sizeof(wire->agent), msg,
+			size);
+}
+
+static int set_agent_secret_file(struct option_ctx *c, char *msg, size_t size)
+{
+	struct wire_plan *wire = &c->cfg->plan.wire;
+
+	return set_text(c, "agent-secret-file", wire->secret_file,
+			sizeof(wire->secret_file), msg, size);
 }
 
 static int set_tcp_ts_tick_usecs(struct option_ctx *c, char *msg,
@@ -267,6 +343,18 @@ static const struct option_def option_table[] = {
 	{ "device", OPT_KIND_WORD,
 	  "where the script's packets cross: tun0 (default, created) or lo "
 	  "(loopback, watched with libpcap)", set_device },
+	{ "wire-dev", OPT_KIND_WORD,
+	  "wire mode: play the script over this real interface against the "
+	  "stack of the machine --agent runs on", set_wire_dev },
+	{ "wire-peer-mac", OPT_KIND_WORD,
+	  "wire mode: the stack's MAC address (default: asked with ARP or "
+	  "neighbour discovery)", set_wire_peer_mac },
+	{ "agent", OPT_KIND_WORD,
+	  "wire mode: HOST:PORT of the tcpcheck-agent that makes the "
+	  "script's system calls", set_agent },
+	{ "agent-secret-file", OPT_KIND_WORD,
+	  "wire mode: the file holding the secret shared with the agent",
+	  set_agent_secret_file },
 	{ "tcp_ts_tick_usecs", OPT_KIND_INT,
 	  "microseconds per tick of the kernel's TCP timestamp clock: an "
 	  "outbound TS val may then differ from the script's by the ticks in "

@@ -195,6 +195,7 @@ int result_list_add(struct result_list *list, const struct script_result *res)
 	r->family = copy(res->family, &failed);
 	r->message = copy(res->message, &failed);
 	r->capture = copy(res->capture, &failed);
+	r->events = NULL;	/* gone once script_done returns */
 	if (failed) {
 		free_copy(r);
 		return -1;

@@ -35,9 +35,20 @@ struct script_result {
 	enum result_status status;
 	double duration;	/* seconds, all attempts together */
 	int line;		/* first failing line, 0 if none or unknown */
+	/* What kind of failure the message reports (failure_kind_name(),
+	 * engine/core/error.h: "timing", "mismatch"...), NULL for none; for
+	 * a flaky pass, the failure retried.
+	 */
+	const char *failure;
 	const char *message;	/* the report, maybe several lines, or NULL;
 				 * for a flaky pass, the failure retried */
 	const char *capture;	/* the pcap file kept, or NULL */
+	/* The run's trace (engine/session/event_log.h), readable while
+	 * script_done runs, or NULL; and the timing tolerance it ran with.
+	 */
+	const char *events;
+	int64_t tolerance_usecs;
+	double tolerance_percent;
 	int attempts;		/* 1, or more after --retries */
 	bool timed_out;		/* stopped by --timeout */
 	/* CLOCK_MONOTONIC ns of the last attempt: runner forked, script
@@ -95,6 +106,10 @@ struct reporter *report_tap_new(FILE *out);	/* TAP version 13 */
 struct reporter *report_ktap_new(FILE *out);	/* kselftest's KTAP */
 struct reporter *report_junit_new(FILE *out);	/* JUnit XML */
 struct reporter *report_json_new(FILE *out);
+/* --ladder: each run as a text sequence diagram (report_ladder.c); it
+ * needs script_result.events.
+ */
+struct reporter *report_ladder_new(FILE *out);
 
 /* Fan-out to several writers; end returns -1 if any writer failed. */
 void reports_begin(struct reporter **reps, int n, int total);

@@ -2,8 +2,8 @@
  * report_json.c - the suite's results as one JSON document (see
  * report.h), for scripts and dashboards: the totals, then one object per
  * script and family in suite order with its path, family, status,
- * duration, failing line, message, capture file, attempts and, for
- * overhead measurements (bench/), the CLOCK_MONOTONIC times at which its
+ * duration, failing line, kind of failure, message, capture file,
+ * attempts and, for overhead measurements (bench/), the CLOCK_MONOTONIC times at which its
  * runner started, began and ended the script's events, and was reaped.
  */
 #include "config.h"
@@ -66,6 +66,8 @@ static void put_result(FILE *out, const struct script_result *r)
 		fprintf(out, "%d", r->line);
 	else
 		fputs("null", out);
+	fputs(", \"failure\": ", out);
+	put_string(out, r->failure);
 	fputs(", \"message\": ", out);
 	put_string(out, r->message);
 	fputs(", \"capture\": ", out);

@@ -18,11 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/abort.h"
 #include "core/clock.h"
 #include "session/session.h"
 #include "suite.h"
+#include "verdict.h"
 
 #define NS_PER_S 1000000000LL
 /* How long a runner may take to unwind after SIGTERM (its own or ours). */
@@ -37,6 +39,7 @@ struct job_state {
 	int late;		/* attempts in which tcpcheck was late */
 	char *first_failure;	/* the timing failure that was retried */
 	int first_line;
+	enum failure_kind first_kind;
 	char *first_capture;
 };
 
@@ -44,6 +47,7 @@ struct slot {
 	const struct job *job;
 	struct session *session;	/* NULL: the slot is free */
 	char *capture;			/* this attempt's capture file */
+	char *events;			/* this attempt's trace, or NULL */
 	char *label;			/* "path family" for progress */
 	int64_t deadline_ns;		/* SIGTERM then; 0: no limit */
 	int64_t kill_ns;		/* SIGKILL then; 0: not yet due */
@@ -69,39 +73,6 @@ struct suite {
 	int64_t start_ns;
 	int64_t progress_ns;		/* last progress shown */
 };
-
-/* The number after "path:" at the start of a report, else 0. */
-static int message_line(const char *path, const char *message)
-{
-	size_t n = strlen(path);
-
-	if (!message || strncmp(message, path, n) || message[n] != ':')
-		return 0;
-	return atoi(message + n + 1);
-}
-
-/* The report without its "path:line: " prefix. */
-static const char *after_location(const char *path, const char *message)
-{
-	size_t n = strlen(path);
-	const char *p = message;
-
-	if (strncmp(p, path, n) || p[n] != ':')
-		return p;
-	p += n + 1;
-	p += strspn(p, "0123456789");
-	if (*p == ':')
-		p++;
-	return p + strspn(p, " ");
-}
-
-bool suite_is_timing_failure(const char *path, const char *message)
-{
-	const char *text = after_location(path, message);
-
-	return !strncmp(text, "timing error:", 13) ||
-		!strncmp(text, "no outbound packet by ", 22);
-}
 
 /* DIR/<path with '/' as '_', without .pkt>.<family>[.tryN].pcap */
 static char *capture_name(const char *dir, const struct job *job, int attempt)
@@ -156,6 +127,7 @@ static void report_decided(struct suite *s, const struct job *job)
 	switch (job->kind) {
 	case JOB_ERROR:
 		res.status = RESULT_ERROR;
+		res.failure = failure_kind_name(FAILURE_BAD_SCRIPT);
 		break;
 	case JOB_SKIP:
 		res.status = RESULT_SKIP;
@@ -192,6 +164,11 @@ static void start(struct suite *s, const struct job *job)
 		slot->capture = capture_name(s->opts->pcap_dir, job,
 					     st->attempts + 1);
 	sopts.capture_path = slot->capture;
+	if (s->opts->events_dir &&
+	    asprintf(&slot->events, "%s/%d.%d.log", s->opts->events_dir,
+		     job->index, st->attempts + 1) < 0)
+		slot->events = NULL;
+	sopts.events_path = slot->events;
 	if (asprintf(&slot->label, "%s %s", job->path, job->family) < 0)
 		slot->label = NULL;
 	if (session_start(job->file->script, &job->cfg, &sopts, &slot->session,
@@ -202,10 +179,12 @@ static void start(struct suite *s, const struct job *job)
 			.family = job->family,
 			.status = RESULT_SKIP,
 			.message = err.text,
+			.failure = failure_kind_name(FAILURE_ENVIRONMENT),
 			.attempts = st->attempts + 1,
 		};
 
 		free(slot->capture);
+		free(slot->events);
 		free(slot->label);
 		memset(slot, 0, sizeof(*slot));
 		report(s, &res);
@@ -216,22 +195,6 @@ static void start(struct suite *s, const struct job *job)
 			(int64_t)s->opts->timeout * NS_PER_S;
 	s->running++;
 	s->progress_ns = 0;
-}
-
-static enum result_status failed_status(const struct suite *s,
-					const struct job *job,
-					const char *message, bool timed_out)
-{
-	switch (s->opts->xfail) {
-	case XFAIL_ALL:
-		return RESULT_XFAIL;
-	case XFAIL_TIMING:
-		return !timed_out && suite_is_timing_failure(job->path, message) ?
-			RESULT_XFAIL : RESULT_FAIL;
-	case XFAIL_NONE:
-		break;
-	}
-	return RESULT_FAIL;
 }
 
 /* Keep the first failure of a job that goes back to the queue: a later
@@ -245,6 +208,7 @@ static void keep_first_failure(struct job_state *st, const char *text,
 		return;
 	st->first_failure = strdup(text);
 	st->first_line = line;
+	st->first_kind = sr->err.kind;
 	if (sr->capture_written && slot->capture)
 		st->first_capture = strdup(slot->capture);
 }
@@ -257,10 +221,21 @@ static bool judge(struct suite *s, struct slot *slot,
 	const struct job *job = slot->job;
 	struct job_state *st = &s->state[job->index];
 	const char *text = sr->err.text;
+	struct attempt a = {
+		.outcome = sr->outcome,
+		.kind = sr->err.kind,
+		.timed_out = slot->timed_out,
+	};
+	struct attempt_counts counts = {
+		.attempts = st->attempts,
+		.late = st->late,
+	};
+	bool retry = verdict_judge(s->opts, s->aborting, &a, &counts,
+				   &res->status);
 
+	st->late = counts.late;
 	*message = NULL;
 	if (slot->timed_out) {
-		res->status = failed_status(s, job, NULL, true);
 		res->timed_out = true;
 		res->line = sr->line;
 		if (sr->line > 0 &&
@@ -278,6 +253,7 @@ static bool judge(struct suite *s, struct slot *slot,
 		if (st->first_failure) {
 			res->message = st->first_failure;
 			res->line = st->first_line;
+			res->failure = failure_kind_name(st->first_kind);
 			res->capture = st->first_capture;
 		}
 		return false;
@@ -289,31 +265,15 @@ static bool judge(struct suite *s, struct slot *slot,
 			*message = NULL;
 		text = *message ? *message : "";
 	}
-	res->line = message_line(job->path, text);
-	if (sr->outcome == OUTCOME_MISMATCH) {
-		if (suite_is_timing_failure(job->path, text) && !s->aborting &&
-		    st->attempts - st->late <= s->opts->retries) {
-			keep_first_failure(st, text, res->line, slot, sr);
-			free(*message);
-			*message = NULL;
-			return true;
-		}
-		res->status = failed_status(s, job, text, false);
-	} else if (sr->outcome == OUTCOME_LATE) {
-		/* No verdict on the stack: try again on a machine that may
-		 * be less busy, and in the end say it could not be run.
-		 */
-		if (!s->aborting && ++st->late <= s->opts->late_retries) {
-			keep_first_failure(st, text, res->line, slot, sr);
-			free(*message);
-			*message = NULL;
-			return true;
-		}
-		res->status = RESULT_SKIP;
-	} else if (sr->outcome == OUTCOME_BAD_SCRIPT) {
-		res->status = RESULT_ERROR;
-	} else {
-		res->status = RESULT_SKIP;
+	res->line = sr->signal ? 0 : sr->err.line;
+	res->failure = failure_kind_name(sr->signal ? FAILURE_ENVIRONMENT :
+					 a.kind ? a.kind :
+					 failure_kind_of(sr->outcome));
+	if (retry) {
+		keep_first_failure(st, text, res->line, slot, sr);
+		free(*message);
+		*message = NULL;
+		return true;
 	}
 	if (!*message && !(*message = strdup(text)))
 		res->message = text;
@@ -349,9 +309,15 @@ static void collect(struct suite *s, struct slot *slot)
 			res.message = message;
 		if (!res.capture && sr.capture_written)
 			res.capture = slot->capture;
+		res.events = slot->events;
+		res.tolerance_usecs = job->cfg.tolerance_usecs;
+		res.tolerance_percent = job->cfg.tolerance_percent;
 		report(s, &res);
 		free(message);
 	}
+	if (slot->events)
+		unlink(slot->events);
+	free(slot->events);
 	free(slot->capture);
 	free(slot->label);
 	memset(slot, 0, sizeof(*slot));

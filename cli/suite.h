@@ -31,6 +31,10 @@ struct suite_options {
 	int late_retries;
 	const char *pcap_dir;	/* keep captures here, or NULL */
 	bool pcap_all;		/* keep those of passing runs too */
+	/* Each run's trace goes to a file here, handed to the writers as
+	 * script_result.events and removed after (NULL: no traces).
+	 */
+	const char *events_dir;
 	enum xfail_mode xfail;
 };
 
@@ -39,10 +43,5 @@ struct suite_options {
  */
 int suite_run(const struct job_list *jobs, const struct suite_options *opts,
 	      struct reporter **reps, int nrep, struct suite_summary *sum);
-
-/* Whether a runner's report is a timing failure: an event at the wrong
- * time, or an expected packet that had not come by its deadline.
- */
-bool suite_is_timing_failure(const char *path, const char *message);
 
 #endif /* TCPCHECK_SUITE_H */

@@ -7,6 +7,7 @@
 #   sys/      the system-call interpreter and its kernel backend
 #   run/      the run loop, timing, commands and code blocks, the checks
 #   session/  one run in its own process and namespace; host sysctls
+#   draft/    the connections of a capture; scripts drafted from them
 include $(srcdir)/engine/core/local.mk
 include $(srcdir)/engine/pkt/local.mk
 include $(srcdir)/engine/match/local.mk
@@ -14,3 +15,4 @@ include $(srcdir)/engine/path/local.mk
 include $(srcdir)/engine/sys/local.mk
 include $(srcdir)/engine/run/local.mk
 include $(srcdir)/engine/session/local.mk
+include $(srcdir)/engine/draft/local.mk

@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "expr_print.h"
 
 void usecs_format(int64_t usecs, char *buf, size_t size)
 {
@@ -99,132 +100,38 @@ static void dump_time(const struct event_time *t, FILE *out)
 	}
 }
 
-static void dump_string(const char *text, size_t len, FILE *out)
+void expr_dump(const struct expr *e, FILE *out)
 {
-	fputc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
+	struct expr_file_sink sink;
 
-		switch (c) {
-		case '\n': fputs("\\n", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '"': fputs("\\\"", out); break;
-		case '\0': fputs("\\0", out); break;
-		default:
-			if (c < 0x20 || c >= 0x7f)
-				fprintf(out, "\\x%02x", c);
-			else
-				fputc(c, out);
-			break;
-		}
-	}
-	fputc('"', out);
+	expr_file_sink_init(&sink, out);
+	expr_print(e, EXPR_STYLE_SCRIPT, &sink.base);
 }
-
-static void dump_gre(const struct encap_gre *g, FILE *out);
-static void dump_mpls_stack(const struct encap_mpls *m, FILE *out);
 
 static void dump_list(const struct expr_list *list, FILE *out)
 {
-	for (int i = 0; i < list->count; i++) {
-		if (i)
-			fputs(", ", out);
-		expr_dump(list->items[i], out);
-	}
-}
+	struct expr_file_sink sink;
 
-void expr_dump(const struct expr *e, FILE *out)
-{
-	if (!e) {
-		fputs("...", out);
-		return;
-	}
-	switch (e->kind) {
-	case EXPR_ELLIPSIS:
-		fputs("...", out);
-		break;
-	case EXPR_INT:
-		if (e->u.num.is_hex)
-			fprintf(out, "0x%" PRIx64, (uint64_t)e->u.num.value);
-		else
-			fprintf(out, "%" PRId64, e->u.num.value);
-		break;
-	case EXPR_STRING:
-		dump_string(e->u.str.text, e->u.str.len, out);
-		if (e->u.str.trailing_ellipsis)
-			fputs("...", out);
-		break;
-	case EXPR_WORD:
-		fputs(e->u.word, out);
-		break;
-	case EXPR_OR:
-		expr_dump(e->u.binary.lhs, out);
-		fputc('|', out);
-		expr_dump(e->u.binary.rhs, out);
-		break;
-	case EXPR_ARRAY:
-		fputc('[', out);
-		dump_list(&e->u.array, out);
-		fputc(']', out);
-		break;
-	case EXPR_STRUCT:
-		fputc('{', out);
-		for (int i = 0; i < e->u.structure.count; i++) {
-			const struct expr_field *f = &e->u.structure.fields[i];
-
-			if (i)
-				fputs(", ", out);
-			if (f->name) {
-				fputs(f->name, out);
-				if (f->index) {
-					fputc('(', out);
-					expr_dump(f->index, out);
-					fputc(')', out);
-				}
-				fputc('=', out);
-			}
-			expr_dump(f->value, out);
-		}
-		fputc('}', out);
-		break;
-	case EXPR_CALL:
-		fprintf(out, "%s(", e->u.call.name);
-		dump_list(&e->u.call.args, out);
-		fputc(')', out);
-		break;
-	case EXPR_ENCAP:
-		fputc('{', out);
-		if (e->u.encap->kind == ENCAP_GRE)
-			dump_gre(&e->u.encap->u.gre, out);
-		else
-			dump_mpls_stack(&e->u.encap->u.mpls, out);
-		fputc('}', out);
-		break;
-	}
+	expr_file_sink_init(&sink, out);
+	expr_print_list(list, EXPR_STYLE_SCRIPT, &sink.base);
 }
 
 /* ---- encapsulation layers ---- */
 
 static void dump_gre(const struct encap_gre *g, FILE *out)
 {
-	fputs("gre", out);
-	if (g->has_fields)
-		fprintf(out, " flags 0x%04x, sum %u, off %u, key 0x%08" PRIx32
-			", seq %" PRIu32, g->flags, g->sum, g->off, g->key,
-			g->seq);
+	struct expr_file_sink sink;
+
+	expr_file_sink_init(&sink, out);
+	expr_print_gre(g, &sink.base);
 }
 
 static void dump_mpls_stack(const struct encap_mpls *m, FILE *out)
 {
-	for (int i = 0; i < m->count; i++) {
-		const struct mpls_entry *e = &m->entries[i];
+	struct expr_file_sink sink;
 
-		fprintf(out, "%s(label %" PRIu32 ", tc %u, %sttl %u)",
-			i ? " " : "", e->label, e->tc, e->bottom ? "[S], " : "",
-			e->ttl);
-	}
+	expr_file_sink_init(&sink, out);
+	expr_print_mpls(m, &sink.base);
 }
 
 static void dump_ip_info(const struct ip_info *ip, FILE *out);

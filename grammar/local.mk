@@ -1,5 +1,6 @@
 # grammar/local.mk - the scanner, the parser and the script tree.
 GRAMMAR_SOURCES += grammar/ast.h grammar/ast.c grammar/dump.c \
+	grammar/expr_print.h grammar/expr_print.c \
 	grammar/diag.h grammar/diag.c grammar/parse.h grammar/parse.c
 GRAMMAR_GENERATED = grammar/parser.c grammar/parser.h \
 	grammar/lexer.c grammar/lexer.h

@@ -1,83 +1,95 @@
 # tests/local.mk - unit tests (TAP), negative scripts and the corpus.
+#
+# A unit test tests/unit/test_x.c is listed in UNIT_TESTS (in the fragment
+# of the folder it tests) and built twice: plain, with the defaults of
+# Makefile.am (its one source, linked with libtcpcheck.a), and as its
+# _san twin against libtcpcheck_san.a, which takes the four lines
+#   tests_unit_test_x_san_SOURCES = tests/unit/test_x.c
+#   tests_unit_test_x_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+#   tests_unit_test_x_san_LDFLAGS = $(SAN_LINK_FLAGS)
+#   tests_unit_test_x_san_LDADD = $(SAN_LIBS)
+# (automake names each program's variables itself: no pattern rule can).
+# Makefile.am adds both to check_PROGRAMS and TESTS.
 EXTRA_DIST += tests/unit/tap.h
 
 include $(srcdir)/tests/grammar.mk
 
-check_PROGRAMS += tests/unit/test_conn tests/unit/test_conn_san \
-	tests/unit/test_matcher tests/unit/test_matcher_san \
-	tests/unit/test_run tests/unit/test_run_san \
-	tests/unit/test_segments tests/unit/test_segments_san \
-	tests/unit/test_icmp tests/unit/test_icmp_san \
-	tests/unit/test_tick tests/unit/test_tick_san \
-	tests/unit/test_wake_lead tests/unit/test_wake_lead_san
-TESTS += tests/unit/test_conn tests/unit/test_conn_san \
-	tests/unit/test_matcher tests/unit/test_matcher_san \
-	tests/unit/test_run tests/unit/test_run_san \
-	tests/unit/test_segments tests/unit/test_segments_san \
-	tests/unit/test_icmp tests/unit/test_icmp_san \
-	tests/unit/test_tick tests/unit/test_tick_san \
-	tests/unit/test_wake_lead tests/unit/test_wake_lead_san
-tests_unit_test_conn_SOURCES = tests/unit/test_conn.c tests/unit/tap.h
-tests_unit_test_conn_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_conn_san_SOURCES = tests/unit/test_conn.c tests/unit/tap.h
-tests_unit_test_conn_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_conn_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_conn_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
-tests_unit_test_matcher_SOURCES = tests/unit/test_matcher.c tests/unit/tap.h
-tests_unit_test_matcher_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_matcher_san_SOURCES = tests/unit/test_matcher.c tests/unit/tap.h
-tests_unit_test_matcher_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_matcher_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_matcher_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
-tests_unit_test_run_SOURCES = tests/unit/test_run.c tests/unit/tap.h
-tests_unit_test_run_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_run_san_SOURCES = tests/unit/test_run.c tests/unit/tap.h
-tests_unit_test_run_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_run_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_run_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
-tests_unit_test_segments_SOURCES = tests/unit/test_segments.c tests/unit/tap.h
-tests_unit_test_segments_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_segments_san_SOURCES = $(tests_unit_test_segments_SOURCES)
-tests_unit_test_segments_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_segments_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_segments_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
-tests_unit_test_icmp_SOURCES = tests/unit/test_icmp.c tests/unit/tap.h
-tests_unit_test_icmp_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_icmp_san_SOURCES = $(tests_unit_test_icmp_SOURCES)
-tests_unit_test_icmp_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_icmp_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_icmp_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
-tests_unit_test_tick_SOURCES = tests/unit/test_tick.c tests/unit/tap.h
-tests_unit_test_tick_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_tick_san_SOURCES = $(tests_unit_test_tick_SOURCES)
-tests_unit_test_tick_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_tick_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_tick_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
-tests_unit_test_wake_lead_SOURCES = tests/unit/test_wake_lead.c tests/unit/tap.h
-tests_unit_test_wake_lead_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_wake_lead_san_SOURCES = $(tests_unit_test_wake_lead_SOURCES)
-tests_unit_test_wake_lead_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_wake_lead_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_wake_lead_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+UNIT_TESTS += tests/unit/test_conn \
+	tests/unit/test_matcher \
+	tests/unit/test_run \
+	tests/unit/test_segments \
+	tests/unit/test_icmp \
+	tests/unit/test_tick \
+	tests/unit/test_wake_lead
+tests_unit_test_conn_san_SOURCES = tests/unit/test_conn.c
+tests_unit_test_conn_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_conn_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_conn_san_LDADD = $(SAN_LIBS)
+tests_unit_test_matcher_san_SOURCES = tests/unit/test_matcher.c
+tests_unit_test_matcher_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_matcher_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_matcher_san_LDADD = $(SAN_LIBS)
+tests_unit_test_run_san_SOURCES = tests/unit/test_run.c
+tests_unit_test_run_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_run_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_run_san_LDADD = $(SAN_LIBS)
+tests_unit_test_segments_san_SOURCES = tests/unit/test_segments.c
+tests_unit_test_segments_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_segments_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_segments_san_LDADD = $(SAN_LIBS)
+tests_unit_test_icmp_san_SOURCES = tests/unit/test_icmp.c
+tests_unit_test_icmp_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_icmp_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_icmp_san_LDADD = $(SAN_LIBS)
+tests_unit_test_tick_san_SOURCES = tests/unit/test_tick.c
+tests_unit_test_tick_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_tick_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_tick_san_LDADD = $(SAN_LIBS)
+tests_unit_test_wake_lead_san_SOURCES = tests/unit/test_wake_lead.c
+tests_unit_test_wake_lead_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_wake_lead_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_wake_lead_san_LDADD = $(SAN_LIBS)
 
 # Pairing packets with the kernel's timestamps (engine/path/stamps.c).
-check_PROGRAMS += tests/unit/test_stamps tests/unit/test_stamps_san
-TESTS += tests/unit/test_stamps tests/unit/test_stamps_san
-tests_unit_test_stamps_SOURCES = tests/unit/test_stamps.c tests/unit/tap.h
-tests_unit_test_stamps_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_stamps_san_SOURCES = tests/unit/test_stamps.c tests/unit/tap.h
-tests_unit_test_stamps_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_stamps_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_stamps_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+UNIT_TESTS += tests/unit/test_stamps
+tests_unit_test_stamps_san_SOURCES = tests/unit/test_stamps.c
+tests_unit_test_stamps_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_stamps_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_stamps_san_LDADD = $(SAN_LIBS)
 
-# The report writers, byte for byte (cli/report_*.c).
-check_PROGRAMS += tests/unit/test_report tests/unit/test_report_san
-TESTS += tests/unit/test_report tests/unit/test_report_san
-tests_unit_test_report_SOURCES = tests/unit/test_report.c tests/unit/tap.h \
+# Failures as values: the runner's record on its pipe, and the suite's
+# decisions on its fields (cli/verdict.c).
+UNIT_TESTS += tests/unit/test_failure
+tests_unit_test_failure_SOURCES = tests/unit/test_failure.c cli/verdict.c \
+	cli/verdict.h
+tests_unit_test_failure_san_SOURCES = $(tests_unit_test_failure_SOURCES)
+tests_unit_test_failure_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_failure_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_failure_san_LDADD = $(SAN_LIBS)
+
+# The trace of a run read back for --ladder and --html (cli/run_events.c).
+UNIT_TESTS += tests/unit/test_run_events
+tests_unit_test_run_events_SOURCES = tests/unit/test_run_events.c \
 	$(REPORT_SOURCES)
+tests_unit_test_run_events_LDADD =
+tests_unit_test_run_events_san_SOURCES = $(tests_unit_test_run_events_SOURCES)
+tests_unit_test_run_events_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_run_events_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_run_events_san_LDADD =
+
+# The report writers, byte for byte (cli/report_*.c): no library.
+UNIT_TESTS += tests/unit/test_report
+tests_unit_test_report_SOURCES = tests/unit/test_report.c $(REPORT_SOURCES)
+tests_unit_test_report_LDADD =
 tests_unit_test_report_san_SOURCES = $(tests_unit_test_report_SOURCES)
-tests_unit_test_report_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_report_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_report_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_report_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_report_san_LDADD =
+
+# Includes point one way: engine stages in order, grammar/ apart, cli/
+# included by nothing (reads the sources: about 1 s of CPU).
+TESTS += tests/layering.sh
+EXTRA_DIST += tests/layering.sh
 
 # --dump and --color: the command's output modes, no kernel needed.
 TESTS += tests/report-modes.sh
@@ -105,6 +117,15 @@ EXTRA_DIST += tests/shard.sh
 TESTS += tests/install.sh
 EXTRA_DIST += tests/install.sh
 
+# --draft: captures of every format, and broken ones (no kernel); the
+# corpus drafted from its own captures and played back (kernel test).
+TESTS += tests/draft-input.sh tests/draft.sh
+EXTRA_DIST += tests/draft-input.sh tests/draft.sh
+
+# --ladder and --html: runs drawn (kernel tests; the HTML in a browser).
+TESTS += tests/ladder.sh tests/html.sh
+EXTRA_DIST += tests/ladder.sh tests/html.sh tests/report
+
 # Encapsulation prefixes: parsing without a kernel, the wire with one.
 TESTS += tests/encap.sh
 EXTRA_DIST += tests/encap.sh
@@ -131,25 +152,36 @@ EXTRA_DIST += tests/badinput.sh tests/badinput
 # file or host setting behind (kernel test: takes the lock).
 TESTS += tests/interrupt.sh
 EXTRA_DIST += tests/interrupt.sh
+# Wire mode over a veth pair, the agent in one namespace (about 40 s).
+TESTS += tests/wire.sh
+EXTRA_DIST += tests/wire.sh tests/wire-env.sh
 
 # tcpcheck itself built with ASan+UBSan, and the whole corpus played
 # with it; the host must be as it was afterwards (kernel test).
 check_PROGRAMS += tcpcheck_san
 tcpcheck_san_SOURCES = $(tcpcheck_SOURCES)
-tcpcheck_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tcpcheck_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tcpcheck_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+tcpcheck_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tcpcheck_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tcpcheck_san_LDADD = $(SAN_LIBS)
 TESTS += tests/corpus-san.sh
 EXTRA_DIST += tests/corpus-san.sh
 
 # Global sysctls recorded and restored, on a directory like /proc/sys.
-check_PROGRAMS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
-TESTS += tests/unit/test_host_sysctl tests/unit/test_host_sysctl_san
-tests_unit_test_host_sysctl_SOURCES = tests/unit/test_host_sysctl.c tests/unit/tap.h
-tests_unit_test_host_sysctl_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_host_sysctl_san_SOURCES = tests/unit/test_host_sysctl.c tests/unit/tap.h
-tests_unit_test_host_sysctl_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_host_sysctl_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_host_sysctl_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+UNIT_TESTS += tests/unit/test_host_sysctl
+tests_unit_test_host_sysctl_san_SOURCES = tests/unit/test_host_sysctl.c
+tests_unit_test_host_sysctl_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_host_sysctl_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_host_sysctl_san_LDADD = $(SAN_LIBS)
 
 include $(srcdir)/tests/fuzz.mk
+
+# Wire mode's control protocol, SHA-256/HMAC, its neighbour frames and RSTs.
+check_PROGRAMS += tests/unit/test_agent_proto tests/unit/test_agent_proto_san
+TESTS += tests/unit/test_agent_proto tests/unit/test_agent_proto_san
+tests_unit_test_agent_proto_SOURCES = tests/unit/test_agent_proto.c \
+	tests/unit/tap.h
+tests_unit_test_agent_proto_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_agent_proto_san_SOURCES = $(tests_unit_test_agent_proto_SOURCES)
+tests_unit_test_agent_proto_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_agent_proto_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_agent_proto_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)

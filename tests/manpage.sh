@@ -107,14 +107,18 @@ tap_ok "$([ -z "$missing" ]; echo $?)" "every system call of the table is descri
 # Options: each one of the table is described among the header options.
 missing=""
 for opt in $("$tables" list options); do
-	grep -q -- "\\\\-\\\\-$opt\\b" "$source" || missing="$missing --$opt"
+	unroff <"$source" | grep -q -- "--$opt\\([^a-z_-]\\|\$\\)" ||
+		missing="$missing --$opt"
 done
 tap_ok "$([ -z "$missing" ]; echo $?)" "every option of the table is described"
 [ -z "$missing" ] || echo "missing from man/tcpcheck.5.in:$missing" | tap_diag
 
 # ---- the generated lists are those of this build ----
-unroff <"$page" | sed -e 's/\\f[BIRP]//g' | tr -c 'A-Za-z0-9_' '\n' |
-	sort -u >"$work/page-words"
+# Words, also with their dashes (option names such as agent-secret-file).
+unroff <"$page" | sed -e 's/\\f[BIRP]//g' >"$work/page.txt"
+{ tr -c 'A-Za-z0-9_' '\n' <"$work/page.txt"
+  tr -c 'A-Za-z0-9_-' '\n' <"$work/page.txt" | sed 's/^-*//'
+} | sort -u >"$work/page-words"
 for kind in syscalls constants errnos options icmp tcp_info; do
 	"$tables" list "$kind" | sort -u >"$work/$kind"
 	n=$(wc -l <"$work/$kind")

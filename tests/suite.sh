@@ -189,10 +189,19 @@ check "is reported as flaky, not as a pass" grep -q "^FLAKY $work/flaky.pkt ipv4
 check "and counted apart" grep -qx "1 passed, 0 failed, 0 skipped, 1 flaky" "$work/out"
 check "JSON: status flaky, 2 attempts, the retried failure" jq -e '
 	.results[0] | .status == "flaky" and .attempts == 2 and .line == 13 and
-	(.message | contains("timing error"))' "$work/flaky.json"
+	.failure == "timing" and (.message | contains("timing error"))' \
+	"$work/flaky.json"
 run 1 "a failure that is not about timing, --retries=2" --retries=2 \
 	--json="$work/noretry.json" $fx/fail.pkt
-check "is not retried" jq -e '.results[0].attempts == 1' "$work/noretry.json"
+check "is not retried: a mismatch" jq -e '.results[0] | .attempts == 1 and
+	.failure == "mismatch"' "$work/noretry.json"
+# --xfail=timing, decided on the runner's failure kind, not its words.
+rm -f "$work/flaky.marker"
+run 0 "--xfail=timing with a timing failure" --xfail=timing \
+	--json="$work/xt.json" "$work/flaky.pkt"
+check "is an expected failure" jq -e '.results[0] | .status == "xfail" and
+	.failure == "timing"' "$work/xt.json"
+run 1 "--xfail=timing with a mismatch" --xfail=timing $fx/fail.pkt
 
 # ---- tcpcheck late: no verdict, run again ----
 cp $fx/late.pkt "$work/late.pkt"
@@ -200,6 +209,7 @@ run 0 "tcpcheck late on the first run, no option" --json="$work/late.json" \
 	"$work/late.pkt" $fx/pass.pkt
 check "is run again and reported as flaky" jq -e '
 	.results[0] | .status == "flaky" and .attempts == 2 and .line == 7 and
+	.failure == "late" and
 	(.message | contains("tcpcheck was late: system call due at 0.050 s"))' \
 	"$work/late.json"
 rm -f "$work/late.marker"

@@ -3,8 +3,9 @@
  *
  * A signal handler may only do async-signal-safe things, so it writes a
  * byte to a pipe; every wait in the engine polls the read end and unwinds
- * through its normal cleanup path.  This is the one piece of process-wide
- * state in the engine, because signal dispositions are process-wide.
+ * through its normal cleanup path.  The pipe is process-wide state, as
+ * signal dispositions are; the engine's only other piece is libpcap's
+ * table of functions, loaded once on first use (path/pcap_dl.c).
  */
 #ifndef TCPCHECK_ABORT_H
 #define TCPCHECK_ABORT_H

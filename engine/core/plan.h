@@ -28,7 +28,24 @@ enum ip_version {
 	IP_VERSION_6,		/* AF_INET6 sockets, IPv6 on the wire */
 };
 
+/* Where the script's packets cross, and so which packet path runs it. */
+enum path_kind {
+	PATH_KIND_TUN,		/* tun0, created in a private namespace */
+	PATH_KIND_LOOPBACK,	/* lo of a private namespace, via libpcap */
+	PATH_KIND_WIRE,		/* a real interface of this host (--wire-dev),
+				 * the stack on another machine (--agent) */
+};
+
+/* Wire mode: how to reach the agent and the stack's link-layer address. */
+struct wire_plan {
+	char agent[256];		/* HOST:PORT of tcpcheck-agent */
+	char secret_file[256];		/* the shared secret */
+	bool peer_mac_given;		/* --wire-peer-mac, else ARP/ND */
+	uint8_t peer_mac[6];
+};
+
 struct net_plan {
+	enum path_kind path_kind;
 	enum ip_version ip_version;
 	struct ip_addr local_ip;	/* the stack under test */
 	struct ip_addr remote_ip;	/* the simulated peer */
@@ -42,6 +59,13 @@ struct net_plan {
 	 */
 	int gso_mss;
 	char device[16];		/* "tun0": scripts refer to it */
+	/* The remote port of the first passive open without one in the
+	 * script; 0: the default (conn.c).  Wire mode moves it for each run:
+	 * the stack there outlives a script, and a connection in TIME_WAIT
+	 * must not meet the next script's SYN.
+	 */
+	uint16_t first_remote_port;
+	struct wire_plan wire;
 };
 
 /* Fill plan with packetdrill's IPv4 defaults. */

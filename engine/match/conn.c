@@ -20,6 +20,13 @@ void conn_table_init(struct conn_table *table)
 	table->next_remote_port = FIRST_REMOTE_PORT;
 }
 
+void conn_table_set_first_remote_port(struct conn_table *table,
+				      uint16_t port)
+{
+	if (port)
+		table->next_remote_port = port;
+}
+
 static struct conn *conn_find(struct conn_table *table, uint16_t local_port,
 			      uint16_t remote_port)
 {

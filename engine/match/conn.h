@@ -81,6 +81,9 @@ struct conn_table {
 };
 
 void conn_table_init(struct conn_table *table);
+/* Start the remote ports of passive opens at port (0: the default). */
+void conn_table_set_first_remote_port(struct conn_table *table,
+				      uint16_t port);
 
 /* packetdrill tests one socket at a time: once the script creates a new
  * socket, segments of the earlier connections are ignored (say a FIN an

@@ -9,11 +9,8 @@ ENGINE_SOURCES += engine/match/tcp_view.h engine/match/tcp_view.c \
 	engine/match/udp.h engine/match/udp.c \
 	engine/match/stray.h engine/match/stray.c \
 	engine/match/history.h engine/match/history.c
-check_PROGRAMS += tests/unit/test_udp tests/unit/test_udp_san
-TESTS += tests/unit/test_udp tests/unit/test_udp_san
-tests_unit_test_udp_SOURCES = tests/unit/test_udp.c tests/unit/tap.h
-tests_unit_test_udp_LDADD = libtcpcheck.a $(CORE_LIBS)
-tests_unit_test_udp_san_SOURCES = $(tests_unit_test_udp_SOURCES)
-tests_unit_test_udp_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_udp_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
-tests_unit_test_udp_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+UNIT_TESTS += tests/unit/test_udp
+tests_unit_test_udp_san_SOURCES = tests/unit/test_udp.c
+tests_unit_test_udp_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_unit_test_udp_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_unit_test_udp_san_LDADD = $(SAN_LIBS)

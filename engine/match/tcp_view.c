@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,21 @@ int tcp_flags_parse(const char *text, uint16_t *flags, char *bad)
 	return 0;
 }
 
+/* A script error in a line's TCP part: its line as a field (error.h). */
+static int view_error(struct error *err, struct src_loc at, const char *fmt,
+		      ...) __attribute__((format(printf, 3, 4)));
+static int view_error(struct error *err, struct src_loc at, const char *fmt,
+		      ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	error_setv(err, fmt, ap);
+	va_end(ap);
+	error_locate(err, at.line, FAILURE_BAD_SCRIPT);
+	return -1;
+}
+
 static int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -61,74 +77,37 @@ static int bytes_from_hex(const struct tcp_option *opt, size_t max,
 
 	item->u.data.len = 0;
 	if (n % 2 || n / 2 > max)
-		return error_set(err, "%d:%d: %s is 0 to %zu bytes written as "
-				 "an even number of hex digits", opt->loc.line,
-				 opt->loc.column, what, max);
+		return view_error(err, opt->loc, "%s is 0 to %zu bytes written "
+				  "as an even number of hex digits", what, max);
 	for (size_t i = 0; i < n; i += 2) {
 		int hi = hex_value(opt->cookie[i]);
 		int lo = hex_value(opt->cookie[i + 1]);
 
 		if (hi < 0 || lo < 0)
-			return error_set(err, "%d:%d: %s '%s' is not "
-					 "hexadecimal", opt->loc.line,
-					 opt->loc.column, what, opt->cookie);
+			return view_error(err, opt->loc, "%s '%s' is not "
+					  "hexadecimal", what, opt->cookie);
 		item->u.data.bytes[item->u.data.len++] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
 }
 
-static int option_from_spec(const struct tcp_option *opt,
-			    struct tcp_opt_item *item, struct error *err)
+/* The options that carry blocks or bytes: SACK, Fast Open, MD5, AccECN. */
+static int option_blocks_from_spec(const struct tcp_option *opt,
+				   struct tcp_opt_item *item,
+				   struct error *err)
 {
-	memset(item, 0, sizeof(*item));
 	switch (opt->kind) {
-	case OPT_EOL:
-		item->kind = TCPOPT_KIND_EOL;
-		item->length = 1;
-		return 0;
-	case OPT_NOP:
-		item->kind = TCPOPT_KIND_NOP;
-		item->length = 1;
-		return 0;
-	case OPT_MSS:
-		item->kind = TCPOPT_KIND_MSS;
-		item->length = 4;
-		item->u.mss = (uint16_t)opt->value;
-		if (opt->value > 0xffff)
-			return error_set(err, "%d:%d: mss %u does not fit in 16 bits",
-					 opt->loc.line, opt->loc.column, opt->value);
-		return 0;
-	case OPT_WSCALE:
-		item->kind = TCPOPT_KIND_WSCALE;
-		item->length = 3;
-		item->u.wscale = (uint8_t)opt->value;
-		item->any_value = opt->any_value;
-		if (opt->value > 0xff)
-			return error_set(err, "%d:%d: wscale %u does not fit in 8 bits",
-					 opt->loc.line, opt->loc.column, opt->value);
-		return 0;
-	case OPT_SACK_PERMITTED:
-		item->kind = TCPOPT_KIND_SACK_PERMITTED;
-		item->length = 2;
-		return 0;
 	case OPT_SACK:
 		item->kind = TCPOPT_KIND_SACK;
 		if (opt->sack_count < 1 || opt->sack_count > 4)
-			return error_set(err, "%d:%d: a SACK option holds 1 to 4 "
-					 "blocks, not %d", opt->loc.line,
-					 opt->loc.column, opt->sack_count);
+			return view_error(err, opt->loc, "a SACK option holds "
+					  "1 to 4 blocks, not %d", opt->sack_count);
 		item->length = (uint8_t)(2 + 8 * opt->sack_count);
 		item->u.sack.count = opt->sack_count;
 		for (int i = 0; i < opt->sack_count; i++) {
 			item->u.sack.blocks[i].left = opt->sack_blocks[i].left;
 			item->u.sack.blocks[i].right = opt->sack_blocks[i].right;
 		}
-		return 0;
-	case OPT_TIMESTAMP:
-		item->kind = TCPOPT_KIND_TIMESTAMP;
-		item->length = 10;
-		item->u.ts.val = opt->ts_val;
-		item->u.ts.ecr = opt->ts_ecr;
 		return 0;
 	case OPT_FAST_OPEN:
 		item->kind = TCPOPT_KIND_FAST_OPEN;
@@ -167,11 +146,62 @@ static int option_from_spec(const struct tcp_option *opt,
 		}
 		item->length = (uint8_t)(2 + item->u.data.len);
 		return 0;
+	default:
+		break;
+	}
+	return view_error(err, opt->loc, "this TCP option is not supported yet");
+}
+
+static int option_from_spec(const struct tcp_option *opt,
+			    struct tcp_opt_item *item, struct error *err)
+{
+	memset(item, 0, sizeof(*item));
+	switch (opt->kind) {
+	case OPT_EOL:
+		item->kind = TCPOPT_KIND_EOL;
+		item->length = 1;
+		return 0;
+	case OPT_NOP:
+		item->kind = TCPOPT_KIND_NOP;
+		item->length = 1;
+		return 0;
+	case OPT_MSS:
+		item->kind = TCPOPT_KIND_MSS;
+		item->length = 4;
+		item->u.mss = (uint16_t)opt->value;
+		if (opt->value > 0xffff)
+			return view_error(err, opt->loc, "mss %u does not "
+					  "fit in 16 bits", opt->value);
+		return 0;
+	case OPT_WSCALE:
+		item->kind = TCPOPT_KIND_WSCALE;
+		item->length = 3;
+		item->u.wscale = (uint8_t)opt->value;
+		item->any_value = opt->any_value;
+		if (opt->value > 0xff)
+			return view_error(err, opt->loc, "wscale %u does not "
+					  "fit in 8 bits", opt->value);
+		return 0;
+	case OPT_SACK_PERMITTED:
+		item->kind = TCPOPT_KIND_SACK_PERMITTED;
+		item->length = 2;
+		return 0;
+	case OPT_TIMESTAMP:
+		item->kind = TCPOPT_KIND_TIMESTAMP;
+		item->length = 10;
+		item->u.ts.val = opt->ts_val;
+		item->u.ts.ecr = opt->ts_ecr;
+		return 0;
+	case OPT_SACK:
+	case OPT_FAST_OPEN:
+	case OPT_FAST_OPEN_EXP:
+	case OPT_MD5:
+	case OPT_ACCECN:
+		return option_blocks_from_spec(opt, item, err);
 	case OPT_GENERIC:
 		break;
 	}
-	return error_set(err, "%d:%d: this TCP option is not supported yet",
-			 opt->loc.line, opt->loc.column);
+	return view_error(err, opt->loc, "this TCP option is not supported yet");
 }
 
 int tcp_view_check_inbound_options(const struct tcp_packet_spec *spec,
@@ -202,9 +232,9 @@ int tcp_view_from_spec(const struct tcp_packet_spec *spec,
 	memset(view, 0, sizeof(*view));
 	view->direction = spec->direction;
 	if (tcp_flags_parse(spec->flags, &view->flags, &bad) < 0)
-		return error_set(err, "%d:%d: '%c' is not a TCP flag (flags are "
-				 "written with F S R P . U E W A, or - for none)",
-				 spec->flags_loc.line, spec->flags_loc.column, bad);
+		return view_error(err, spec->flags_loc, "'%c' is not a TCP flag "
+				  "(flags are written with F S R P . U E W A, or "
+				  "- for none)", bad);
 	view->seq = spec->seq_start;
 	view->len = spec->payload_len;
 	view->has_ack = spec->has_ack;
@@ -222,14 +252,12 @@ int tcp_view_from_spec(const struct tcp_packet_spec *spec,
 	if (spec->options_form != TCP_OPTIONS_LIST)
 		return 0;
 	if (spec->option_count > TCP_VIEW_MAX_OPTIONS)
-		return error_set(err, "%d:%d: too many TCP options",
-				 spec->flags_loc.line, spec->flags_loc.column);
+		return view_error(err, spec->flags_loc, "too many TCP options");
 	/* script_check() reports this first, at the option; here too so
 	 * no caller can build an inbound segment from a value-less option.
 	 */
 	if (tcp_view_check_inbound_options(spec, &where, &why) < 0)
-		return error_set(err, "%d:%d: %s", where.line, where.column,
-				 why.text);
+		return view_error(err, where, "%s", why.text);
 	for (int i = 0; i < spec->option_count; i++)
 		if (option_from_spec(&spec->options[i], &view->options[i], err) < 0)
 			return -1;

@@ -69,7 +69,8 @@ int tcp_view_check_inbound_options(const struct tcp_packet_spec *spec,
 				   struct src_loc *where, struct error *err);
 
 /* Build the view a script line describes.  Options are converted to wire
- * items (FO cookies from hex).  Returns 0 or -1 with err.
+ * items (FO cookies from hex).  Returns 0 or -1 with err, whose line is
+ * that of the part at fault (kind FAILURE_BAD_SCRIPT).
  */
 int tcp_view_from_spec(const struct tcp_packet_spec *spec,
 		       struct tcp_view *view, struct error *err);

@@ -100,7 +100,28 @@ static int start_recorder(struct capture *c, struct error *err)
 	return 0;
 }
 
-static int activate(struct capture *c, const char *device, struct error *err)
+/* Keep only what filter (BPF text) takes; NULL: everything. */
+static int set_filter(struct capture *c, const char *device,
+		      const char *filter, struct error *err)
+{
+	struct bpf_program prog;
+	int rc;
+
+	if (!filter)
+		return 0;
+	if (pcap_compile(c->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		return error_set(err, "cannot record packets on %s: %s", device,
+				 pcap_geterr(c->pcap));
+	rc = pcap_setfilter(c->pcap, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0)
+		return error_set(err, "cannot record packets on %s: %s", device,
+				 pcap_geterr(c->pcap));
+	return 0;
+}
+
+static int activate(struct capture *c, const char *device, const char *filter,
+		    struct error *err)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	int rc;
@@ -118,6 +139,8 @@ static int activate(struct capture *c, const char *device, struct error *err)
 	if (rc < 0)
 		return error_set(err, "cannot record packets on %s: %s", device,
 				 pcap_geterr(c->pcap));
+	if (set_filter(c, device, filter, err) < 0)
+		return -1;
 	if (pcap_setnonblock(c->pcap, 1, errbuf) < 0)
 		return error_set(err, "cannot record packets on %s: %s", device,
 				 errbuf);
@@ -155,7 +178,8 @@ static void release(struct capture *c)
 	free(c);
 }
 
-int capture_open(const char *device, struct capture **out, struct error *err)
+int capture_open(const char *device, const char *filter, struct capture **out,
+		 struct error *err)
 {
 	struct capture *c = calloc(1, sizeof(*c));
 
@@ -171,7 +195,8 @@ int capture_open(const char *device, struct capture **out, struct error *err)
 		release(c);
 		return OUTCOME_ENVIRONMENT;
 	}
-	if (activate(c, device, err) < 0 || start_recorder(c, err) < 0) {
+	if (activate(c, device, filter, err) < 0 ||
+	    start_recorder(c, err) < 0) {
 		release(c);
 		return OUTCOME_ENVIRONMENT;
 	}

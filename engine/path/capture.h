@@ -17,11 +17,14 @@
 
 struct capture;
 
-/* Start recording on device (which must exist).  Call before raising
- * the calling thread's scheduling priority: the recorder inherits it.
- * OUTCOME_OK with *out set, or OUTCOME_ENVIRONMENT with err.
+/* Start recording on device (which must exist), only what the BPF text
+ * filter takes (NULL: everything; wire mode leaves out the rest of the
+ * link's traffic).  Call before raising the calling thread's scheduling
+ * priority: the recorder inherits it.  OUTCOME_OK with *out set, or
+ * OUTCOME_ENVIRONMENT with err.
  */
-int capture_open(const char *device, struct capture **out, struct error *err);
+int capture_open(const char *device, const char *filter, struct capture **out,
+		 struct error *err);
 
 /* Stop recording, write what was recorded to path (a pcap file of raw IP
  * datagrams, nanosecond timestamps) when path is not NULL, and release

@@ -2,11 +2,12 @@
  * packet_path.h - the seam between the engine and the wire.
  *
  * The engine injects the script's inbound packets and receives the stack's
- * outbound ones through this interface only.  The first implementation is
- * a TUN device in a private network namespace (tun.c); a userspace stack
- * plugin and a real interface ("wire mode") are later ones.  Packets are
- * raw IP datagrams (no link-layer header).  Times are CLOCK_MONOTONIC
- * nanoseconds.
+ * outbound ones through this interface only.  Two implementations: a TUN
+ * device in a private network namespace (tun.c), and an existing device
+ * such as lo watched through libpcap (pcap_path.c); the fake in
+ * tests/unit/test_run.c is a third.  Packets are raw IP datagrams (no
+ * link-layer header).  Times are nanoseconds on the run's clock
+ * (run/run_clock.h): CLOCK_MONOTONIC for the real one.
  */
 #ifndef TCPCHECK_PACKET_PATH_H
 #define TCPCHECK_PACKET_PATH_H
@@ -52,6 +53,14 @@ struct packet_path_ops {
 	int (*wait_fd)(struct packet_path *path);
 	/* Release everything the path owns; the path is freed. */
 	void (*close)(struct packet_path *path);
+	/* Optional (NULL: none), for a path whose stack keeps timers and runs
+	 * in virtual time (run/run_clock.h): the earliest time it needs the
+	 * clock to stop at (INT64_MAX: none), and run what is due at now_ns
+	 * (after which next_instant() is later than now_ns).  The runner
+	 * registers them with its clock.
+	 */
+	int64_t (*next_instant)(struct packet_path *path);
+	void (*run_due)(struct packet_path *path, int64_t now_ns);
 };
 
 struct packet_path {

@@ -42,12 +42,19 @@
 	X(int, pcap_inject, (pcap_t *p, const void *b, size_t n), (p, b, n)) \
 	X(int, pcap_stats, (pcap_t *p, struct pcap_stat *s), (p, s))	\
 	X(pcap_dumper_t *, pcap_dump_fopen, (pcap_t *p, FILE *f), (p, f)) \
-	X(int, pcap_dump_flush, (pcap_dumper_t *d), (d))
+	X(int, pcap_dump_flush, (pcap_dumper_t *d), (d))			\
+	X(int, pcap_set_promisc, (pcap_t *p, int n), (p, n))		\
+	X(int, pcap_setdirection, (pcap_t *p, pcap_direction_t d), (p, d)) \
+	X(int, pcap_compile, (pcap_t *p, struct bpf_program *f,		\
+			      const char *s, int o, bpf_u_int32 m),	\
+	  (p, f, s, o, m))						\
+	X(int, pcap_setfilter, (pcap_t *p, struct bpf_program *f), (p, f))
 
 /* The ones that return nothing. */
 #define PCAP_PROCEDURES(X)						\
 	X(pcap_close, (pcap_t *p), (p))					\
 	X(pcap_dump_close, (pcap_dumper_t *d), (d))			\
+	X(pcap_freecode, (struct bpf_program *f), (f))			\
 	X(pcap_dump, (u_char *u, const struct pcap_pkthdr *h,		\
 		      const u_char *d), (u, h, d))
 

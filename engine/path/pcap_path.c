@@ -10,15 +10,14 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <pcap/pcap.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "path/pcap_path.h"
+#include "path/pcap_read.h"
 
 #define ETHER_HEADER_LEN 14
 #define SLL_HEADER_LEN 16
@@ -93,38 +92,24 @@ static int pcap_receive(struct packet_path *path, uint8_t *buf, size_t cap,
 	for (;;) {
 		struct pcap_pkthdr *hdr;
 		const u_char *data;
-		int rc = pcap_next_ex(p->pcap, &hdr, &data);
+		int rc = pcap_read_until(p->pcap, &hdr, &data, deadline_ns,
+					 "the interface", err);
+		long at;
 
-		if (rc == PCAP_ERROR)
-			return error_set(err, "capturing: %s",
-					 pcap_geterr(p->pcap));
-		if (rc == 1) {
-			long at = ip_offset(p, data, hdr->caplen);
-			int64_t stamp;
-
-			if (at < 0)
-				continue;
-			*len = hdr->caplen - (size_t)at;
-			if (*len > cap)
-				*len = cap;
-			memcpy(buf, data + at, *len);
-			stamp = (int64_t)hdr->ts.tv_sec * 1000000000 +
-				(int64_t)hdr->ts.tv_usec * (p->nanoseconds ? 1 : 1000);
-			*at_ns = stamp - p->realtime_to_monotonic;
-			path->last_kernel_time = true;
-			path->last_read_ns = clock_now_ns();
-			return PATH_RECEIVED;
-		}
-		int64_t left = deadline_ns - clock_now_ns();
-		if (left <= 0)
-			return PATH_TIMEOUT;
-		struct pollfd pfd = { .fd = pcap_get_selectable_fd(p->pcap),
-				      .events = POLLIN };
-		if (poll(&pfd, 1, (int)((left + 999999) / 1000000)) < 0) {
-			if (errno == EINTR)
-				return PATH_INTERRUPTED;
-			return error_set_errno(err, "waiting for a capture");
-		}
+		if (rc != PATH_RECEIVED)
+			return rc;
+		at = ip_offset(p, data, hdr->caplen);
+		if (at < 0)
+			continue;
+		*len = hdr->caplen - (size_t)at;
+		if (*len > cap)
+			*len = cap;
+		memcpy(buf, data + at, *len);
+		*at_ns = pcap_stamp_ns(hdr, p->nanoseconds,
+				       p->realtime_to_monotonic);
+		path->last_kernel_time = true;
+		path->last_read_ns = clock_now_ns();
+		return PATH_RECEIVED;
 	}
 }
 

@@ -115,6 +115,7 @@ int encap_script_runnable(const struct script *script, struct error *err)
 				  "tun0 has no such offload, so PSP lines are "
 				  "not run", script->path, l->loc.line,
 				  l->loc.column);
+			error_locate(err, l->loc.line, FAILURE_ENVIRONMENT);
 			return OUTCOME_ENVIRONMENT;
 		}
 	}

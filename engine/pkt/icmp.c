@@ -187,3 +187,18 @@ bool icmp_has_mtu(int ip_version, uint8_t type, uint8_t code)
 		return type == 3 && code == 4;	/* fragmentation needed */
 	return type == 2;			/* packet too big */
 }
+
+int icmp_check_line(int ip_version, const char *type, const char *code,
+		    bool has_mtu, uint32_t mtu, uint8_t *type_num,
+		    uint8_t *code_num, struct error *err)
+{
+	if (icmp_resolve(ip_version, type, code, type_num, code_num, err) < 0)
+		return -1;
+	if (has_mtu && !icmp_has_mtu(ip_version, *type_num, *code_num))
+		return error_set(err, "this ICMP%s message carries no MTU",
+				 ip_version == 6 ? "v6" : "");
+	if (has_mtu && ip_version == 4 && mtu > 0xffff)
+		return error_set(err, "an ICMP MTU is 16 bits, %u is too large",
+				 mtu);
+	return 0;
+}

@@ -27,6 +27,16 @@ bool icmp_known(const char *type, const char *code, struct error *err);
 /* Whether the message carries an MTU in header bytes 4-7. */
 bool icmp_has_mtu(int ip_version, uint8_t type, uint8_t code);
 
+/* What an injected message's line must be for ip_version: a type and
+ * code of that version (resolved into *type_num, *code_num), and an MTU
+ * (has_mtu) only in a message that carries one, in the 16 bits ICMPv4
+ * gives it.  The static check (engine/run/check.c) calls it once per
+ * family, before anything runs.  0, or -1 with err.
+ */
+int icmp_check_line(int ip_version, const char *type, const char *code,
+		    bool has_mtu, uint32_t mtu, uint8_t *type_num,
+		    uint8_t *code_num, struct error *err);
+
 /* The tables, for listings (tcpcheck(5)): the i-th type name of a
  * version and its number, and the i-th code name of that type; NULL past
  * the last (or for a type without named codes).

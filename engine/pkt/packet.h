@@ -88,6 +88,13 @@ struct packet_builder;
 struct packet_builder *packet_builder_new(struct error *err);
 void packet_builder_free(struct packet_builder *builder);
 
+/* Whether seg can be built as it is: addresses of its IP version, TCP
+ * options and length that the headers can say.  *total is the datagram's
+ * length.  0, or -1 with err (packet_builder_build() refuses the same).
+ */
+int packet_check_segment(const struct tcp_segment *seg, size_t *total,
+			 struct error *err);
+
 /* Build an IPv4 or IPv6 datagram carrying seg (payload: payload_len bytes
  * from `payload`, or zeros when NULL) into buf.  Checksums computed.  The
  * receive-only fields of seg (protocol, *_checksum_ok, seg->payload) are

@@ -81,7 +81,7 @@ static int libnet_failed(struct packet_builder *builder, const char *what,
 }
 
 /* Everything libnet would silently truncate or misbuild is refused here. */
-static int check_segment(const struct tcp_segment *seg, size_t *total,
+int packet_check_segment(const struct tcp_segment *seg, size_t *total,
 			 struct error *err)
 {
 	int family = seg->ip_version == 4 ? AF_INET : AF_INET6;
@@ -249,7 +249,7 @@ int packet_builder_build(struct packet_builder *builder,
 	size_t total = 0, ip_len;
 	bool built;
 
-	if (check_segment(seg, &total, err))
+	if (packet_check_segment(seg, &total, err))
 		return -1;
 	if (total > cap)
 		return error_set(err,
@@ -336,8 +336,8 @@ int packet_builder_build_icmp(struct packet_builder *builder,
 	outer.dst = msg->dst;
 	outer.tos = msg->tos;
 	outer.ttl = msg->ttl;
-	if (check_segment(&outer, &(size_t){ 0 }, err) ||
-	    check_segment(&msg->quoted, &(size_t){ 0 }, err))
+	if (packet_check_segment(&outer, &(size_t){ 0 }, err) ||
+	    packet_check_segment(&msg->quoted, &(size_t){ 0 }, err))
 		return -1;
 	if (total > cap || total > (msg->ip_version == 4 ? IP_PACKET_MAX :
 				    IPV6_HEADER_LEN + IPV6_PAYLOAD_MAX))
@@ -386,7 +386,7 @@ int packet_builder_build_udp(struct packet_builder *builder,
 	ip.options_len = 0;
 	ip.flags = 0;
 	ip.payload_len = 0;
-	if (check_segment(&ip, &(size_t){ 0 }, err))
+	if (packet_check_segment(&ip, &(size_t){ 0 }, err))
 		return -1;
 	if (udp_len > 0xffff)
 		return error_set(err, "UDP datagram of %zu bytes exceeds the "

@@ -5,28 +5,15 @@
 
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include "run/check.h"
 #include "pkt/encap.h"
 #include "pkt/icmp.h"
+#include "pkt/packet.h"
 #include "sys/syscalls.h"
 #include "match/tcp_view.h"
-
-/* tcp_view_from_spec() reports "line:col: message"; a diagnostic carries
- * the location separately, so take the message part.
- */
-static const char *strip_location(const char *text)
-{
-	const char *p = text;
-
-	for (int colons = 0; *p && colons < 2; p++)
-		if (*p == ':')
-			colons++;
-		else if (*p < '0' || *p > '9')
-			return text;
-	while (*p == ' ')
-		p++;
-	return p;
-}
+#include "match/udp.h"
 
 /* Layers the engine cannot build or match: reported where they are. */
 static int check_encaps(const struct encap_list *layers,
@@ -45,6 +32,8 @@ static int check_encaps(const struct encap_list *layers,
 static int check_packet(const struct event *e, struct diag_list *diags)
 {
 	const struct tcp_packet_spec *spec = &e->u.packet;
+	uint8_t opts[TCP_OPTIONS_MAX];
+	size_t opts_len = 0;
 	struct tcp_view view;
 	struct src_loc where;
 	struct error err;
@@ -55,7 +44,15 @@ static int check_packet(const struct event *e, struct diag_list *diags)
 		return -1;
 	}
 	if (tcp_view_from_spec(spec, &view, &err) < 0) {
-		diag_add(diags, spec->flags_loc, "%s", strip_location(err.text));
+		diag_add(diags, spec->flags_loc, "%s", err.text);
+		return -1;
+	}
+	if (spec->direction == DIR_INBOUND && view.options_form ==
+	    TCP_OPTIONS_LIST && tcp_options_encode(view.options,
+						   view.option_count, opts,
+						   sizeof(opts), &opts_len,
+						   &err) < 0) {
+		diag_add(diags, e->loc, "%s", err.text);
 		return -1;
 	}
 	if (spec->seq_end - spec->seq_start != spec->payload_len) {
@@ -92,6 +89,10 @@ static int check_icmp(const struct event *e, struct diag_list *diags)
 	if (!icmp_known(spec->type, spec->code, &err)) {
 		diag_add(diags, spec->code ? spec->code_loc : spec->type_loc,
 			 "%s", err.text);
+		return -1;
+	}
+	if (spec->ip.has_flow_label) {
+		diag_add(diags, e->loc, "a flow label needs an IPv6 packet");
 		return -1;
 	}
 	if (spec->echoed == ICMP_ECHOED_TCP &&
@@ -138,8 +139,64 @@ static int check_time(const struct event *e, int64_t *last_absolute,
 	return rc;
 }
 
+bool script_names_ports(const struct script *script)
+{
+	for (int i = 0; i < script->event_count; i++) {
+		const struct event *e = &script->events[i];
+
+		if (e->kind == EVENT_PACKET &&
+		    (e->u.packet.src.has_port || e->u.packet.dst.has_port))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the runner has a connection after event e, as its table of
+ * connections (engine/match/conn.c) will: an inbound TCP line makes or
+ * finds one, an outbound SYN makes one, and a socket() that is to
+ * succeed retires them all in a script that names no ports.
+ */
+static bool connection_after(const struct event *e, bool had, bool ports)
+{
+	uint16_t flags = 0;
+	char bad;
+
+	switch (e->kind) {
+	case EVENT_PACKET:
+		if (e->u.packet.direction == DIR_INBOUND)
+			return true;
+		if (tcp_flags_parse(e->u.packet.flags, &flags, &bad) == 0 &&
+		    (flags & TCP_SYN) && !(flags & TCP_ACK))
+			return true;
+		return had;
+	case EVENT_SYSCALL:
+		if (!ports && !e->u.syscall.errno_name &&
+		    !strcmp(e->u.syscall.name, "socket"))
+			return false;
+		return had;
+	case EVENT_COMMAND:
+	case EVENT_CODE:
+	case EVENT_ICMP:
+	case EVENT_UDP:
+		return had;
+	}
+	return had;
+}
+
+/* An ICMP error about a TCP segment quotes the current connection's. */
+static int check_icmp_connection(const struct event *e, bool conn,
+				 struct diag_list *diags)
+{
+	if (conn || e->u.icmp.echoed == ICMP_ECHOED_UDP)
+		return 0;
+	diag_add(diags, e->loc, "an ICMP line needs a connection to refer "
+		 "to: no packet has been sent or expected before it");
+	return -1;
+}
+
 int script_check(const struct script *script, struct diag_list *diags)
 {
+	bool ports = script_names_ports(script), conn = false;
 	int64_t last_absolute = 0;
 	int rc = 0;
 
@@ -164,12 +221,106 @@ int script_check(const struct script *script, struct diag_list *diags)
 			break;
 		case EVENT_ICMP:
 			if (check_icmp(e, diags) < 0 ||
-			    check_encaps(&e->u.icmp.encaps, diags) < 0)
+			    check_encaps(&e->u.icmp.encaps, diags) < 0 ||
+			    check_icmp_connection(e, conn, diags) < 0)
 				rc = -1;
 			break;
 		case EVENT_UDP:
 			break;	/* the parser checked it all */
 		}
+		conn = connection_after(e, conn, ports);
 	}
+	return rc;
+}
+
+/* An injected TCP segment fits the family's headers and addresses, as
+ * the runner will build it (run.c: the plan's addresses unless the line
+ * writes its own); what script_check() reported is not said again.
+ */
+static int check_inbound_segment(const struct event *e,
+				 const struct net_plan *plan, int ip_version,
+				 struct diag_list *diags)
+{
+	const struct tcp_packet_spec *spec = &e->u.packet;
+	struct tcp_segment seg;
+	struct tcp_view view;
+	size_t opts_len = 0, total;
+	struct error err;
+
+	memset(&seg, 0, sizeof(seg));
+	if (tcp_view_from_spec(spec, &view, &err) < 0 ||
+	    tcp_options_encode(view.options, view.option_count, seg.options,
+			       sizeof(seg.options), &opts_len, &err) < 0)
+		return 0;
+	seg.ip_version = (uint8_t)ip_version;
+	seg.src = plan->remote_ip;
+	seg.dst = plan->local_ip;
+	if (spec->src.has_addr)
+		ip_addr_parse(spec->src.addr, &seg.src);
+	if (spec->dst.has_addr)
+		ip_addr_parse(spec->dst.addr, &seg.dst);
+	seg.flags = view.flags;
+	seg.options_len = (uint8_t)opts_len;
+	seg.payload_len = view.len;
+	if (packet_check_segment(&seg, &total, &err) == 0)
+		return 0;
+	diag_add(diags, e->loc, "cannot build this packet: %s", err.text);
+	return -1;
+}
+
+/* A line that injects a packet, for this family: an ICMP message of the
+ * family's version, a flow label only on IPv6, a datagram the family can
+ * address.
+ */
+static int check_injection(const struct event *e, const struct net_plan *plan,
+			   int ip_version, struct diag_list *diags)
+{
+	const struct udp_flow no_flow = { 0 };
+	struct udp_datagram d;
+	uint8_t type, code;
+	struct error err;
+
+	switch (e->kind) {
+	case EVENT_PACKET:
+		if (e->u.packet.direction != DIR_INBOUND)
+			return 0;
+		if (e->u.packet.ip.has_flow_label && ip_version != 6) {
+			diag_add(diags, e->loc,
+				 "a flow label needs an IPv6 packet");
+			return -1;
+		}
+		return check_inbound_segment(e, plan, ip_version, diags);
+	case EVENT_ICMP:
+		if (icmp_check_line(ip_version, e->u.icmp.type, e->u.icmp.code,
+				    e->u.icmp.has_mtu, e->u.icmp.mtu, &type,
+				    &code, &err) == 0)
+			return 0;
+		diag_add(diags, e->loc, "%s", err.text);
+		return -1;
+	case EVENT_UDP:
+		if (e->u.udp.direction != DIR_INBOUND ||
+		    udp_inbound(&e->u.udp, plan, &no_flow, &d, &err) == 0)
+			return 0;
+		diag_add(diags, e->loc, "cannot build this datagram: %s",
+			 err.text);
+		return -1;
+	case EVENT_SYSCALL:
+	case EVENT_COMMAND:
+	case EVENT_CODE:
+		return 0;
+	}
+	return 0;
+}
+
+int script_check_family(const struct script *script,
+			const struct net_plan *plan, struct diag_list *diags)
+{
+	int ip_version = plan->local_ip.family == AF_INET6 ? 6 : 4;
+	int rc = 0;
+
+	for (int i = 0; i < script->event_count; i++)
+		if (check_injection(&script->events[i], plan, ip_version,
+				    diags) < 0)
+			rc = -1;
 	return rc;
 }

@@ -8,7 +8,8 @@
  * script's, which is how a failing assertion is located, and ends it with
  * one, so that a block whose last line ends in a backslash continuation
  * (as packetdrill's scripts write `assert ...;\` before `}%`) is whole.  Python's
- * verdict comes back as its exit status and one line on stderr.
+ * verdict comes back as its exit status and, on stderr, the failing line's
+ * number on a line of its own, then the report.
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,18 +96,19 @@ static const char prelude[] =
 	"    except AssertionError as e:\n"
 	"        where = traceback.extract_tb(sys.exc_info()[2])[-1]\n"
 	"        msg = str(e)\n"
-	"        sys.stderr.write('%s:%d: assertion failed: %s%s\\n' % (_path,\n"
-	"            where.lineno, lines[where.lineno - 1].strip(),\n"
+	"        sys.stderr.write('%d\\n%s:%d: assertion failed: %s%s\\n' % (\n"
+	"            where.lineno, _path, where.lineno,\n"
+	"            lines[where.lineno - 1].strip(),\n"
 	"            ' (' + msg + ')' if msg else ''))\n"
 	"        sys.exit(3)\n"
 	"    except SyntaxError as e:\n"
-	"        sys.stderr.write('%s:%d: error: Python: %s\\n' % (_path,\n"
-	"            e.lineno or line, e.msg))\n"
+	"        sys.stderr.write('%d\\n%s:%d: error: Python: %s\\n' % (\n"
+	"            e.lineno or line, _path, e.lineno or line, e.msg))\n"
 	"        sys.exit(4)\n"
 	"    except Exception as e:\n"
 	"        where = traceback.extract_tb(sys.exc_info()[2])[-1]\n"
-	"        sys.stderr.write('%s:%d: error: Python: %s: %s\\n' % (_path,\n"
-	"            where.lineno, type(e).__name__, e))\n"
+	"        sys.stderr.write('%d\\n%s:%d: error: Python: %s: %s\\n' % (\n"
+	"            where.lineno, _path, where.lineno, type(e).__name__, e))\n"
 	"        sys.exit(4)\n";
 
 static void write_hex(FILE *out, const char *text)
@@ -142,6 +145,40 @@ static char *hex_of(const char *text)
 	return hex;
 }
 
+/* Python's stderr up to its end (its lines may come in separate
+ * writes), in err's text (cut to fit) without the last newline.  True when the user
+ * interrupted us meanwhile: Python is then killed.
+ */
+static bool read_verdict(int fd, pid_t pid, struct error *err)
+{
+	size_t used = 0, room;
+	char discard[512];
+	ssize_t n;
+
+	for (;;) {
+		/* Past the buffer, read on (Python must not block) and drop. */
+		room = sizeof(err->text) - 1 - used;
+		n = room ? read(fd, err->text + used, room) :
+			read(fd, discard, sizeof(discard));
+		if (n > 0) {
+			used += room ? (size_t)n : 0;
+			continue;
+		}
+		if (n < 0 && errno == EINTR && abort_requested()) {
+			kill(pid, SIGKILL);
+			err->text[used] = '\0';
+			return true;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		break;
+	}
+	if (used && err->text[used - 1] == '\n')
+		used--;
+	err->text[used] = '\0';
+	return false;
+}
+
 /* Python reads the program from a pipe; its stderr comes back on another.
  * Like a shell command (shell.c) it is the runner's to stop: a process
  * group of its own, so Ctrl-C reaches the runner alone, which then kills
@@ -155,7 +192,6 @@ static int run_python(const struct code_log *log, const char *path_hex,
 	pid_t runner = getpid();
 	pid_t pid;
 	FILE *to;
-	ssize_t n;
 
 	if (pipe2(in, O_CLOEXEC) < 0)
 		return error_set_errno(err, "pipe2");
@@ -186,19 +222,7 @@ static int run_python(const struct code_log *log, const char *path_hex,
 	} else {
 		close(in[1]);
 	}
-	err->text[0] = '\0';
-	*interrupted = false;
-	while ((n = read(msg[0], err->text, sizeof(err->text) - 1)) < 0 &&
-	       errno == EINTR) {
-		if (abort_requested()) {
-			kill(pid, SIGKILL);
-			*interrupted = true;
-			break;
-		}
-	}
-	err->text[n > 0 ? n : 0] = '\0';
-	if (n > 0 && err->text[n - 1] == '\n')
-		err->text[n - 1] = '\0';
+	*interrupted = read_verdict(msg[0], pid, err);
 	close(msg[0]);
 	while (waitpid(pid, status, 0) < 0) {
 		if (errno != EINTR)
@@ -209,6 +233,22 @@ static int run_python(const struct code_log *log, const char *path_hex,
 		}
 	}
 	return 0;
+}
+
+/* The program's verdict on stderr: the line's number on a line of its
+ * own, then the report, which becomes err's text.
+ */
+static int take_line(struct error *err, enum failure_kind kind)
+{
+	char *end;
+	long line = strtol(err->text, &end, 10);
+
+	if (end != err->text && *end == '\n' && line > 0 && line <= INT32_MAX)
+		memmove(err->text, end + 1, strlen(end + 1) + 1);
+	else
+		line = 0;
+	error_locate(err, (int)line, kind);
+	return failure_outcome(kind);
 }
 
 int code_log_run(const struct code_log *log, const char *script_path,
@@ -235,9 +275,9 @@ int code_log_run(const struct code_log *log, const char *script_path,
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return OUTCOME_OK;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == PY_ASSERTION)
-		return OUTCOME_MISMATCH;
+		return take_line(err, FAILURE_MISMATCH);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == PY_ERROR)
-		return OUTCOME_BAD_SCRIPT;
+		return take_line(err, FAILURE_BAD_SCRIPT);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return error_set(err, "%s: code blocks need python3, which "
 				 "could not be run", script_path),

@@ -9,4 +9,11 @@ ENGINE_SOURCES += engine/run/run.h engine/run/run.c \
 	engine/run/code.h engine/run/code.c \
 	engine/run/tcp_info.h engine/run/tcp_info.c \
 	engine/run/tick.h engine/run/tick.c \
-	engine/run/wake_lead.h engine/run/wake_lead.c
+	engine/run/wake_lead.h engine/run/wake_lead.c \
+	engine/run/run_clock.h engine/run/run_clock.c \
+	engine/run/outq.h engine/run/outq.c \
+	engine/run/timeline.h engine/run/timeline.c \
+	engine/run/run_internal.h engine/run/line.h \
+	engine/run/tcp_in.c engine/run/tcp_out.c engine/run/udp_line.c \
+	engine/run/icmp_line.c engine/run/call.c engine/run/command.c \
+	engine/run/report.c

@@ -30,6 +30,8 @@ struct run_progress {
 	int64_t last_event_ns;		/* the last event (and cleanup) ended */
 };
 
+struct run_clock;
+
 struct run_config {
 	struct net_plan plan;
 	int64_t tolerance_usecs;	/* packetdrill's default: 4000 */
@@ -43,6 +45,10 @@ struct run_config {
 	FILE *trace;			/* -v: every event as it runs, or NULL */
 	const char *script_dir;		/* working directory of commands */
 	struct run_progress *progress;	/* updated as the run goes, or NULL */
+	/* The run's time (run_clock.h), owned by the caller; NULL: a real
+	 * clock of the run's own.
+	 */
+	struct run_clock *clock;
 };
 
 void run_config_defaults(struct run_config *cfg);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "run/run_clock.h"
 #include "run/worker.h"
 
 struct worker {
@@ -29,6 +30,8 @@ struct worker {
 	int policy;			/* the runner's scheduling, copied */
 	int cpu;			/* the runner's CPU, -1: any */
 	struct sched_param param;
+	/* The inline worker (worker_start_inline): no thread. */
+	struct run_clock *inline_clock;
 };
 
 /* The runner and its worker hand work to each other and never run at
@@ -128,8 +131,46 @@ int worker_start(struct worker **out, struct error *err)
 	return 0;
 }
 
+int worker_start_inline(struct worker **out, struct run_clock *clock,
+			struct error *err)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+
+	*out = NULL;
+	if (!w)
+		return error_set(err, "out of memory");
+	w->event_fd = -1;
+	w->inline_clock = clock;
+	*out = w;
+	return 0;
+}
+
+/* Perform the inline worker's job once; done unless the backend left it
+ * pending.
+ */
+static void inline_perform(struct worker *w)
+{
+	int errnum = 0;
+
+	syscall_perform(w->job);
+	if (syscall_run_result(w->job, &errnum) == -1 &&
+	    errnum == SYSCALL_BACKEND_PENDING)
+		return;
+	w->done = true;
+	w->end_ns = run_clock_now(w->inline_clock);
+}
+
 int worker_submit(struct worker *w, struct syscall_run *run, struct error *err)
 {
+	if (w->inline_clock) {
+		if (w->job)
+			return error_set(err, "internal error: system-call "
+					 "thread busy");
+		w->job = run;
+		w->done = false;
+		inline_perform(w);
+		return 0;
+	}
 	pthread_mutex_lock(&w->lock);
 	if (w->job) {
 		pthread_mutex_unlock(&w->lock);
@@ -157,6 +198,17 @@ bool worker_collect(struct worker *w, int64_t *end_ns)
 	uint64_t count;
 	bool done;
 
+	if (w->inline_clock) {
+		if (w->job && !w->done)
+			inline_perform(w);
+		done = w->job && w->done;
+		if (done) {
+			*end_ns = w->end_ns;
+			w->job = NULL;
+			w->done = false;
+		}
+		return done;
+	}
 	pthread_mutex_lock(&w->lock);
 	done = w->job && w->done;
 	if (done) {
@@ -175,6 +227,10 @@ void worker_stop(struct worker *w)
 {
 	if (!w)
 		return;
+	if (w->inline_clock) {
+		free(w);
+		return;
+	}
 	pthread_mutex_lock(&w->lock);
 	bool blocked = w->job && !w->done;
 	w->quit = true;

@@ -20,12 +20,24 @@ struct worker;
 
 int worker_start(struct worker **out, struct error *err);
 
+/* The inline worker, for a clock whose calls run on the runner's own
+ * thread (run_clock.h: inline_calls): worker_submit() performs the call
+ * at once; a call the backend left pending (SYSCALL_BACKEND_PENDING) is
+ * performed again by each worker_collect() until it returns, and its
+ * return time is clock's now then.  No thread, no event descriptor.
+ */
+struct run_clock;
+int worker_start_inline(struct worker **out, struct run_clock *clock,
+			struct error *err);
+
 /* Start performing run; the worker must be idle.  *start_ns is set to the
  * moment the call was handed over.
  */
 int worker_submit(struct worker *w, struct syscall_run *run, struct error *err);
 
-/* Readable when a submitted call has completed. */
+/* Readable when a submitted call has completed; -1 for the inline
+ * worker (poll() ignores it).
+ */
 int worker_event_fd(const struct worker *w);
 
 bool worker_busy(const struct worker *w);

@@ -27,23 +27,28 @@
 #include "pkt/encap.h"
 #include "session/host_sysctl.h"
 #include "path/netns.h"
+#include "session/report_wire.h"
+#include "session/event_log.h"
 #include "session/session.h"
 #include "run/shell.h"
 #include "sys/syscall_backend.h"
 #include "path/pcap_path.h"
 #include "path/tun.h"
+#include "path/wire.h"
+#include "sys/syscall_agent.h"
 
 struct session {
 	pid_t pid;
 	int fd;				/* read end of the report pipe */
 	bool eof;
 	size_t used;			/* bytes of report received */
+	size_t dropped;			/* and past the buffer */
 	struct run_progress *progress;	/* MAP_SHARED with the runner */
 	int64_t started_ns;
 	char *capture_path;
 	struct host_sysctls *host;	/* recorded before the runner starts */
 	FILE *trace;
-	struct error report;
+	uint8_t report[REPORT_WIRE_MAX];	/* report_wire.h */
 };
 
 /* Only a shell command or a code block (Python) can write a sysctl; a
@@ -164,6 +169,126 @@ static bool has_packets(const struct script *script)
 	return false;
 }
 
+/* run_script(), its trace also written to the event log when wanted. */
+static int run_logged(const struct script *script,
+		      const struct run_config *cfg,
+		      const struct session_options *opts,
+		      struct packet_path *path, struct syscall_backend *backend,
+		      struct error *err)
+{
+	struct run_config logged = *cfg;
+	int outcome;
+
+	if (!opts->events_path)
+		return run_script(script, cfg, path, backend, err);
+	logged.trace = event_log_open(opts->events_path, cfg->trace, err);
+	if (!logged.trace)
+		return OUTCOME_ENVIRONMENT;
+	outcome = run_script(script, &logged, path, backend, err);
+	fclose(logged.trace);
+	return outcome;
+}
+
+/* What only tun0 and this machine's kernel can do, in wire mode: the
+ * reason the script cannot run there, or NULL.
+ */
+static const char *wire_unrunnable(const struct script *script,
+				   const struct run_config *cfg,
+				   struct syscall_backend *backend)
+{
+	bool commands = script->init_command || script->cleanup_command;
+
+	if (cfg->plan.gso_mss)
+		return "receive-offload super-packets (--mss) can be injected "
+			"only through tun0, not in wire mode";
+	for (int i = 0; i < script->option_count; i++)
+		if (!strcmp(script->options[i].name, "device") &&
+		    script->options[i].value &&
+		    !strcmp(script->options[i].value, "lo"))
+			return "its packets stay on the stack's loopback "
+				"(--device=lo), never on the wire";
+	for (int i = 0; i < script->event_count; i++) {
+		if (script->events[i].kind == EVENT_CODE)
+			return "code blocks (%{ }%) read TCP_INFO with Python "
+				"on this machine, not in wire mode";
+		if (script->events[i].kind == EVENT_COMMAND)
+			commands = true;
+	}
+	if (commands && !syscall_agent_runs_commands(backend))
+		return "the script runs shell commands and the agent was "
+			"started without --allow-commands";
+	return NULL;
+}
+
+/* Wire mode: this host's interface as it is, the agent's system calls. */
+static int open_wire(const struct script *script, const struct run_config *cfg,
+		     struct packet_path **path, struct syscall_backend **backend,
+		     struct error *err)
+{
+	const char *why;
+	int outcome = syscall_agent_connect(&cfg->plan, backend, err);
+
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	why = wire_unrunnable(script, cfg, *backend);
+	if (why) {
+		error_set(err, "%s: %s", script->path, why);
+		outcome = OUTCOME_ENVIRONMENT;
+	} else {
+		outcome = wire_path_open(&cfg->plan, path, err);
+	}
+	if (outcome != OUTCOME_OK) {
+		syscall_backend_free(*backend);
+		*backend = NULL;
+	}
+	return outcome;
+}
+
+/* tun0 or lo, in a private namespace; the kernel makes the calls. */
+static int open_local(const struct script *script,
+		      const struct run_config *cfg,
+		      const struct session_options *opts,
+		      struct packet_path **path,
+		      struct syscall_backend **backend, struct error *err)
+{
+	bool on_tun = cfg->plan.path_kind == PATH_KIND_TUN;
+	int outcome = netns_enter_private(wants_sysfs(script, on_tun, opts),
+					  err);
+
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	/* tun0 is ours to create; lo already exists in the namespace and is
+	 * watched through libpcap.
+	 */
+	if (on_tun)
+		outcome = tun_path_open(&cfg->plan, has_packets(script), path,
+					err);
+	else
+		outcome = pcap_path_open(cfg->plan.device, path, err);
+	if (outcome != OUTCOME_OK)
+		return outcome;
+	*backend = syscall_backend_kernel_new();
+	if (!*backend) {
+		(*path)->ops->close(*path);
+		error_set(err, "out of memory");
+		return OUTCOME_ENVIRONMENT;
+	}
+	return OUTCOME_OK;
+}
+
+/* A lost control connection explains whatever the run reported. */
+static int explain_lost_agent(struct syscall_backend *backend, int outcome,
+			      struct error *err)
+{
+	struct error lost;
+
+	if (!syscall_agent_lost(backend, &lost))
+		return outcome;
+	error_append(&lost, "\n  (the run then reported: %s)", err->text);
+	*err = lost;
+	return OUTCOME_MISMATCH;
+}
+
 /* Everything the child owns is released on every path before it exits. */
 static int child_run(const struct script *script, const struct run_config *cfg,
 		     const struct session_options *opts, struct error *err)
@@ -171,7 +296,6 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	struct packet_path *path = NULL;
 	struct syscall_backend *backend = NULL;
 	struct capture *cap = NULL;
-	bool on_tun = !strcmp(cfg->plan.device, "tun0");
 	int outcome;
 
 	if (abort_install(err) < 0)
@@ -179,32 +303,25 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	outcome = encap_script_runnable(script, err);
 	if (outcome != OUTCOME_OK)
 		return outcome;
-	outcome = netns_enter_private(wants_sysfs(script, on_tun, opts), err);
-	if (outcome != OUTCOME_OK)
-		return outcome;
-	/* tun0 is ours to create; any other device already exists in the
-	 * namespace (lo) and is watched through libpcap.
-	 */
-	if (on_tun)
-		outcome = tun_path_open(&cfg->plan, has_packets(script), &path,
-					err);
+	if (cfg->plan.path_kind == PATH_KIND_WIRE)
+		outcome = open_wire(script, cfg, &path, &backend, err);
 	else
-		outcome = pcap_path_open(cfg->plan.device, &path, err);
+		outcome = open_local(script, cfg, opts, &path, &backend, err);
 	if (outcome != OUTCOME_OK)
 		return outcome;
 	if (opts->capture_path) {
-		outcome = capture_open(cfg->plan.device, &cap, err);
+		char filter[256];
+		bool wire = cfg->plan.path_kind == PATH_KIND_WIRE;
+
+		if (wire)
+			wire_capture_filter(&cfg->plan, filter, sizeof(filter));
+		outcome = capture_open(cfg->plan.device, wire ? filter : NULL,
+				       &cap, err);
 		if (outcome != OUTCOME_OK) {
+			syscall_backend_free(backend);
 			path->ops->close(path);
 			return outcome;
 		}
-	}
-	backend = syscall_backend_kernel_new();
-	if (!backend) {
-		capture_close(cap, NULL, err);
-		path->ops->close(path);
-		error_set(err, "out of memory");
-		return OUTCOME_ENVIRONMENT;
 	}
 	/* Writes to a connection the stack reset must fail with EPIPE,
 	 * not kill the runner.
@@ -212,7 +329,8 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 	signal(SIGPIPE, SIG_IGN);
 	keep_to_cpu(opts->cpu);
 	raise_priority();
-	outcome = run_script(script, cfg, path, backend, err);
+	outcome = run_logged(script, cfg, opts, path, backend, err);
+	outcome = explain_lost_agent(backend, outcome, err);
 	shell_cleanup();
 	syscall_backend_free(backend);
 	if (cap)
@@ -226,17 +344,23 @@ static void child_main(const struct script *script,
 		       const struct session_options *opts, int report_fd,
 		       pid_t parent)
 {
-	struct error err;
+	static uint8_t record[REPORT_WIRE_MAX];
+	struct error err = { .kind = FAILURE_NONE };
+	size_t len;
 	int outcome;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(OUTCOME_ENVIRONMENT);
-	err.text[0] = '\0';
 	outcome = child_run(script, cfg, opts, &err);
-	if (outcome != OUTCOME_OK && write(report_fd, err.text,
-					   strlen(err.text)) < 0) {
-		/* The parent reports the exit status alone. */
+	if (outcome != OUTCOME_OK) {
+		/* A failure says its kind: by default, its outcome's. */
+		if (err.kind == FAILURE_NONE)
+			err.kind = failure_kind_of(outcome);
+		len = report_wire_encode(&err, record, sizeof(record));
+		if (write(report_fd, record, len) < 0) {
+			/* The parent reports the exit status alone. */
+		}
 	}
 	close(report_fd);
 	fflush(NULL);
@@ -300,6 +424,12 @@ int session_start(const struct script *script, const struct run_config *cfg,
 		struct run_config child_cfg = *cfg;
 
 		close(fds[0]);
+		/* The stack of wire mode outlives a script: each run's
+		 * passive opens come from ports of their own (plan.h).
+		 */
+		if (cfg->plan.path_kind == PATH_KIND_WIRE)
+			child_cfg.plan.first_remote_port =
+				(uint16_t)(61001 + getpid() % 4000);
 		child_cfg.progress = s->progress;
 		child_main(script, &child_cfg, opts, fds[1], parent);
 	}
@@ -320,17 +450,19 @@ bool session_read(struct session *s)
 	char discard[512];
 
 	while (!s->eof) {
-		size_t room = sizeof(s->report.text) - 1 - s->used;
+		size_t room = sizeof(s->report) - s->used;
 		ssize_t n;
 
 		/* A report longer than the buffer is cut, not left unread. */
 		if (room == 0)
 			n = read(s->fd, discard, sizeof(discard));
 		else
-			n = read(s->fd, s->report.text + s->used, room);
+			n = read(s->fd, s->report + s->used, room);
 		if (n > 0) {
 			if (room)
 				s->used += (size_t)n;
+			else
+				s->dropped += (size_t)n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -339,7 +471,6 @@ bool session_read(struct session *s)
 			break;
 		s->eof = true;
 	}
-	s->report.text[s->used] = '\0';
 	return s->eof;
 }
 
@@ -379,9 +510,17 @@ void session_finish(struct session *s, struct session_result *res)
 		res->outcome = OUTCOME_ENVIRONMENT;
 		error_set(&res->err, "the runner was killed by signal %d (%s)",
 			  res->signal, strsignal(res->signal));
+		error_locate(&res->err, 0, FAILURE_ENVIRONMENT);
 	} else {
 		res->outcome = WEXITSTATUS(status);
-		memcpy(res->err.text, s->report.text, s->used + 1);
+		/* Nothing sent: the runner passed, or died without a word. */
+		if (s->dropped) {
+			error_set(&res->err, "the runner sent %zu bytes, more "
+				  "than a report", s->used + s->dropped);
+			error_locate(&res->err, 0, FAILURE_ENVIRONMENT);
+		} else if (s->used) {
+			report_wire_decode(s->report, s->used, &res->err);
+		}
 	}
 	close(s->fd);
 	/* The runner and everything it started are gone: nothing can

@@ -7,8 +7,9 @@
  * and the device with it.  The sysctls a namespace shares with the host
  * (kernel.*, vm.*, ...) are recorded before the runner starts and put
  * back once it is gone (host_sysctl.h), so a script's shell command
- * cannot leave the host changed.  The child sends its report back
- * through a pipe, and publishes the line it is playing in a page it
+ * cannot leave the host changed.  The child sends its failure back
+ * through a pipe, as one record of its text, line and kind
+ * (report_wire.h), and publishes the line it is playing in a page it
  * shares with the parent.
  *
  * A session is started, watched and finished in separate steps so that
@@ -33,6 +34,8 @@ struct session_options {
 	 */
 	const char *capture_path;
 	bool keep_capture;
+	/* Write the run's trace (event_log.h) to this file, NULL: none. */
+	const char *events_path;
 	/* Keep the runner (and its system-call thread) on this CPU, an
 	 * index (modulo their number) into the CPUs the parent may use;
 	 * -1: stay on whichever CPU the runner starts on.  Runners started
@@ -52,7 +55,10 @@ struct session_result {
 	 * middle are 0 when the run never got that far.
 	 */
 	int64_t started_ns, first_event_ns, last_event_ns, ended_ns;
-	struct error err;	/* the runner's report when not OK */
+	/* The runner's report when not OK: its text, line and kind
+	 * (a report cut short or garbled gives a message saying so).
+	 */
+	struct error err;
 };
 
 struct session;

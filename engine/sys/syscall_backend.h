@@ -22,12 +22,21 @@
 #ifndef TCPCHECK_SYSCALL_BACKEND_H
 #define TCPCHECK_SYSCALL_BACKEND_H
 
+/* A backend whose stack runs in virtual time (run/run_clock.h) never
+ * blocks: where the call would wait, it returns -1 with *err set to this,
+ * and the runner performs the call again as time advances and packets
+ * arrive, until it returns anything else.  Not an errno value.
+ */
+#define SYSCALL_BACKEND_PENDING (-1)
+
 #include <poll.h>
 #include <stddef.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+
+#include "core/error.h"
 
 struct syscall_backend;
 
@@ -122,6 +131,14 @@ struct syscall_backend_ops {
 	 */
 	long (*cap_set)(struct syscall_backend *b, int set, int cap, int on,
 			int *err);
+
+	/* Run one of the script's shell commands where the stack is (wire
+	 * mode: on the agent's machine); NULL: commands run on this one
+	 * (run/shell.c).  0 when it exited 0, 1 when it failed, -1 when it
+	 * could not be run; err says how on 1 and -1.
+	 */
+	int (*command)(struct syscall_backend *b, const char *command,
+		       struct error *err);
 
 	/* Release the backend itself (not the descriptors it handed out). */
 	void (*destroy)(struct syscall_backend *b);

@@ -16,6 +16,7 @@
 #include <sys/epoll.h>
 
 #include "core/symbols.h"
+#include "expr_print.h"
 #include "sys/syscall_internal.h"
 
 int eval_fail(struct eval_error *ee, struct src_loc loc, const char *fmt, ...)
@@ -279,96 +280,33 @@ void strbuf_add(struct strbuf *sb, const char *fmt, ...)
 		sb->len = sb->size - 1;	/* truncated */
 }
 
-void strbuf_add_quoted(struct strbuf *sb, const void *bytes, size_t len)
-{
-	const unsigned char *p = bytes;
-	size_t i;
+/* The one expression printer (grammar/expr_print.h) writes here. */
+struct strbuf_sink {
+	struct expr_sink base;
+	struct strbuf *sb;
+};
 
-	strbuf_add(sb, "\"");
-	for (i = 0; i < len; i++) {
-		if (p[i] == '"' || p[i] == '\\')
-			strbuf_add(sb, "\\%c", p[i]);
-		else if (p[i] >= 0x20 && p[i] < 0x7f)
-			strbuf_add(sb, "%c", p[i]);
-		else
-			strbuf_add(sb, "\\x%02x", p[i]);
-	}
-	strbuf_add(sb, "\"");
+static void strbuf_write(struct expr_sink *sink, const char *text, size_t len)
+{
+	struct strbuf *sb = ((struct strbuf_sink *)sink)->sb;
+
+	if (len > (size_t)INT32_MAX)
+		len = INT32_MAX;
+	strbuf_add(sb, "%.*s", (int)len, text);
 }
 
-static void format_list(const struct expr_list *list, struct strbuf *sb)
+void strbuf_add_quoted(struct strbuf *sb, const void *bytes, size_t len)
 {
-	int i;
+	struct strbuf_sink sink = { { strbuf_write }, sb };
 
-	for (i = 0; i < list->count; i++) {
-		if (i)
-			strbuf_add(sb, ", ");
-		expr_format(list->items[i], sb);
-	}
+	expr_print_string(bytes, len, EXPR_STYLE_REPORT, &sink.base);
 }
 
 void expr_format(const struct expr *e, struct strbuf *sb)
 {
-	int i;
+	struct strbuf_sink sink = { { strbuf_write }, sb };
 
-	switch (e->kind) {
-	case EXPR_ELLIPSIS:
-		strbuf_add(sb, "...");
-		return;
-	case EXPR_INT:
-		if (e->u.num.is_hex)
-			strbuf_add(sb, "%#llx",
-				   (unsigned long long)e->u.num.value);
-		else
-			strbuf_add(sb, "%lld", (long long)e->u.num.value);
-		return;
-	case EXPR_STRING:
-		strbuf_add_quoted(sb, e->u.str.text, e->u.str.len);
-		if (e->u.str.trailing_ellipsis)
-			strbuf_add(sb, "...");
-		return;
-	case EXPR_WORD:
-		strbuf_add(sb, "%s", e->u.word);
-		return;
-	case EXPR_OR:
-		expr_format(e->u.binary.lhs, sb);
-		strbuf_add(sb, "|");
-		expr_format(e->u.binary.rhs, sb);
-		return;
-	case EXPR_ARRAY:
-		strbuf_add(sb, "[");
-		format_list(&e->u.array, sb);
-		strbuf_add(sb, "]");
-		return;
-	case EXPR_STRUCT:
-		strbuf_add(sb, "{");
-		for (i = 0; i < e->u.structure.count; i++) {
-			const struct expr_field *f = &e->u.structure.fields[i];
-
-			if (i)
-				strbuf_add(sb, ", ");
-			if (f->name) {
-				strbuf_add(sb, "%s", f->name);
-				if (f->index) {
-					strbuf_add(sb, "(");
-					expr_format(f->index, sb);
-					strbuf_add(sb, ")");
-				}
-				strbuf_add(sb, "=");
-			}
-			expr_format(f->value, sb);
-		}
-		strbuf_add(sb, "}");
-		return;
-	case EXPR_CALL:
-		strbuf_add(sb, "%s(", e->u.call.name);
-		format_list(&e->u.call.args, sb);
-		strbuf_add(sb, ")");
-		return;
-	case EXPR_ENCAP:
-		strbuf_add(sb, "{%s}", expr_describe(e));
-		return;
-	}
+	expr_print(e, EXPR_STYLE_REPORT, &sink.base);
 }
 
 struct flag_name {

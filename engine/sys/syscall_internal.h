@@ -134,6 +134,8 @@ struct syscall_run {
 	/* Filled by syscall_perform(). */
 	long result;
 	int err;
+	/* Filled by syscall_finish(). */
+	struct syscall_effects effects;
 };
 
 /* Expected outputs kept in arg_slot.want, per kind. */
@@ -359,15 +361,18 @@ int iov_array_prepare(const struct expr *e, int64_t count,
 		      const char *count_name, bool out, struct iovec **iov,
 		      struct iov_want **want, struct eval_error *ee);
 void iov_array_free(struct iovec *iov, struct iov_want *want, size_t n);
-/* Compare the first `got` bytes the call put into iov with want. */
-int iov_array_check(const struct iovec *iov, const struct iov_want *want,
-		    size_t n, size_t got, struct strbuf *detail);
 int arg_prep_pollfds(const struct syscall_ctx *ctx, struct syscall_run *run,
 		     int i, struct eval_error *ee);
 int arg_prep_epoll_in(const struct syscall_ctx *ctx, struct arg_slot *s,
 		      struct eval_error *ee);
 int arg_prep_epoll_out(const struct syscall_ctx *ctx, struct syscall_run *run,
 		       int i, struct eval_error *ee);
+
+/* Comparing output (syscall_check.c): the first `got` bytes the call
+ * put into iov with want.
+ */
+int iov_array_check(const struct iovec *iov, const struct iov_want *want,
+		    size_t n, size_t got, struct strbuf *detail);
 
 /* msghdr kinds (syscall_msghdr.c): prepare, compare after recvmsg
  * (MSGHDR_OUT), and free what a struct msg_arg owns.

@@ -6,9 +6,10 @@
  * of each argument, what its result means and whether it can block.  The
  * generic driver evaluates arguments by kind (syscall_args.c), makes the
  * call through the backend, checks the result and errno, then lets each
- * output kind compare what was written (syscall_check.c).  The only
- * per-call code is one line in perform() that passes the evaluated
- * arguments to the backend operation with the right types.
+ * output kind compare what was written (syscall_check.c).  The per-call
+ * code is two switches: backend_has(), whether the backend has the
+ * call's operation, and perform(), one line a call that passes the
+ * evaluated arguments to that operation with the right types.
  */
 #include "config.h"
 
@@ -571,136 +572,9 @@ int syscall_prepare(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 	return OUTCOME_OK;
 }
 
-/* ---- perform ---- */
+/* ---- finish ---- */
 
 #define FD(i)		((int)run->arg[i].num)
-#define INT(i)		((int)run->arg[i].num)
-#define SIZE(i)		((size_t)run->arg[i].num)
-#define PTR(i)		(run->arg[i].buf)
-#define ADDR(i)		((struct sockaddr *)run->arg[i].buf)
-#define LEN(i)		((socklen_t)run->arg[i].num)
-#define LENP(i)		(run->arg[i].is_null ? NULL : &run->arg[i].len)
-#define MSG(i)		(&((struct msg_arg *)run->arg[i].buf)->msg)
-
-void syscall_perform(struct syscall_run *run)
-{
-	struct syscall_backend *b = run->backend;
-	const struct syscall_backend_ops *o = b->ops;
-	int e = 0;
-	long r = -1;
-
-	switch (run->desc->id) {
-	case SYS_SOCKET:
-		r = o->socket(b, INT(0), INT(1), INT(2), &e);
-		break;
-	case SYS_BIND:
-		r = o->bind(b, FD(0), ADDR(1), LEN(2), &e);
-		break;
-	case SYS_LISTEN:
-		r = o->listen(b, FD(0), INT(1), &e);
-		break;
-	case SYS_ACCEPT:
-		r = o->accept(b, FD(0), ADDR(1), LENP(2), &e);
-		break;
-	case SYS_ACCEPT4:
-		r = o->accept4(b, FD(0), ADDR(1), LENP(2), INT(3), &e);
-		break;
-	case SYS_CONNECT:
-		r = o->connect(b, FD(0), ADDR(1), LEN(2), &e);
-		break;
-	case SYS_READ:
-		r = o->read(b, FD(0), PTR(1), SIZE(2), &e);
-		break;
-	case SYS_READV:
-		r = o->readv(b, FD(0), PTR(1), INT(2), &e);
-		break;
-	case SYS_RECV:
-		r = o->recv(b, FD(0), PTR(1), SIZE(2), INT(3), &e);
-		break;
-	case SYS_RECVFROM:
-		r = o->recvfrom(b, FD(0), PTR(1), SIZE(2), INT(3), ADDR(4),
-				LENP(5), &e);
-		break;
-	case SYS_WRITE:
-		r = o->write(b, FD(0), PTR(1), SIZE(2), &e);
-		break;
-	case SYS_WRITEV:
-		r = o->writev(b, FD(0), PTR(1), INT(2), &e);
-		break;
-	case SYS_SEND:
-		r = o->send(b, FD(0), PTR(1), SIZE(2), INT(3), &e);
-		break;
-	case SYS_SENDTO:
-		r = o->sendto(b, FD(0), PTR(1), SIZE(2), INT(3), ADDR(4),
-			      LEN(5), &e);
-		break;
-	case SYS_CLOSE:
-		r = o->close(b, FD(0), &e);
-		break;
-	case SYS_SHUTDOWN:
-		r = o->shutdown(b, FD(0), INT(1), &e);
-		break;
-	case SYS_SETSOCKOPT:
-		r = o->setsockopt(b, FD(0), INT(1), INT(2), PTR(3), LEN(4),
-				  &e);
-		break;
-	case SYS_GETSOCKOPT:
-		r = o->getsockopt(b, FD(0), INT(1), INT(2), PTR(3), LENP(4),
-				  &e);
-		break;
-	case SYS_GETSOCKNAME:
-		r = o->getsockname(b, FD(0), ADDR(1), LENP(2), &e);
-		break;
-	case SYS_GETPEERNAME:
-		r = o->getpeername(b, FD(0), ADDR(1), LENP(2), &e);
-		break;
-	case SYS_FCNTL:
-		r = o->fcntl(b, FD(0), INT(1), (long)run->arg[2].num, &e);
-		break;
-	case SYS_IOCTL:
-		r = o->ioctl(b, FD(0), (unsigned long)(uint32_t)INT(1),
-			     PTR(2), &e);
-		break;
-	case SYS_POLL:
-		r = o->poll(b, PTR(0), (nfds_t)run->arg[1].num, INT(2), &e);
-		break;
-	case SYS_EPOLL_CREATE:
-		r = o->epoll_create(b, INT(0), &e);
-		break;
-	case SYS_EPOLL_CTL:
-		r = o->epoll_ctl(b, FD(0), INT(1), FD(2), PTR(3), &e);
-		break;
-	case SYS_EPOLL_WAIT:
-		r = o->epoll_wait(b, FD(0), PTR(1), INT(2), INT(3), &e);
-		break;
-	case SYS_SENDMSG:
-		r = o->sendmsg(b, FD(0), MSG(1), INT(2), &e);
-		break;
-	case SYS_RECVMSG:
-		r = o->recvmsg(b, FD(0), MSG(1), INT(2), &e);
-		break;
-	case SYS_OPEN:
-		r = o->open(b, PTR(0), INT(1), (mode_t)run->arg[2].num, &e);
-		break;
-	case SYS_PIPE:
-		r = o->pipe(b, PTR(0), &e);
-		break;
-	case SYS_SENDFILE:
-		r = o->sendfile(b, FD(0), FD(1), PTR(2), SIZE(3), &e);
-		break;
-	case SYS_SPLICE:
-		r = o->splice(b, FD(0), PTR(1), FD(2), PTR(3), SIZE(4),
-			      (unsigned int)INT(5), &e);
-		break;
-	case SYS_CAP_SET:
-		r = o->cap_set(b, INT(0), INT(1), INT(2), &e);
-		break;
-	}
-	run->result = r;
-	run->err = r < 0 ? e : 0;
-}
-
-/* ---- finish ---- */
 
 static bool result_matches(const struct syscall_run *run)
 {
@@ -798,6 +672,26 @@ static int track_fds(struct syscall_ctx *ctx, const struct syscall_run *run,
 	return rc;
 }
 
+/* What the call did, as far as the runner follows it (syscalls.h). */
+static void note_effects(struct syscall_run *run)
+{
+	struct syscall_effects *fx = &run->effects;
+	bool made = run->desc->result == RESULT_NEW_FD && run->result >= 0;
+	bool socket = run->desc->id == SYS_SOCKET;
+	bool accepted = run->desc->id == SYS_ACCEPT ||
+			run->desc->id == SYS_ACCEPT4;
+
+	fx->new_fd = made ? (int)run->result : -1;
+	fx->new_socket = made && (socket || accepted);
+	fx->socket_created = made && socket;
+	fx->bound_to_plan = false;
+	for (int i = 0; i < run->argc; i++)
+		if (run->desc->args[i].kind == ARG_ADDR_BIND &&
+		    run->arg[i].expr &&
+		    run->arg[i].expr->kind == EXPR_ELLIPSIS)
+			fx->bound_to_plan = true;
+}
+
 int syscall_finish(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 		   struct syscall_run *run, struct error *err)
 {
@@ -806,6 +700,7 @@ int syscall_finish(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 	struct strbuf sb;
 	int rc, pass, i;
 
+	note_effects(run);
 	syscall_format_call(spec, call, sizeof(call));
 	rc = track_fds(ctx, run, matched, err);
 	if (!matched) {
@@ -836,6 +731,11 @@ int syscall_finish(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 		}
 	}
 	return OUTCOME_OK;
+}
+
+const struct syscall_effects *syscall_run_effects(const struct syscall_run *run)
+{
+	return &run->effects;
 }
 
 long syscall_run_result(const struct syscall_run *run, int *err)

@@ -104,6 +104,21 @@ void syscall_perform(struct syscall_run *run);
 int syscall_finish(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 		   struct syscall_run *run, struct error *err);
 
+/* What a finished call did that the runner follows, valid once
+ * syscall_finish() returned OUTCOME_OK: the runner reacts to these, never
+ * to the call's name.
+ */
+struct syscall_effects {
+	int new_fd;		/* the live descriptor it made (RESULT_NEW_FD),
+				 * -1: none */
+	bool new_socket;	/* new_fd is a socket: socket(), accept() */
+	bool socket_created;	/* socket(): a new socket under test */
+	bool bound_to_plan;	/* bind(fd, ..., ...): to the plan's address
+				 * (the script's expected result came back) */
+};
+
+const struct syscall_effects *syscall_run_effects(const struct syscall_run *run);
+
 /* NULL is allowed. */
 void syscall_run_free(struct syscall_run *run);
 

@@ -1,8 +1,8 @@
 /*
  * replay.c - run a fuzz target's saved inputs without libFuzzer.
  *
- * Linked with one target (fuzz_script.c or fuzz_packet.c) and the
- * sanitized library, this is an ordinary gcc-built test program: it
+ * Linked with one target (fuzz_script.c, fuzz_packet.c, fuzz_report.c)
+ * and the sanitized library, this is an ordinary gcc-built test program: it
  * feeds every file of $top_srcdir/tests/fuzz-regressions/TARGET/ to
  * LLVMFuzzerTestOneInput(), one TAP line each.  An input that crashes or
  * trips a sanitizer aborts the program, which the test harness reports

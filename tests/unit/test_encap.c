@@ -192,7 +192,7 @@ static void test_checks(void)
 		struct parsed p;
 		const struct encap_list *l = layers_of(&p, bad[i].line);
 		struct src_loc where = { 0, 0 };
-		struct error err = { "" };
+		struct error err = { .text = "" };
 
 		tap_ok(encap_check(l, &where, &err) == -1 &&
 		       strstr(err.text, bad[i].message) &&
@@ -422,7 +422,7 @@ static void test_psp(void)
 {
 	struct diag_list diags;
 	struct script *s = NULL;
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	static const char text[] = "--psp_udp_port=1000\n"
 		"0 < ipv4 2.2.2.2 > 1.1.1.1: gre: . 1:1(0)\n"
 		"+0 < encap psp spi 12 . 1:1(0)\n"

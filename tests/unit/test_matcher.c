@@ -254,8 +254,10 @@ static void test_wscale_any(void)
 	opts[2].loc = (struct src_loc){ .line = 4, .column = 30 };
 	tap_is_int(tcp_view_from_spec(&spec, &view, &err), -1,
 		   "an inbound wscale * is refused");
-	tap_is_str(err.text, "4:30: wscale * only on outbound lines: an "
-		   "injected option needs a value", "... at the option");
+	tap_is_str(err.text, "wscale * only on outbound lines: an "
+		   "injected option needs a value", "... saying why");
+	tap_is_int(err.line, 4, "... with the option's line as a field");
+	tap_is_int(err.kind, FAILURE_BAD_SCRIPT, "... a script error");
 }
 
 static void test_flags_and_ecn(void)
@@ -344,7 +346,7 @@ static void test_hex_options(void)
 	opt.cookie = (char *)"000102030405060708090a0b0c0d0e0f10";
 	tap_is_int(tcp_view_from_spec(&spec, &view, &err), -1,
 		   "a 17-byte digest is refused");
-	tap_is_str(err.text, "0:0: an md5 digest is 0 to 16 bytes written as "
+	tap_is_str(err.text, "an md5 digest is 0 to 16 bytes written as "
 		   "an even number of hex digits", "md5 length message");
 
 	opt.kind = OPT_FAST_OPEN;
@@ -356,7 +358,7 @@ static void test_hex_options(void)
 	opt.cookie = (char *)"12g4";
 	tap_is_int(tcp_view_from_spec(&spec, &view, &err), -1,
 		   "a cookie that is not hex is refused");
-	tap_is_str(err.text, "0:0: a Fast Open cookie '12g4' is not "
+	tap_is_str(err.text, "a Fast Open cookie '12g4' is not "
 		   "hexadecimal", "cookie message");
 }
 

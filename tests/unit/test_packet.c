@@ -251,7 +251,7 @@ static void round_trip(const char *name, const struct tcp_segment *seg,
 		       const uint8_t *payload)
 {
 	struct tcp_segment got;
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	size_t len = 0, ip_len;
 	const char *diff;
 	int kind;
@@ -421,7 +421,7 @@ static void test_known_packets(void)
 {
 	struct tcp_segment seg;
 	struct tcp_opt_item items[8];
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	uint8_t copy[80];
 	size_t len = 0;
 	int count = 0;
@@ -795,7 +795,7 @@ static void option_round_trip(const struct option_case *c)
 {
 	struct tcp_opt_item got[4];
 	struct tcp_segment seg, back;
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	uint8_t wire[40];
 	size_t len = 0, plen;
 	int count = 0, padded = (c->wire_len + 3) & ~3, version, ok = 1;
@@ -842,7 +842,7 @@ static void test_option_kinds(void)
 static void test_option_lists(void)
 {
 	struct tcp_opt_item in[6], out[12];
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	uint8_t wire[40];
 	size_t len = 0;
 	int count = 0, i, same = 1;
@@ -896,7 +896,7 @@ static void expect_decode_error(const char *name, const char *bytes,
 				size_t len, int max, const char *message)
 {
 	struct tcp_opt_item items[12];
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	int count = -7;
 
 	tap_is_int(tcp_options_decode((const uint8_t *)bytes, len, items, max,
@@ -908,7 +908,7 @@ static void expect_decode_error(const char *name, const char *bytes,
 static void test_option_errors(void)
 {
 	struct tcp_opt_item in[6];
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	uint8_t wire[40], big[44];
 	size_t len;
 	int i;
@@ -980,7 +980,7 @@ static void expect_parse_error(const char *name, const uint8_t *bytes,
 			       size_t len, const char *message)
 {
 	struct tcp_segment seg;
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	uint8_t *copy = malloc(len ? len : 1);
 
 	/* An exact-size heap copy, so ASan sees any read past the end. */
@@ -1087,7 +1087,7 @@ static void test_ipv6_extensions(void)
 		6, 0, 0, 0, 0x12, 0x34, 0x56, 0x78,
 	};
 	struct tcp_segment seg;
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	uint8_t b[120];
 	size_t k;
 	int wrong = 0;
@@ -1133,7 +1133,7 @@ static void test_ipv6_extensions(void)
 static void test_ipv4_layout_variants(void)
 {
 	struct tcp_segment seg;
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	uint16_t sum;
 	uint8_t b[90];
 
@@ -1171,7 +1171,7 @@ static void test_ipv4_layout_variants(void)
 static void test_non_tcp(void)
 {
 	struct tcp_segment seg;
-	struct error err = { "" };
+	struct error err = { .text = "" };
 	uint8_t b[48];
 
 	tap_is_int(packet_parse(icmp6_ns, sizeof(icmp6_ns), &seg, &err),

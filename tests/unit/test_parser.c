@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "parse.h"
+#include "expr_print.h"
 #include "tap.h"
 
 /* Where the upstream scripts are: the project keeps them beside the tree. */
@@ -705,6 +706,70 @@ static void test_expressions(void)
 	result_free(&r);
 }
 
+/* A sink into a fixed buffer, as the system-call layer's reports use. */
+struct buf_sink {
+	struct expr_sink base;
+	char text[256];
+	size_t len;
+};
+
+static void buf_write(struct expr_sink *sink, const char *text, size_t len)
+{
+	struct buf_sink *b = (struct buf_sink *)sink;
+
+	if (len > sizeof(b->text) - 1 - b->len)
+		len = sizeof(b->text) - 1 - b->len;
+	memcpy(b->text + b->len, text, len);
+	b->len += len;
+	b->text[b->len] = '\0';
+}
+
+static const char *printed(const struct expr *e, enum expr_style style)
+{
+	static struct buf_sink b;
+
+	b = (struct buf_sink){ .base = { buf_write } };
+	expr_print(e, style, &b.base);
+	return b.text;
+}
+
+/* One printer, two forms: --dump's and the reports'. */
+static void test_expr_print(void)
+{
+	struct result r = parse_str(
+		"0 f(\"a\\nb\\x01\"..., 0x0, 0x1f, {n(2)=[-5, ...]}, a|b, "
+		"g(\"q\\\"\"), {gre flags 0x2000, sum 0, off 0, key 0x1, seq 2}) "
+		"= 0\n");
+	const struct event *e = event_at(&r, 0);
+	const struct expr *call = NULL;
+	static const char *const script[] = {
+		"\"a\\nb\\x01\"...", "0x0", "0x1f", "{n(2)=[-5, ...]}", "a|b",
+		"g(\"q\\\"\")",
+		"{gre flags 0x2000, sum 0, off 0, key 0x00000001, seq 2}",
+	};
+	static const char *const report[] = {
+		"\"a\\x0ab\\x01\"...", "0", "0x1f", "{n(2)=[-5, ...]}", "a|b",
+		"g(\"q\\\"\")", "{a GRE header}",
+	};
+
+	if (!tap_ok(r.rc == 0 && e && e->u.syscall.args.count == 7,
+		    "an expression of every kind parses")) {
+		tap_diag("%s", r.diags ? r.diags : "");
+		result_free(&r);
+		return;
+	}
+	for (int i = 0; i < 7; i++) {
+		call = e->u.syscall.args.items[i];
+		tap_is_str(printed(call, EXPR_STYLE_SCRIPT), script[i],
+			   "--dump prints argument %d as the script", i);
+		tap_is_str(printed(call, EXPR_STYLE_REPORT), report[i],
+			   "... a report in its own form");
+	}
+	tap_is_str(printed(NULL, EXPR_STYLE_REPORT), "...",
+		   "an argument left out prints as ...");
+	result_free(&r);
+}
+
 static void test_script_parts(void)
 {
 	struct result r = parse_str(
@@ -990,6 +1055,7 @@ int main(void)
 	test_udp_fields();
 	test_syscall_fields();
 	test_expressions();
+	test_expr_print();
 	test_script_parts();
 	test_api();
 	test_many_errors();

@@ -18,6 +18,7 @@
 static const struct script_result results[] = {
 	{ .index = 1, .path = "t/b.pkt", .family = "ipv6",
 	  .status = RESULT_FAIL, .duration = 1.5, .line = 12,
+	  .failure = "mismatch",
 	  .message = "t/b.pkt:12: outbound packet does not match the script\n"
 		     "  expected: > . 1:1(0) ack 3 \"q\" <x> & y\n"
 		     "  actual:   > . 1:1(0) ack 2",
@@ -31,10 +32,12 @@ static const struct script_result results[] = {
 	{ .index = 3, .path = "t/e-v6.pkt", .status = RESULT_SKIP,
 	  .message = "runs only in ipv6", .attempts = 0 },
 	{ .index = 2, .path = "t/c d.pkt", .status = RESULT_ERROR, .line = 3,
+	  .failure = "bad_script",
 	  .message = "t/c d.pkt:3:4: error: unknown system call 'conect'\n"
 		     "+0 conect()\n   ^" },
 	{ .index = 4, .path = "t/#f.pkt", .family = "ipv4-mapped-ipv6",
 	  .status = RESULT_FLAKY, .duration = 0.5, .line = 5, .attempts = 2,
+	  .failure = "timing",
 	  .message = "t/#f.pkt:5: timing error:\tlate\x01 \xff!" },
 	{ .index = 5, .path = "t/g.pkt", .family = "ipv4",
 	  .status = RESULT_XFAIL, .duration = 1.0, .line = 7, .attempts = 1,
@@ -176,36 +179,41 @@ static const char json_expected[] =
 	"\"duration\": 3.500000, \"interrupted\": false, \"not_run\": null},\n"
 	"  \"results\": [\n"
 	"    {\"path\": \"t/a.pkt\", \"family\": \"ipv4\", \"status\": \"pass\", "
-	"\"duration\": 0.250000, \"line\": null, \"message\": null, "
+	"\"duration\": 0.250000, \"line\": null, \"failure\": null, \"message\": null, "
 	"\"capture\": null, \"attempts\": 1, \"timed_out\": false, "
 	"\"timeline_ns\": {\"spawn\": 1, \"first_event\": 2, "
 	"\"last_event\": 3, \"exit\": 4}},\n"
 	"    {\"path\": \"t/b.pkt\", \"family\": \"ipv6\", \"status\": \"fail\", "
-	"\"duration\": 1.500000, \"line\": 12, \"message\": \"t/b.pkt:12: "
+	"\"duration\": 1.500000, \"line\": 12, \"failure\": \"mismatch\", "
+	"\"message\": \"t/b.pkt:12: "
 	"outbound packet does not match the script\\n  expected: > . 1:1(0) "
 	"ack 3 \\\"q\\\" <x> & y\\n  actual:   > . 1:1(0) ack 2\", "
 	"\"capture\": \"pc/t_b.ipv6.pcap\", \"attempts\": 1, "
 	"\"timed_out\": false, \"timeline_ns\": {\"spawn\": 100, "
 	"\"first_event\": 200, \"last_event\": 300, \"exit\": 400}},\n"
 	"    {\"path\": \"t/c d.pkt\", \"family\": null, \"status\": \"error\", "
-	"\"duration\": 0.000000, \"line\": 3, \"message\": \"t/c d.pkt:3:4: "
+	"\"duration\": 0.000000, \"line\": 3, \"failure\": \"bad_script\", "
+	"\"message\": \"t/c d.pkt:3:4: "
 	"error: unknown system call 'conect'\\n+0 conect()\\n   ^\", "
 	"\"capture\": null, \"attempts\": 0, \"timed_out\": false, "
 	"\"timeline_ns\": {\"spawn\": null, \"first_event\": null, "
 	"\"last_event\": null, \"exit\": null}},\n"
 	"    {\"path\": \"t/e-v6.pkt\", \"family\": null, \"status\": \"skip\", "
-	"\"duration\": 0.000000, \"line\": null, \"message\": \"runs only in "
+	"\"duration\": 0.000000, \"line\": null, \"failure\": null, "
+	"\"message\": \"runs only in "
 	"ipv6\", \"capture\": null, \"attempts\": 0, \"timed_out\": false, "
 	"\"timeline_ns\": {\"spawn\": null, \"first_event\": null, "
 	"\"last_event\": null, \"exit\": null}},\n"
 	"    {\"path\": \"t/#f.pkt\", \"family\": \"ipv4-mapped-ipv6\", "
 	"\"status\": \"flaky\", \"duration\": 0.500000, \"line\": 5, "
+	"\"failure\": \"timing\", "
 	"\"message\": \"t/#f.pkt:5: timing error:\\tlate\\u0001 \\ufffd!\", "
 	"\"capture\": null, \"attempts\": 2, \"timed_out\": false, "
 	"\"timeline_ns\": {\"spawn\": null, \"first_event\": null, "
 	"\"last_event\": null, \"exit\": null}},\n"
 	"    {\"path\": \"t/g.pkt\", \"family\": \"ipv4\", \"status\": \"xfail\", "
-	"\"duration\": 1.000000, \"line\": 7, \"message\": \"t/g.pkt:7: timed "
+	"\"duration\": 1.000000, \"line\": 7, \"failure\": null, "
+	"\"message\": \"t/g.pkt:7: timed "
 	"out after 1 s\", \"capture\": null, \"attempts\": 1, "
 	"\"timed_out\": true, \"timeline_ns\": {\"spawn\": null, "
 	"\"first_event\": null, \"last_event\": null, \"exit\": null}}\n"

@@ -8,7 +8,8 @@
  * down what the kernel tests cannot reach deterministically: sequence
  * mapping of injected packets, TSO/GSO super-packet splitting and
  * --strict_segments, checksum and port checks, and the missing-packet
- * report.
+ * report.  On the virtual clock (run_clock.h) the same fakes play a
+ * script of a minute in a few milliseconds.
  */
 #include "config.h"
 
@@ -21,6 +22,8 @@
 #include "pkt/packet.h"
 #include "parse.h"
 #include "run/run.h"
+#include "run/run_clock.h"
+#include "sys/syscall_backend.h"
 #include "tap.h"
 
 #define FAKE_MAX 8
@@ -41,20 +44,37 @@ struct fake_path {
 	struct datagram out[FAKE_MAX];	/* what the "stack" sends */
 	uint16_t out_gso[FAKE_MAX];	/* their TSO segment sizes, 0: none */
 	int out_after[FAKE_MAX];	/* released after this many injected */
+	int64_t out_at[FAKE_MAX];	/* and not before this time, 0: any */
 	int out_count, out_next, out_released;
 	bool connected;			/* connect() was called */
 	struct datagram in[FAKE_MAX];	/* what the runner injected */
 	uint16_t in_gso[FAKE_MAX];	/* with this GRO segment size */
+	int64_t in_at[FAKE_MAX];	/* when */
 	int in_count;
 };
 
 static struct fake_path *current_fake;
 static int test_gso_mss;	/* --mss for the runs below */
+/* The clock of the runs below; NULL: the real one. */
+static struct run_clock *test_clock;
+
+static int64_t fake_now(void)
+{
+	return test_clock ? run_clock_now(test_clock) : clock_now_ns();
+}
+
+/* Whether the next datagram may go, but for its time. */
+static bool fake_next_ready(const struct fake_path *f)
+{
+	return f->connected && f->out_released < f->out_count &&
+	       f->out_after[f->out_released] <= f->in_count;
+}
 
 static void fake_release(struct fake_path *f)
 {
-	while (f->connected && f->out_released < f->out_count &&
-	       f->out_after[f->out_released] <= f->in_count) {
+	while (fake_next_ready(f) &&
+	       (!f->out_at[f->out_released] ||
+		f->out_at[f->out_released] <= fake_now())) {
 		if (write(f->pipe_fds[1], "x", 1) != 1)
 			abort();
 		f->out_released++;
@@ -69,9 +89,10 @@ static int fake_send(struct packet_path *p, const uint8_t *packet, size_t len,
 	if (f->in_count == FAKE_MAX || len > sizeof(f->in[0].bytes))
 		return error_set(err, "fake path full");
 	f->in_gso[f->in_count] = gso_size;
+	f->in_at[f->in_count] = fake_now();
 	memcpy(f->in[f->in_count].bytes, packet, len);
 	f->in[f->in_count++].len = len;
-	*sent_ns = clock_now_ns();
+	*sent_ns = fake_now();
 	fake_release(f);
 	return 0;
 }
@@ -95,8 +116,24 @@ static int fake_receive(struct packet_path *p, uint8_t *buf, size_t cap,
 	/* Timed when read, as tun.c does: the runner reads a datagram
 	 * before it collects the call that released it.
 	 */
-	*at_ns = clock_now_ns();
+	*at_ns = fake_now();
 	return PATH_RECEIVED;
+}
+
+/* The fake stack's timers: the time its next datagram is due. */
+static int64_t fake_next_instant(struct packet_path *p)
+{
+	struct fake_path *f = (struct fake_path *)p;
+
+	if (!fake_next_ready(f) || !f->out_at[f->out_released])
+		return INT64_MAX;
+	return f->out_at[f->out_released];
+}
+
+static void fake_run_due(struct packet_path *p, int64_t now_ns)
+{
+	(void)now_ns;
+	fake_release((struct fake_path *)p);
 }
 
 static int fake_wait_fd(struct packet_path *p)
@@ -115,6 +152,8 @@ static const struct packet_path_ops fake_path_ops = {
 	.receive = fake_receive,
 	.wait_fd = fake_wait_fd,
 	.close = fake_close,
+	.next_instant = fake_next_instant,
+	.run_due = fake_run_due,
 };
 
 static void fake_path_init(struct fake_path *f)
@@ -198,15 +237,36 @@ static long ok_close(struct syscall_backend *b, int fd, int *e)
 	return 0;
 }
 
+/* A read that waits for the second injected packet (the data after the
+ * SYN-ACK), as a stack in virtual time does: pending until then.
+ */
+static int64_t read_returned_at;
+
+static long pending_read(struct syscall_backend *b, int fd, void *buf,
+			 size_t count, int *e)
+{
+	(void)b, (void)fd;
+	if (current_fake->in_count < 2) {
+		*e = SYSCALL_BACKEND_PENDING;
+		return -1;
+	}
+	read_returned_at = fake_now();
+	memset(buf, 'x', count < 10 ? count : 10);
+	return count < 10 ? (long)count : 10;
+}
+
 static const struct syscall_backend_ops ok_backend_ops = {
 	.name = "fake",
 	.socket = ok_socket,
 	.connect = ok_connect,
 	.close = ok_close,
+	.read = pending_read,
 };
 
 struct run_result {
 	int status;
+	int line;			/* the error's fields */
+	enum failure_kind kind;
 	char text[ERROR_TEXT_MAX];
 };
 
@@ -231,6 +291,8 @@ static struct run_result run_text_with(const char *text,
 	diag_list_init(&diags, "fake.pkt");
 	if (script_parse("fake.pkt", text, strlen(text), &script, &diags) < 0) {
 		out.status = -1;
+		out.line = 0;
+		out.kind = FAILURE_NONE;
 		snprintf(out.text, sizeof(out.text), "parse error");
 		diag_list_free(&diags);
 		return out;
@@ -240,9 +302,14 @@ static struct run_result run_text_with(const char *text,
 	cfg.strict_segments = strict_segments;
 	cfg.strict = strict;
 	cfg.tolerance_usecs = tolerance;
+	cfg.clock = test_clock;
 	err.text[0] = '\0';
+	err.line = 0;
+	err.kind = FAILURE_NONE;
 	out.status = run_script(script, &cfg, &path->base, &backend, &err);
 	snprintf(out.text, sizeof(out.text), "%s", err.text);
+	out.line = out.status == OUTCOME_OK ? 0 : err.line;
+	out.kind = out.status == OUTCOME_OK ? FAILURE_NONE : err.kind;
 	script_free(script);
 	diag_list_free(&diags);
 	return out;
@@ -537,6 +604,24 @@ static void test_missing_and_ports(void)
 	tap_is_str(out.text, "fake.pkt:2: no outbound packet by 0.05625 s; "
 		   "expected > S 0:0(0)\n  no packets have crossed yet",
 		   "the deadline is the time plus 12.5%% of the interval");
+	tap_is_int(out.line, 2, "... its line as a field");
+	tap_is_int(out.kind, FAILURE_MISSING_PACKET,
+		   "... its kind: a missing packet");
+	fake_path_fini(&path);
+
+	/* The fake hands its SYN over at once: a second early, well past
+	 * the 125 ms tolerance (100 ms, so that a loaded machine still
+	 * starts socket() on time).
+	 */
+	fake_path_init(&path);
+	path.connected = true;
+	queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+	out = run_text_tolerance("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+				 "1.000 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n",
+				 &path, false, 100000);
+	tap_is_int(out.status, OUTCOME_MISMATCH, "a packet too early fails");
+	tap_is_int(out.kind, FAILURE_TIMING, "... as a timing failure");
+	tap_is_int(out.line, 2, "... of its line");
 	fake_path_fini(&path);
 
 	fake_path_init(&path);
@@ -548,6 +633,8 @@ static void test_missing_and_ports(void)
 	tap_is_int(out.status, OUTCOME_MISMATCH, "a wrong source port fails");
 	tap_is_str(out.text, "fake.pkt:2: outbound packet from port 45000, "
 		   "expected 45001", "... naming both ports");
+	tap_is_int(out.kind, FAILURE_MISMATCH, "... a mismatch");
+	tap_is_int(out.line, 2, "... of its line");
 	fake_path_fini(&path);
 }
 
@@ -772,7 +859,92 @@ static void test_code_continuation(void)
 	tap_is_str(out.text, "fake.pkt:2: assertion failed: assert 2 == 3, "
 		   "'two';\\ (two)",
 		   "the failure names the assertion's own line");
+	tap_is_int(out.line, 2, "... and carries it as a field");
+	tap_is_int(out.kind, FAILURE_MISMATCH, "... a mismatch");
 	fake_path_fini(&path);
+}
+
+/* A minute of script on the virtual clock: the SYN retransmitted 1, 2
+ * and 4 s apart by the fake stack's timers, a blocking read that returns
+ * 50 s later when the data comes, a close at 60 s.  Every time is exact:
+ * nothing sleeps, and the run takes milliseconds of wall time.
+ */
+static void test_virtual_minute(void)
+{
+	static const char text[] =
+		"0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		"+0 connect(3, ..., ...) = 0\n"
+		"+0 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		"+1 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		"+2 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		"+4 > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		"+0 < S. 0:0(0) ack 1 win 5000 <mss 1000,sackOK,nop,nop>\n"
+		"+0 > . 1:1(0) ack 1\n"
+		"+1...51 read(3, ..., 1000) = 10\n"
+		"+50 < P. 1:11(10) ack 1 win 5000\n"
+		"+0 > . 1:1(0) ack 11\n"
+		"+2 close(3) = 0\n";
+	const int64_t sec = 1000000000, t0 = 1000 * sec;
+	struct fake_path path;
+	struct run_result out;
+	int64_t wall;
+
+	test_clock = run_clock_virtual_new(t0);
+	if (!test_clock)
+		abort();
+	fake_path_init(&path);
+	for (int i = 0; i < 4; i++) {
+		static const int at[] = { 0, 1, 3, 7 };
+
+		queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+		path.out_after[i] = 0;
+		path.out_at[i] = t0 + at[i] * sec;
+	}
+	queue_outbound(&path, TCP_ACK, ISN + 1, 1, 0, NULL, 0, false);
+	queue_outbound(&path, TCP_ACK, ISN + 1, 11, 0, NULL, 0, false);
+	path.out_after[5] = 2;
+	read_returned_at = 0;
+	wall = clock_now_ns();
+	out = run_text_with(text, &path, false, false, 4000);
+	wall = clock_now_ns() - wall;
+	tap_is_int(out.status, OUTCOME_OK,
+		   "a 60 s script passes on the virtual clock");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	tap_is_int(path.in_count, 2, "two packets injected");
+	tap_ok(path.in_at[0] == t0 + 7 * sec,
+	       "the SYN-ACK went in at 7 s exactly, after three retransmissions");
+	tap_ok(path.in_at[1] == t0 + 58 * sec, "the data at 58 s exactly");
+	tap_ok(read_returned_at == t0 + 58 * sec,
+	       "the blocking read returned when the data came, at 58 s");
+	tap_ok(run_clock_now(test_clock) == t0 + 60 * sec,
+	       "the run ended at 60 s of virtual time");
+	tap_diag("60 s of virtual time in %.1f ms of wall time",
+		 (double)wall / 1e6);
+	fake_path_fini(&path);
+
+	/* The first retransmission a second late: missed, and the report's
+	 * times are the virtual clock's, exact.
+	 */
+	fake_path_init(&path);
+	for (int i = 0; i < 4; i++) {
+		static const int at[] = { 0, 2, 3, 7 };
+
+		queue_outbound(&path, TCP_SYN, ISN, 0, 0, syn_options, 8, false);
+		path.out_after[i] = 0;
+		path.out_at[i] = run_clock_now(test_clock) + at[i] * sec;
+	}
+	out = run_text_with(text, &path, false, false, 4000);
+	tap_is_int(out.status, OUTCOME_MISMATCH,
+		   "a retransmission a second late fails on the virtual clock");
+	tap_is_str(out.text, "fake.pkt:4: no outbound packet by 1.125 s; "
+		   "expected > S 0:0(0) <mss 1460,nop,nop,sackOK>\n"
+		   "  last packets (script time):\n"
+		   "    0.000 > S 0:0(0) win 1000 <mss 1460,nop,nop,sackOK>",
+		   "... at its deadline, 1 s plus 12.5%%");
+	fake_path_fini(&path);
+	run_clock_free(test_clock);
+	test_clock = NULL;
 }
 
 int main(void)
@@ -790,5 +962,6 @@ int main(void)
 	test_strict_after_end();
 	test_explicit_ports_shown();
 	test_code_continuation();
+	test_virtual_minute();
 	return tap_done();
 }

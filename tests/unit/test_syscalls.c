@@ -806,6 +806,21 @@ static void open_socket(int script_fd, int live_fd)
 
 #define is_outcome(got, want, ...) tap_is_int(got, want, __VA_ARGS__)
 
+/* run_line(), keeping what the call did (syscall_effects). */
+static struct syscall_effects effects_of(struct syscall_spec *spec)
+{
+	struct syscall_effects fx = { .new_fd = -2 };
+	struct syscall_run *run = NULL;
+
+	if (syscall_prepare(&ctx, spec, &run, &err) != OUTCOME_OK)
+		return fx;
+	syscall_perform(run);
+	if (syscall_finish(&ctx, spec, run, &err) == OUTCOME_OK)
+		fx = *syscall_run_effects(run);
+	syscall_run_free(run);
+	return fx;
+}
+
 /* ---- tests ---- */
 
 static void test_fd_mapping(void)
@@ -875,6 +890,47 @@ static void test_fd_mapping(void)
 	tap_is_int(fake.calls, 4,
 		   "teardown closes 11, 12, the stray 13 and the unnamed 9");
 	tap_ok(!fd_map_lookup(ctx.fds, 4, &live), "the map is empty");
+	teardown();
+}
+
+/* What the runner follows comes from what a call did, not its name. */
+static void test_effects(void)
+{
+	struct syscall_effects fx;
+
+	setup(IP_VERSION_4);
+	expect_reply(7, 0);
+	fx = effects_of(SPEC("socket", N(3), NULL, 3, ELL(), W("SOCK_STREAM"),
+			     W("IPPROTO_TCP")));
+	tap_ok(fx.new_fd == 7 && fx.new_socket && fx.socket_created &&
+	       !fx.bound_to_plan, "socket() = 3 made socket 7, a new one");
+	expect_reply(0, 0);
+	fx = effects_of(SPEC("bind", N(0), NULL, 3, N(3), ELL(), ELL()));
+	tap_ok(fx.new_fd == -1 && !fx.new_socket && fx.bound_to_plan,
+	       "bind(3, ..., ...) bound it to the plan's address");
+	expect_reply(0, 0);
+	fx = effects_of(SPEC("bind", N(0), NULL, 3, N(3),
+			     ST(3, "sa_family", W("AF_INET"),
+				"sin_port", CALL("htons", 1, N(8080)),
+				"sin_addr", CALL("inet_addr", 1,
+						 S("127.0.0.1"))),
+			     ELL()));
+	tap_ok(!fx.bound_to_plan, "a bind to an address written out is not "
+	       "followed");
+	expect_reply(12, 0);
+	fx = effects_of(SPEC("accept", N(4), NULL, 3, N(3), ELL(), ELL()));
+	tap_ok(fx.new_fd == 12 && fx.new_socket && !fx.socket_created,
+	       "accept() = 4 made socket 12, a connection, not a new socket");
+	expect_reply(5, 0);
+	fx = effects_of(SPEC("epoll_create", N(5), NULL, 1, N(1)));
+	tap_ok(fx.new_fd == 5 && !fx.new_socket,
+	       "epoll_create() made a descriptor that is not a socket");
+	expect_reply(-1, EMFILE);
+	fx = effects_of(SPEC("socket", N(-1), "EMFILE", 3, ELL(),
+			     W("SOCK_STREAM"), W("IPPROTO_TCP")));
+	tap_ok(fx.new_fd == -1 && !fx.socket_created,
+	       "a socket() that failed as expected made nothing");
+	fd_map_close_all(ctx.fds, &fake.base);
 	teardown();
 }
 
@@ -2034,6 +2090,7 @@ static void test_kernel_files(void)
 int main(void)
 {
 	test_fd_mapping();
+	test_effects();
 	test_plan_addresses();
 	test_explicit_addresses();
 	test_setsockopt();
