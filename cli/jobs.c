@@ -422,6 +422,28 @@ static int check_family(const struct script_file *file, struct job *job)
 	return rc;
 }
 
+/* One run of file in family against each stack --stack lists. */
+static int add_stack_jobs(struct job_list *list,
+			  const struct script_file *file, const char *family,
+			  const struct job_settings *set)
+{
+	int stacks = set->stack_count > 0 ? set->stack_count : 1;
+	int rc = 0;
+
+	for (int k = 0; k < stacks && rc == 0; k++) {
+		struct job *job = new_job(list, JOB_RUN, file, family);
+
+		if (!job)
+			return -1;
+		configure(file, family, set, job);
+		job->length_usecs = timeline_length(file->script);
+		job->stack = set->stack_count > 0 ? set->stacks[k] : NULL;
+		job->stack_flags = set->stack_flags;
+		rc = check_family(file, job);
+	}
+	return rc;
+}
+
 static int load(struct script_file *file, const struct job_settings *set,
 		struct job_list *list)
 {
@@ -454,18 +476,8 @@ static int load(struct script_file *file, const struct job_settings *set,
 		if (n == 0)
 			rc = add_message_job(list, JOB_SKIP, file, NULL,
 					     strdup(why), 0);
-		for (int i = 0; i < n && rc == 0; i++) {
-			struct job *job = new_job(list, JOB_RUN, file,
-						  families[i]);
-
-			if (!job) {
-				rc = -1;
-			} else {
-				configure(file, families[i], set, job);
-				job->length_usecs = timeline_length(file->script);
-				rc = check_family(file, job);
-			}
-		}
+		for (int i = 0; i < n && rc == 0; i++)
+			rc = add_stack_jobs(list, file, families[i], set);
 	}
 	if (rc == 0 && diags.count > 0) {
 		/* One report for the file, not one per family. */

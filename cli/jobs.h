@@ -41,6 +41,11 @@ struct job {
 	enum job_kind kind;
 	const char *path;
 	const char *family;	/* static name, NULL for an unreadable file */
+	/* --stack's name for this run ("kernel", "lwip", a path); NULL
+	 * when --stack was not given (the kernel, not named in reports).
+	 */
+	const char *stack;
+	const char *stack_flags;	/* --stack-flags, or NULL */
 	const struct script_file *file;
 	struct run_config cfg;
 	char *message;		/* JOB_ERROR and JOB_SKIP */
@@ -57,6 +62,12 @@ struct job_settings {
 	/* --ip_version's list; none given: each script's own family. */
 	const char *const *families;
 	int family_count;
+	/* --stack's list, each script runs against each; none: the kernel,
+	 * unnamed.
+	 */
+	const char *const *stacks;
+	int stack_count;
+	const char *stack_flags;
 	struct tool_settings tool;
 };
 

@@ -56,6 +56,10 @@ struct cli {
 	struct tool_settings tool;
 	const char *families[3];	/* --ip_version's list */
 	int family_count;
+	char *stack_list;		/* --stack's value, cut at commas */
+	const char *stacks[8];		/* --stack's list */
+	int stack_count;
+	const char *stack_flags;	/* --stack-flags */
 	struct suite_options suite;
 	bool jobs_given;
 	enum format format;
@@ -85,6 +89,18 @@ static void usage(FILE *out)
 		"                               (`command` takes a command's output)\n"
 		"  -v                           same as --verbose\n\n"
 		"running many scripts:\n"
+		"  --stack=LIST                 play each script against each stack "
+		"of LIST:\n"
+		"                               kernel (the default), a plugin's "
+		"name (lwip)\n"
+		"                               or path (./my.so); see "
+		"docs/stack-plugin.md\n"
+		"  --stack-flags=TEXT           handed to every stack plugin as it "
+		"starts\n"
+		"  --so_filename=PATH, --so_flags=TEXT\n"
+		"                               packetdrill's: a stack written for "
+		"its .so\n"
+		"                               interface, played in real time\n"
 		"  --ip_version=LIST            run each script in each family of "
 		"LIST\n"
 		"                               (ipv4,ipv4-mapped-ipv6,ipv6); a "
@@ -222,6 +238,7 @@ static void cli_free(struct cli *cli)
 	}
 	free(cli->options);
 	free(cli->scripts);
+	free(cli->stack_list);
 }
 
 static int parse_count(const char *name, const char *value, int min, int *out)
@@ -293,6 +310,39 @@ static int set_families(struct cli *cli, const char *list)
 	return rc;
 }
 
+/* "kernel,lwip,./my.so": each once, at most 8. */
+static int set_stacks(struct cli *cli, const char *list)
+{
+	char *save = NULL;
+
+	free(cli->stack_list);
+	cli->stack_list = strdup(list ? list : "");
+	cli->stack_count = 0;
+	if (!cli->stack_list)
+		return -1;
+	for (char *w = strtok_r(cli->stack_list, ",", &save); w;
+	     w = strtok_r(NULL, ",", &save)) {
+		bool seen = false;
+
+		for (int i = 0; i < cli->stack_count; i++)
+			seen = seen || !strcmp(cli->stacks[i], w);
+		if (seen)
+			continue;
+		if (cli->stack_count == 8) {
+			fprintf(stderr, "tcpcheck: --stack lists at most 8 "
+				"stacks\n");
+			return -1;
+		}
+		cli->stacks[cli->stack_count++] = w;
+	}
+	if (cli->stack_count == 0) {
+		fprintf(stderr, "tcpcheck: --stack needs a stack (kernel, a "
+			"name such as lwip, or a path to a .so)\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* The options that are about the suite, not about a script: 1 when arg
  * was one, 0 when it is not, -1 on a usage error (message printed).
  */
@@ -305,6 +355,15 @@ static int suite_option(struct cli *cli, const char *arg)
 #define IS(name) (len == strlen(name) && !strncmp(arg, name, len))
 	if (IS("--ip_version"))
 		return set_families(cli, value) < 0 ? -1 : 1;
+	if (IS("--stack"))
+		return set_stacks(cli, value) < 0 ? -1 : 1;
+	/* packetdrill's names for a stack of its shared-object interface. */
+	if (IS("--so_filename"))
+		return set_stacks(cli, value) < 0 ? -1 : 1;
+	if (IS("--stack-flags") || IS("--so_flags")) {
+		cli->stack_flags = value ? value : "";
+		return 1;
+	}
 	if (IS("--jobs")) {
 		cli->jobs_given = true;
 		return parse_count("--jobs", value, 1, &cli->suite.jobs) < 0 ?
@@ -513,10 +572,13 @@ static const char *preflight(const struct job_list *jobs,
 	bool run = false, tun = false, pcap = opts->pcap_dir != NULL;
 	const struct net_plan *wire = NULL;
 
+	/* A stack plugin's run needs neither root nor a device. */
 	for (int i = 0; i < jobs->count; i++) {
 		const struct net_plan *plan = &jobs->jobs[i].cfg.plan;
+		const char *stack = jobs->jobs[i].stack;
 
-		if (jobs->jobs[i].kind != JOB_RUN)
+		if (jobs->jobs[i].kind != JOB_RUN ||
+		    (stack && strcmp(stack, "kernel") != 0))
 			continue;
 		run = true;
 		if (plan->path_kind == PATH_KIND_TUN)
@@ -634,7 +696,37 @@ static int run_guarded(const struct job_list *jobs,
 	return rc;
 }
 
-static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
+static bool plugin_job(const struct job *job)
+{
+	return job->kind == JOB_RUN && job->stack &&
+		strcmp(job->stack, "kernel") != 0;
+}
+
+/* The machine cannot run the kernel's jobs (why): with stack plugins in
+ * the suite too, skip only those, with the reason, and run the rest.
+ * Returns why when nothing is left to run.
+ */
+static const char *skip_kernel_jobs(struct job_list *jobs, const char *why)
+{
+	bool plugins = false;
+
+	for (int i = 0; i < jobs->count; i++)
+		plugins = plugins || plugin_job(&jobs->jobs[i]);
+	if (!why || !plugins)
+		return why;
+	for (int i = 0; i < jobs->count; i++) {
+		struct job *job = &jobs->jobs[i];
+
+		if (job->kind != JOB_RUN || plugin_job(job))
+			continue;
+		job->kind = JOB_SKIP;
+		free(job->message);
+		job->message = strdup(why);
+	}
+	return NULL;
+}
+
+static int run(struct cli *cli, struct job_list *jobs, FILE *junit,
 	       FILE *json)
 {
 	struct reporter *reps[5] = { NULL };
@@ -675,7 +767,8 @@ static int run(struct cli *cli, const struct job_list *jobs, FILE *junit,
 			return OUTCOME_ENVIRONMENT;
 		}
 	}
-	sum.skip_all = preflight(jobs, &cli->suite, &err);
+	sum.skip_all = skip_kernel_jobs(jobs, preflight(jobs, &cli->suite,
+							 &err));
 	if (sum.skip_all) {
 		fprintf(stderr, "tcpcheck: %s\n", sum.skip_all);
 		sum.started = time(NULL);
@@ -773,6 +866,9 @@ int main(int argc, char **argv)
 		.define_count = cli.define_count,
 		.families = cli.families,
 		.family_count = cli.family_count,
+		.stacks = cli.stacks,
+		.stack_count = cli.stack_count,
+		.stack_flags = cli.stack_flags,
 		.tool = cli.tool,
 	};
 	if (jobs_build(cli.scripts, cli.script_count, &settings, &jobs) < 0) {

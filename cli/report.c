@@ -170,6 +170,7 @@ static void free_copy(struct script_result *r)
 {
 	free((char *)r->path);
 	free((char *)r->family);
+	free((char *)r->stack);
 	free((char *)r->message);
 	free((char *)r->capture);
 }
@@ -193,6 +194,7 @@ int result_list_add(struct result_list *list, const struct script_result *res)
 	*r = *res;
 	r->path = copy(res->path, &failed);
 	r->family = copy(res->family, &failed);
+	r->stack = copy(res->stack, &failed);
 	r->message = copy(res->message, &failed);
 	r->capture = copy(res->capture, &failed);
 	r->events = NULL;	/* gone once script_done returns */

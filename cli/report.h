@@ -32,6 +32,8 @@ struct script_result {
 	const char *path;
 	const char *family;	/* "ipv4", "ipv4-mapped-ipv6", "ipv6"; NULL
 				 * for a script that was never configured */
+	const char *stack;	/* --stack's name for the run; NULL when
+				 * --stack was not given */
 	enum result_status status;
 	double duration;	/* seconds, all attempts together */
 	int line;		/* first failing line, 0 if none or unknown */
@@ -159,6 +161,12 @@ struct result_list {
 
 int result_list_add(struct result_list *list, const struct script_result *res);
 void result_list_sort(struct result_list *list);	/* by index */
+
+/* --stack with several stacks: list the script and family runs whose
+ * verdicts differ between the stacks (nothing if none do); sorts
+ * results.
+ */
+void report_stack_differences(FILE *out, struct result_list *results);
 void result_list_free(struct result_list *list);
 
 #endif /* TCPCHECK_REPORT_H */

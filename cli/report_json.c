@@ -60,6 +60,10 @@ static void put_result(FILE *out, const struct script_result *r)
 	put_string(out, r->path);
 	fputs(", \"family\": ", out);
 	put_string(out, r->family);
+	if (r->stack) {
+		fputs(", \"stack\": ", out);
+		put_string(out, r->stack);
+	}
 	fprintf(out, ", \"status\": \"%s\", \"duration\": %.6f, \"line\": ",
 		result_status_name(r->status), r->duration);
 	if (r->line > 0)

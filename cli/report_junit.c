@@ -137,6 +137,10 @@ static void put_names(FILE *out, const struct script_result *res)
 		fputc(' ', out);
 		put_xml_str(out, res->family);
 	}
+	if (res->stack) {
+		fputc(' ', out);
+		put_xml_str(out, res->stack);
+	}
 	fputc('"', out);
 }
 

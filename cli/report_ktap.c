@@ -91,6 +91,8 @@ static void ktap_script_done(struct reporter *rep,
 	put_flat(out, res->path, strlen(res->path));
 	if (res->family)
 		fprintf(out, " %s", res->family);
+	if (res->stack)
+		fprintf(out, " %s", res->stack);
 	if (res->status == RESULT_SKIP) {
 		first = result_first_line(res, &len);
 		fputs(" # SKIP ", out);

@@ -82,6 +82,8 @@ static void tap_script_done(struct reporter *rep,
 	put_tap_text(out, res->path, strlen(res->path));
 	if (res->family)
 		fprintf(out, " %s", res->family);
+	if (res->stack)
+		fprintf(out, " %s", res->stack);
 	first = result_first_line(res, &len);
 	if (res->status == RESULT_SKIP) {
 		fputs(" # SKIP ", out);

@@ -28,6 +28,7 @@ struct text_reporter {
 	bool progress_shown;
 	int width;
 	bool color_out, color_err;	/* colour what goes to out, to err */
+	struct result_list stacks;	/* results that name a stack */
 };
 
 static void clear_progress(struct text_reporter *t)
@@ -102,6 +103,8 @@ static void print_line(struct text_reporter *t, const struct script_result *res)
 		fprintf(out, "%-5s %s", status_word(res->status), res->path);
 	if (res->family)
 		fprintf(out, " %s", res->family);
+	if (res->stack)
+		fprintf(out, " %s", res->stack);
 	fprintf(out, " (%.2f s", res->duration);
 	if (res->attempts > 1)
 		fprintf(out, ", %d tries", res->attempts);
@@ -131,6 +134,8 @@ static void text_script_done(struct reporter *rep,
 	fflush(t->err);
 	if (t->list)
 		print_line(t, res);
+	if (res->stack)
+		result_list_add(&t->stacks, res);
 	fflush(rep->out);
 }
 
@@ -144,6 +149,7 @@ static int text_end(struct reporter *rep, const struct suite_summary *sum)
 	if (t->list && !sum->skip_all) {
 		summary_format(sum, line, sizeof(line));
 		fprintf(rep->out, "%s\n", line);
+		report_stack_differences(rep->out, &t->stacks);
 	}
 	fflush(t->err);
 	return fflush(rep->out) == 0 && !ferror(rep->out) ? 0 : -1;
@@ -151,6 +157,7 @@ static int text_end(struct reporter *rep, const struct suite_summary *sum)
 
 static void text_free(struct reporter *rep)
 {
+	result_list_free(&((struct text_reporter *)rep)->stacks);
 	free(rep);
 }
 

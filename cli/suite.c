@@ -74,12 +74,14 @@ struct suite {
 	int64_t progress_ns;		/* last progress shown */
 };
 
-/* DIR/<path with '/' as '_', without .pkt>.<family>[.tryN].pcap */
+/* DIR/<path with '/' as '_', without .pkt>.<family>[.<stack>][.tryN].pcap
+ * (the stack when --stack names one: a path's file name without .so).
+ */
 static char *capture_name(const char *dir, const struct job *job, int attempt)
 {
 	const char *p = job->path;
 	size_t len;
-	char *name, *flat, *q;
+	char *name, *flat, *q, *tail;
 	int rc;
 
 	while (!strncmp(p, "./", 2))
@@ -95,11 +97,26 @@ static char *capture_name(const char *dir, const struct job *job, int attempt)
 	for (q = flat; *q; q++)
 		if (*q == '/')
 			*q = '_';
+	if (job->stack) {
+		const char *base = strrchr(job->stack, '/');
+
+		base = base ? base + 1 : job->stack;
+		rc = asprintf(&tail, "%s.%.*s", job->family,
+			      (int)strcspn(base, "."), base);
+	} else {
+		tail = strdup(job->family);
+		rc = tail ? 0 : -1;
+	}
+	if (rc < 0) {
+		free(flat);
+		return NULL;
+	}
 	if (attempt > 1)
-		rc = asprintf(&name, "%s/%s.%s.try%d.pcap", dir, flat,
-			      job->family, attempt);
+		rc = asprintf(&name, "%s/%s.%s.try%d.pcap", dir, flat, tail,
+			      attempt);
 	else
-		rc = asprintf(&name, "%s/%s.%s.pcap", dir, flat, job->family);
+		rc = asprintf(&name, "%s/%s.%s.pcap", dir, flat, tail);
+	free(tail);
 	free(flat);
 	return rc < 0 ? NULL : name;
 }
@@ -119,6 +136,7 @@ static void report_decided(struct suite *s, const struct job *job)
 		.index = job->index,
 		.path = job->path,
 		.family = job->family,
+		.stack = job->stack,
 		.message = job->message,
 		.line = job->line,
 		.attempts = job->kind == JOB_DRY_RUN,
@@ -169,7 +187,10 @@ static void start(struct suite *s, const struct job *job)
 		     job->index, st->attempts + 1) < 0)
 		slot->events = NULL;
 	sopts.events_path = slot->events;
-	if (asprintf(&slot->label, "%s %s", job->path, job->family) < 0)
+	sopts.stack = job->stack;
+	sopts.stack_flags = job->stack_flags;
+	if (asprintf(&slot->label, "%s %s%s%s", job->path, job->family,
+		     job->stack ? " " : "", job->stack ? job->stack : "") < 0)
 		slot->label = NULL;
 	if (session_start(job->file->script, &job->cfg, &sopts, &slot->session,
 			  &err) != OUTCOME_OK) {
@@ -177,6 +198,7 @@ static void start(struct suite *s, const struct job *job)
 			.index = job->index,
 			.path = job->path,
 			.family = job->family,
+			.stack = job->stack,
 			.status = RESULT_SKIP,
 			.message = err.text,
 			.failure = failure_kind_name(FAILURE_ENVIRONMENT),
@@ -258,7 +280,8 @@ static bool judge(struct suite *s, struct slot *slot,
 		}
 		return false;
 	}
-	if (sr->signal || !text[0]) {
+	/* A stack's crash is a failure with its own report (stack_session). */
+	if ((sr->signal && sr->outcome != OUTCOME_MISMATCH) || !text[0]) {
 		/* The runner died without a word: say what we know. */
 		if (asprintf(message, "%s: %s", job->path, sr->signal ? text :
 			     "the runner exited without a report") < 0)
@@ -296,6 +319,7 @@ static void collect(struct suite *s, struct slot *slot)
 	res.index = job->index;
 	res.path = job->path;
 	res.family = job->family;
+	res.stack = job->stack;
 	res.attempts = st->attempts;
 	res.spawned_ns = sr.started_ns;
 	res.first_event_ns = sr.first_event_ns;

@@ -2,8 +2,8 @@
 # pages: the corpus under $(pkgdatadir)/testcases (found with
 # `pkg-config --variable=testcasesdir tcpcheck`), and tcpcheck.pc.
 testcasesdir = $(pkgdatadir)/testcases
-pkgconfigdir = $(datadir)/pkgconfig
-pkgconfig_DATA = data/tcpcheck.pc
+pkgconfigdatadir = $(datadir)/pkgconfig
+pkgconfigdata_DATA = data/tcpcheck.pc
 # Joins the JSON or JUnit reports of a suite's shards (--shard=I/N).
 dist_bin_SCRIPTS = scripts/tcpcheck-merge
 EXTRA_DIST += data/tcpcheck.pc.in
@@ -31,4 +31,10 @@ uninstall-testcases:
 	done; \
 	find "$(DESTDIR)$(testcasesdir)" -depth -type d -empty -exec rmdir {} \; ; \
 	rmdir "$(DESTDIR)$(pkgdatadir)" 2>/dev/null || :
+# make uninstall leaves no directory of tcpcheck's own either: the
+# plugins' and the headers' (include/local.mk, stacks/local.mk), once
+# empty.
+uninstall-hook:
+	-rmdir "$(DESTDIR)$(stackdir)" "$(DESTDIR)$(pkglibdir)" \
+	  "$(DESTDIR)$(tcpcheckincludedir)" 2>/dev/null
 .PHONY: install-testcases uninstall-testcases

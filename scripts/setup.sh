@@ -21,12 +21,13 @@ cd "$top"
 # Packages: the build chain, the two libraries, and what scripts and
 # tests call (sysctl, ip, tc, python3, tcpdump to read captures, xmllint
 # and jq to check the JUnit and JSON reports, chromium to render the HTML
-# report headless, mandoc to render the man pages as HTML with `make
+# report headless), nftables for wire mode, lwIP for the first userspace
+# stack (stacks/lwip), mandoc to render the man pages as HTML with `make
 # html`, vim to check the .pkt syntax file, debhelper and lintian to build
 # and check the Debian package).
 packages="build-essential autoconf automake pkg-config flex bison
 libpcap-dev libnet1-dev iproute2 nftables procps python3 tcpdump valgrind
-ethtool libxml2-utils jq chromium mandoc vim debhelper lintian"
+ethtool libxml2-utils jq chromium liblwip-dev mandoc vim debhelper lintian"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -58,8 +58,8 @@ tap_ok "$status" "the installed tcpcheck checks the installed corpus (--dry_run)
 [ "$status" -eq 0 ] || tap_diag <"$dest.err"
 rm -f "$dest.err"
 
-# Editor and shell files, where each tool looks.
-for file in vim/vimfiles/syntax/pkt.vim vim/vimfiles/ftdetect/pkt.vim \
+# Editor and shell files, where each tool looks; the stack-plugin header.
+for file in include/tcpcheck/stack.h vim/vimfiles/syntax/pkt.vim vim/vimfiles/ftdetect/pkt.vim \
 	bash-completion/completions/tcpcheck; do
 	found=$(find "$dest" -path "*/$file" -type f | head -n 1)
 	tap_ok "$([ -s "$found" ]; echo $?)" "$file is installed"

@@ -80,3 +80,17 @@ host_snapshot() {	# host_snapshot FILE
 			-e '^net\.netfilter\.nf_conntrack_count'
 	} >"$1"
 }
+
+# Writes the mutant to $2 and prints the 1-based line that changed.
+mutate() {	# mutate SCRIPT OUT FROM TO
+	python3 - "$@" <<'PY'
+import sys
+src, out, old, new = sys.argv[1:5]
+text = open(src).read()
+at = text.find(old)
+if at < 0:
+    sys.exit("text not found in " + src + ": " + old)
+open(out, "w").write(text[:at] + new + text[at + len(old):])
+print(text.count("\n", 0, at) + 1)
+PY
+}

@@ -13,20 +13,6 @@ cd "$top_srcdir" || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Writes the mutant to $2 and prints the 1-based line that changed.
-mutate() {	# mutate SCRIPT OUT FROM TO
-	python3 - "$@" <<'PY'
-import sys
-src, out, old, new = sys.argv[1:5]
-text = open(src).read()
-at = text.find(old)
-if at < 0:
-    sys.exit("text not found in " + src + ": " + old)
-open(out, "w").write(text[:at] + new + text[at + len(old):])
-print(text.count("\n", 0, at) + 1)
-PY
-}
-
 n=0
 for table in tests/mutations/*.tsv; do
 	while IFS='	' read -r script from to line text; do

@@ -68,6 +68,13 @@ void conn_retire_all(struct conn_table *table)
 	table->current = -1;
 }
 
+void conn_new_socket(struct conn_table *table, bool retire)
+{
+	if (retire)
+		conn_retire_all(table);
+	table->current = -1;
+}
+
 bool conn_segment_retired(const struct conn_table *table,
 			  const struct tcp_segment *seg)
 {
@@ -93,10 +100,8 @@ struct conn *conn_current(struct conn_table *table)
 
 struct conn *conn_for_inbound(struct conn_table *table,
 			      const struct net_plan *plan,
-			      const struct tcp_packet_spec *spec,
-			      const struct tcp_view *view)
+			      const struct tcp_packet_spec *spec)
 {
-	bool pure_syn = (view->flags & TCP_SYN) && !(view->flags & TCP_ACK);
 	struct conn *cur = conn_current(table);
 	uint16_t local_port, remote_port;
 	struct conn *c;
@@ -108,24 +113,13 @@ struct conn *conn_for_inbound(struct conn_table *table,
 		local_port = spec->dst.has_port ? spec->dst.port :
 			(cur ? cur->local_port : plan->bind_port);
 		c = conn_find(table, local_port, remote_port);
-		if (!c)
-			c = conn_add(table, plan, local_port, remote_port);
-		if (c && pure_syn)
-			c->saw_remote_syn = true;
-		return c;
+		return c ? c : conn_add(table, plan, local_port, remote_port);
 	}
-	if (pure_syn) {
-		/* Our SYN crossing the kernel's: simultaneous open. */
-		if (cur && cur->saw_local_syn && !cur->saw_remote_syn) {
-			cur->saw_remote_syn = true;
-			return cur;
-		}
-		c = conn_add(table, plan, plan->bind_port,
-			     table->next_remote_port++);
-		if (c)
-			c->saw_remote_syn = true;
-		return c;
-	}
+	/* No ports written: the current connection, SYN or not (a peer
+	 * that restarted and reuses the 4-tuple, a SYN in TIME_WAIT, a SYN
+	 * crossing ours), as packetdrill has it.  Only the first packet of
+	 * a socket under test opens a connection from a fresh port.
+	 */
 	if (cur)
 		return cur;
 	return conn_add(table, plan, plan->bind_port, table->next_remote_port++);

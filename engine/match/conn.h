@@ -62,7 +62,6 @@ struct conn {
 	bool ts_offset_known;
 	uint32_t ts_val_offset;		/* kernel TS val: live = script + offset */
 	bool saw_local_syn;		/* the kernel sent a SYN (active open) */
-	bool saw_remote_syn;		/* we injected a SYN */
 	bool retired;			/* its socket is no longer under test */
 	struct ts_clock ts_clock;
 	struct ts_val_pair ts_vals[CONN_TS_VALS];	/* a ring */
@@ -93,6 +92,12 @@ void conn_table_set_first_remote_port(struct conn_table *table,
  */
 void conn_retire_all(struct conn_table *table);
 
+/* The script created a socket: no connection is current any more, so its
+ * next inbound line without ports opens a new one; with retire, the
+ * earlier connections are retired too (conn_retire_all()).
+ */
+void conn_new_socket(struct conn_table *table, bool retire);
+
 /* Whether seg belongs to a retired connection. */
 bool conn_segment_retired(const struct conn_table *table,
 			  const struct tcp_segment *seg);
@@ -100,14 +105,18 @@ bool conn_segment_retired(const struct conn_table *table,
 /* The connection the script used last, or NULL before any. */
 struct conn *conn_current(struct conn_table *table);
 
-/* The connection an inbound script packet belongs to, created if needed
- * (a SYN starts a new passive connection unless it crosses our own SYN:
- * simultaneous open).  Returns NULL when the table is full.
+/* The connection an inbound script packet belongs to, created if needed.
+ * Ports written on the line name it (a new pair opens a new connection);
+ * a line without ports belongs to the current connection whatever its
+ * flags, so a later SYN reuses the 4-tuple (RFC 5961 section 4.2, a SYN
+ * in TIME_WAIT, simultaneous open), and only when there is none (the
+ * script's first packet, or the first after a new socket()) does it open
+ * a passive connection from the next free remote port.  Returns NULL
+ * when the table is full.
  */
 struct conn *conn_for_inbound(struct conn_table *table,
 			      const struct net_plan *plan,
-			      const struct tcp_packet_spec *spec,
-			      const struct tcp_view *view);
+			      const struct tcp_packet_spec *spec);
 
 /* The connection a live outbound segment belongs to, by its ports; a SYN
  * on new ports starts a new active connection.  Falls back to the

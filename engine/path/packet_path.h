@@ -30,8 +30,10 @@ struct packet_path_ops {
 	const char *name;
 	/* Inject one IP datagram into the stack; *sent_ns is the time it
 	 * was handed over (and last_taken_ns, where the path can tell, when
-	 * the stack took it in).  With gso_size, the datagram is a TCP
-	 * super-packet the stack is to take as segments of that size (as
+	 * the stack took it in).  With gso_size (--mss), the datagram is
+	 * a TCP segment that goes with a receive-offload header of that
+	 * segment size, as packetdrill's do: one whose payload is longer
+	 * is a super-packet the stack takes as segments of that size (as
 	 * from a NIC's receive offload); 0: an ordinary packet.  0 or -1
 	 * with err filled.
 	 */

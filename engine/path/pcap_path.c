@@ -17,6 +17,7 @@
 
 #include "core/clock.h"
 #include "path/pcap_path.h"
+#include "pkt/packet.h"
 #include "path/pcap_read.h"
 
 #define ETHER_HEADER_LEN 14
@@ -31,6 +32,19 @@ struct pcap_path {
 	uint8_t frame[65536 + ETHER_HEADER_LEN];
 };
 
+/* Whether a TCP datagram carries more than gso_size bytes of payload:
+ * a super-packet, which needs the offload header only tun0 has.
+ */
+static bool pcap_super_packet(const uint8_t *packet, size_t len,
+			      uint16_t gso_size)
+{
+	struct tcp_segment seg;
+	struct error ignored;
+
+	return packet_parse(packet, len, &seg, &ignored) == PACKET_TCP &&
+		seg.payload_len > gso_size;
+}
+
 static int pcap_send(struct packet_path *path, const uint8_t *packet,
 		     size_t len, uint16_t gso_size, int64_t *sent_ns,
 		     struct error *err)
@@ -38,7 +52,7 @@ static int pcap_send(struct packet_path *path, const uint8_t *packet,
 	struct pcap_path *p = (struct pcap_path *)path;
 	size_t header = 0;
 
-	if (gso_size)
+	if (gso_size && pcap_super_packet(packet, len, gso_size))
 		return error_set(err, "a receive-offload super-packet (--mss) "
 				 "can be injected only through tun0, not %s",
 				 path->ops->name);

@@ -54,31 +54,33 @@ struct tun_in6_ifreq {
 	int ifindex;
 };
 
-/* The virtio-net header that makes the kernel take a TCP datagram as a
- * super-packet of gso_size segments: what a NIC's receive offload would
- * hand up.  The checksum is complete, so no NEEDS_CSUM: the stack checks
- * it over the whole datagram.
+/* The virtio-net header of an injected TCP datagram under --mss, built as
+ * packetdrill's TUN write builds it, so that the stack gets the same
+ * sk_buff: gso_type TCPV4 or TCPV6 and gso_size the --mss on every TCP
+ * datagram, whatever its length (the kernel's virtio_net_hdr_to_skb()
+ * makes only one longer than gso_size past its headers a GSO packet),
+ * no flags (the checksum is complete, so no NEEDS_CSUM: the stack checks
+ * it over the whole datagram), and hdr_len, csum_start and csum_offset
+ * left 0.  hdr_len matters: with 0, tun_get_user() copies the whole
+ * datagram into the buffer's linear part, while a header length would
+ * put the payload in page fragments; the memory the kernel then charges
+ * for the packet (its truesize) differs, and with it the receive window
+ * the stack advertises and its receive-buffer tuning.
  */
 static int gso_header(const uint8_t *packet, size_t len, uint16_t gso_size,
 		      struct virtio_net_hdr *vnet, struct error *err)
 {
-	size_t ip_len, tcp_off;
-
-	if (len >= 20 && (packet[0] >> 4) == 4 && packet[9] == IPPROTO_TCP) {
-		ip_len = (size_t)(packet[0] & 0x0f) * 4;
+	/* TCP may sit behind IPv6 extension headers: the kernel's flow
+	 * dissector finds it there, or refuses the datagram.
+	 */
+	if (len >= 20 && (packet[0] >> 4) == 4 && packet[9] == IPPROTO_TCP)
 		vnet->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
-	} else if (len >= 40 && (packet[0] >> 4) == 6 &&
-		   packet[6] == IPPROTO_TCP) {
-		ip_len = 40;
+	else if (len >= 40 && (packet[0] >> 4) == 6 &&
+		 packet[6] != IPPROTO_UDP && packet[6] != IPPROTO_ICMPV6)
 		vnet->gso_type = VIRTIO_NET_HDR_GSO_TCPV6;
-	} else {
+	else
 		return error_set(err, "only a TCP segment can be injected as "
 				 "a receive-offload super-packet (--mss)");
-	}
-	tcp_off = ip_len + 12;
-	if (tcp_off >= len)
-		return error_set(err, "truncated TCP segment for --mss");
-	vnet->hdr_len = (uint16_t)(ip_len + (size_t)(packet[tcp_off] >> 4) * 4);
 	vnet->gso_size = gso_size;
 	return 0;
 }

@@ -46,8 +46,7 @@ static void react_to_call(struct runner *r, const struct syscall_effects *fx)
 	if (fx->new_socket)
 		r->code.fd = fx->new_fd;
 	if (fx->socket_created) {
-		if (r->tcp.one_socket)
-			conn_retire_all(&r->conns);
+		conn_new_socket(&r->conns, r->tcp.one_socket);
 		udp_flow_forget(&r->udp, &r->cfg->plan);
 	}
 	if (fx->bound_to_plan)

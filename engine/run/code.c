@@ -20,18 +20,21 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/tcp.h>
 
 #include "core/abort.h"
 #include "run/code.h"
 #include "run/shell.h"
-#include "run/tcp_info.h"
+#include "sys/syscall_backend.h"
 
 struct code_block {
 	const struct event *event;
-	unsigned char info[TCP_INFO_MAX];
-	size_t info_len;	/* 0: no snapshot */
+	struct code_snapshot snap;
 };
 
 struct code_log {
@@ -53,8 +56,32 @@ void code_log_free(struct code_log *log)
 	free(log);
 }
 
+/* Both are read as packetdrill's blocks read them, whatever the socket's
+ * state; a call that fails leaves its part of the snapshot empty, so the
+ * block's names are simply undefined.
+ */
+void code_snapshot_take(struct code_snapshot *snap,
+			struct syscall_backend *backend, int fd)
+{
+	socklen_t len;
+	int errnum = 0;
+
+	snap->info_len = 0;
+	snap->meminfo_len = 0;
+	if (fd < 0 || !backend->ops->getsockopt)
+		return;
+	len = sizeof(snap->info);
+	if (backend->ops->getsockopt(backend, fd, IPPROTO_TCP, TCP_INFO,
+				     snap->info, &len, &errnum) == 0)
+		snap->info_len = len;
+	len = sizeof(snap->meminfo);
+	if (backend->ops->getsockopt(backend, fd, SOL_SOCKET, SO_MEMINFO,
+				     snap->meminfo, &len, &errnum) == 0)
+		snap->meminfo_len = len;
+}
+
 int code_log_add(struct code_log *log, const struct event *event,
-		 const unsigned char *info, size_t info_len, struct error *err)
+		 const struct code_snapshot *snap, struct error *err)
 {
 	struct code_block *b;
 
@@ -70,9 +97,11 @@ int code_log_add(struct code_log *log, const struct event *event,
 	}
 	b = &log->blocks[log->count++];
 	b->event = event;
-	b->info_len = info && info_len <= sizeof(b->info) ? info_len : 0;
-	if (b->info_len)
-		memcpy(b->info, info, b->info_len);
+	b->snap = *snap;
+	if (b->snap.info_len > sizeof(b->snap.info))
+		b->snap.info_len = 0;
+	if (b->snap.meminfo_len > sizeof(b->snap.meminfo))
+		b->snap.meminfo_len = 0;
 	return 0;
 }
 
@@ -125,7 +154,9 @@ static void write_program(const struct code_log *log, FILE *out)
 		const struct code_block *b = &log->blocks[i];
 
 		fprintf(out, "_block(%d, {", b->event->loc.line);
-		tcp_info_write_python(b->info, b->info_len, out);
+		tcp_info_write_python(b->snap.info, b->snap.info_len, out);
+		sk_meminfo_write_python(b->snap.meminfo, b->snap.meminfo_len,
+					out);
 		fputs("}, '", out);
 		write_hex(out, b->event->u.code);
 		fputs("')\n", out);

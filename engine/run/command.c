@@ -1,7 +1,8 @@
 /*
  * command.c - shell command lines (`+0 `sysctl -q ...``) and code blocks
- * (`%{ assert tcpi_rto == 1000000 }%`), which take a TCP_INFO snapshot
- * at their time and run when the script is over (code.h).
+ * (`%{ assert tcpi_rto == 1000000 }%`), which take a TCP_INFO and
+ * SO_MEMINFO snapshot at their time and run when the script is over
+ * (code.h).
  */
 #include "config.h"
 
@@ -64,28 +65,23 @@ static int command_play(struct runner *r, const struct event *e,
 	return run_shell(r, e->u.command, &e->loc, "");
 }
 
-/* Snapshot TCP_INFO now; the block itself runs when the script is over. */
+/* Snapshot TCP_INFO and SO_MEMINFO now; the block itself runs when the
+ * script is over.
+ */
 static int code_play(struct runner *r, const struct event *e,
 		     struct line_state *st, int64_t t, int64_t t_end,
 		     int64_t block_end)
 {
-	unsigned char info[TCP_INFO_MAX];
-	socklen_t len = sizeof(info);
-	size_t have = 0;
-	int errnum = 0;
+	struct code_snapshot snap;
 	int outcome = wait_for_event(r, e, "code block", t);
 
 	(void)st, (void)t_end, (void)block_end;
 	if (outcome != OUTCOME_OK)
 		return outcome;
-	if (r->code.fd >= 0 && r->sys.backend->ops->getsockopt &&
-	    r->sys.backend->ops->getsockopt(r->sys.backend, r->code.fd,
-					    IPPROTO_TCP, TCP_INFO, info, &len,
-					    &errnum) == 0)
-		have = len;
-	trace(r, "line %d: %%{ TCP_INFO snapshot of %zu bytes }%%",
-	      e->loc.line, have);
-	if (code_log_add(r->code.log, e, have ? info : NULL, have, r->err) < 0)
+	code_snapshot_take(&snap, r->sys.backend, r->code.fd);
+	trace(r, "line %d: %%{ TCP_INFO snapshot of %zu bytes, SO_MEMINFO "
+	      "of %zu }%%", e->loc.line, snap.info_len, snap.meminfo_len);
+	if (code_log_add(r->code.log, e, &snap, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_ENVIRONMENT, "%s", r->err->text);
 	return OUTCOME_OK;
 }

@@ -8,6 +8,7 @@ ENGINE_SOURCES += engine/run/run.h engine/run/run.c \
 	engine/run/unprivileged.h engine/run/unprivileged.c \
 	engine/run/code.h engine/run/code.c \
 	engine/run/tcp_info.h engine/run/tcp_info.c \
+	engine/run/sk_meminfo.h engine/run/sk_meminfo.c \
 	engine/run/tick.h engine/run/tick.c \
 	engine/run/wake_lead.h engine/run/wake_lead.c \
 	engine/run/run_clock.h engine/run/run_clock.c \

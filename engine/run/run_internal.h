@@ -34,7 +34,7 @@ struct worker;
 
 /* TCP lines: the unmatched rest of a TSO/GSO super-packet, and whether
  * one socket is under test at a time (no packet line names its ports:
- * conn_retire_all() on each new socket).
+ * conn_new_socket() retires the earlier connections on each new socket).
  */
 struct tcp_lines {
 	bool have_rest;

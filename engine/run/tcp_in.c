@@ -78,7 +78,7 @@ static int tcp_in_prepare(struct runner *r, const struct event *e,
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);
 	tcp_view_format(&view, st->text, sizeof(st->text));
 	st->view = view;
-	conn = conn_for_inbound(&r->conns, &r->cfg->plan, spec, &view);
+	conn = conn_for_inbound(&r->conns, &r->cfg->plan, spec);
 	if (!conn)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT,
 			    "too many connections in one script (at most %d)",
@@ -97,11 +97,10 @@ static int tcp_in_prepare(struct runner *r, const struct event *e,
 	seg->window = view.has_win ? (uint16_t)view.win : 65535;
 	seg->urg_ptr = view.has_urg ? (uint16_t)view.urg : 0;
 	seg->payload_len = view.len;
-	/* --mss: more than one segment's worth arrives as a GRO packet. */
-	st->gso = 0;
-	if (r->cfg->plan.gso_mss > 0 &&
-	    view.len > (uint32_t)r->cfg->plan.gso_mss)
-		st->gso = (uint16_t)r->cfg->plan.gso_mss;
+	/* --mss: every segment goes with the offload header, as
+	 * packetdrill's do; the stack takes a longer one as a GRO packet.
+	 */
+	st->gso = (uint16_t)r->cfg->plan.gso_mss;
 	if (tcp_options_encode(view.options, view.option_count, seg->options,
 			       sizeof(seg->options), &opt_len, r->err) < 0)
 		return fail(r, &e->loc, OUTCOME_BAD_SCRIPT, "%s", r->err->text);

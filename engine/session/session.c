@@ -30,6 +30,7 @@
 #include "session/report_wire.h"
 #include "session/event_log.h"
 #include "session/session.h"
+#include "session/stack_session.h"
 #include "run/shell.h"
 #include "sys/syscall_backend.h"
 #include "path/pcap_path.h"
@@ -47,6 +48,11 @@ struct session {
 	int64_t started_ns;
 	char *capture_path;
 	struct host_sysctls *host;	/* recorded before the runner starts */
+	/* A stack plugin's run: its death by a signal is the stack's
+	 * crash, a failure at the line it was playing.
+	 */
+	char *stack;
+	const char *script_path;
 	FILE *trace;
 	uint8_t report[REPORT_WIRE_MAX];	/* report_wire.h */
 };
@@ -72,6 +78,7 @@ static void session_free(struct session *s)
 		munmap(s->progress, sizeof(*s->progress));
 	host_sysctls_free(s->host);
 	free(s->capture_path);
+	free(s->stack);
 	free(s);
 }
 
@@ -300,6 +307,8 @@ static int child_run(const struct script *script, const struct run_config *cfg,
 
 	if (abort_install(err) < 0)
 		return OUTCOME_ENVIRONMENT;
+	if (stack_session_wanted(opts))
+		return stack_session_run(script, cfg, opts, err);
 	outcome = encap_script_runnable(script, err);
 	if (outcome != OUTCOME_OK)
 		return outcome;
@@ -387,6 +396,12 @@ int session_start(const struct script *script, const struct run_config *cfg,
 		return OUTCOME_ENVIRONMENT;
 	}
 	s->trace = cfg->trace;
+	s->script_path = script->path;
+	if (stack_session_wanted(opts) && !(s->stack = strdup(opts->stack))) {
+		session_free(s);
+		error_set(err, "out of memory");
+		return OUTCOME_ENVIRONMENT;
+	}
 	s->progress = mmap(NULL, sizeof(*s->progress), PROT_READ | PROT_WRITE,
 			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s->progress == MAP_FAILED) {
@@ -511,6 +526,15 @@ void session_finish(struct session *s, struct session_result *res)
 		error_set(&res->err, "the runner was killed by signal %d (%s)",
 			  res->signal, strsignal(res->signal));
 		error_locate(&res->err, 0, FAILURE_ENVIRONMENT);
+		if (s->stack && res->signal != SIGKILL &&
+		    res->signal != SIGTERM) {
+			res->outcome = OUTCOME_MISMATCH;
+			error_set(&res->err, "%s:%d: the stack %s crashed: "
+				  "signal %d (%s)", s->script_path, res->line,
+				  s->stack, res->signal,
+				  strsignal(res->signal));
+			error_locate(&res->err, res->line, FAILURE_MISMATCH);
+		}
 	} else {
 		res->outcome = WEXITSTATUS(status);
 		/* Nothing sent: the runner passed, or died without a word. */

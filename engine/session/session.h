@@ -43,6 +43,12 @@ struct session_options {
 	 * runners sharing one delay each other by milliseconds.
 	 */
 	int cpu;
+	/* The stack to play against: NULL or "kernel" for the running
+	 * kernel in a namespace of its own, else a stack plugin's name or
+	 * path (stack_session.h), with its --stack-flags (NULL: none).
+	 */
+	const char *stack;
+	const char *stack_flags;
 };
 
 struct session_result {

@@ -40,6 +40,12 @@
 
 struct syscall_backend;
 
+/* *err of a call the stack lacks for these arguments (a socket option, a
+ * flag): the script is skipped (OUTCOME_ENVIRONMENT) naming the call, not
+ * failed.  Not an errno value.
+ */
+#define SYSCALL_BACKEND_UNSUPPORTED (-2)
+
 struct syscall_backend_ops {
 	const char *name;	/* "kernel": for messages */
 

@@ -207,7 +207,7 @@ void fd_map_close_all(struct fd_map *m, struct syscall_backend *backend)
 {
 	int i, err;
 
-	for (i = 0; i < m->count; i++)
+	for (i = 0; backend->ops->close && i < m->count; i++)
 		backend->ops->close(backend, m->items[i].live_fd, &err);
 	m->count = 0;
 }
@@ -702,6 +702,11 @@ int syscall_finish(struct syscall_ctx *ctx, const struct syscall_spec *spec,
 
 	note_effects(run);
 	syscall_format_call(spec, call, sizeof(call));
+	if (run->result < 0 && run->err == SYSCALL_BACKEND_UNSUPPORTED) {
+		error_set(err, "the %s stack does not support %s",
+			  ctx->backend->ops->name, call);
+		return OUTCOME_ENVIRONMENT;
+	}
 	rc = track_fds(ctx, run, matched, err);
 	if (!matched) {
 		strbuf_init(&sb, text, sizeof(text));

@@ -56,33 +56,38 @@ static void test_passive_connections(void)
 	struct conn_table table;
 	struct net_plan plan;
 	struct tcp_packet_spec spec = spec_of(DIR_INBOUND, "S");
-	struct tcp_view syn = view_of(DIR_INBOUND, TCP_SYN, 0, 0);
-	struct tcp_view ack = view_of(DIR_INBOUND, TCP_ACK, 1, 1);
 	struct conn *a, *b, *c;
 
 	plan_set_defaults(&plan);
 	conn_table_init(&table);
-	a = conn_for_inbound(&table, &plan, &spec, &syn);
+	a = conn_for_inbound(&table, &plan, &spec);
 	tap_ok(a != NULL, "a SYN creates a connection");
 	tap_is_int(a->local_port, 8080, "passive connection on the bind port");
 	tap_is_int(a->remote_port, 61001, "first default remote port");
-	b = conn_for_inbound(&table, &plan, &spec, &ack);
+	spec.flags = ".";
+	b = conn_for_inbound(&table, &plan, &spec);
 	tap_ok(a == b, "a later non-SYN packet uses the same connection");
-	c = conn_for_inbound(&table, &plan, &spec, &syn);
+	spec.flags = "S";
+	tap_ok(conn_for_inbound(&table, &plan, &spec) == a,
+	       "a later SYN without ports keeps the connection's 4-tuple");
+	tap_is_int(table.count, 1, "no second connection for it");
+	conn_new_socket(&table, false);
+	c = conn_for_inbound(&table, &plan, &spec);
 	tap_ok(c != a && c->remote_port == 61002,
-	       "a second SYN opens a second connection from the next port");
+	       "after a new socket a SYN opens a connection from the next port");
 	tap_is_int(table.count, 2, "two connections in the table");
+	tap_ok(!a->retired, "a new socket in a script with ports retires none");
 
 	spec.src.has_port = true;
 	spec.src.port = 40001;
 	spec.dst.has_port = true;
 	spec.dst.port = 9000;
-	c = conn_for_inbound(&table, &plan, &spec, &syn);
+	c = conn_for_inbound(&table, &plan, &spec);
 	tap_ok(c->remote_port == 40001 && c->local_port == 9000,
 	       "explicit ports on the line select the connection");
 	spec.src.port = 61001;
 	spec.dst.port = 8080;
-	tap_ok(conn_for_inbound(&table, &plan, &spec, &ack) == a,
+	tap_ok(conn_for_inbound(&table, &plan, &spec) == a,
 	       "explicit ports find an existing connection");
 }
 
@@ -92,7 +97,6 @@ static void test_active_and_simultaneous(void)
 	struct net_plan plan;
 	struct tcp_segment seg = syn_from(45000, 8080);
 	struct tcp_packet_spec spec = spec_of(DIR_INBOUND, "S");
-	struct tcp_view syn = view_of(DIR_INBOUND, TCP_SYN, 0, 0);
 	struct tcp_view expected = view_of(DIR_OUTBOUND, TCP_SYN, 0, 0);
 	struct tcp_view live = view_of(DIR_OUTBOUND, TCP_SYN, 12345, 0);
 	struct conn *a;
@@ -103,7 +107,7 @@ static void test_active_and_simultaneous(void)
 	tap_ok(a && a->local_port == 45000 && a->remote_port == 8080,
 	       "an outbound SYN on new ports starts an active connection");
 	conn_learn_outbound(a, &live, &expected);
-	tap_ok(conn_for_inbound(&table, &plan, &spec, &syn) == a,
+	tap_ok(conn_for_inbound(&table, &plan, &spec) == a,
 	       "a SYN crossing ours is a simultaneous open, same connection");
 	tap_is_int(table.count, 1, "no second connection for the crossed SYN");
 	seg.flags = TCP_ACK;

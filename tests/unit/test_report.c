@@ -318,8 +318,64 @@ static void check_skip_all(void)
 	free(got);
 }
 
+/* --stack=kernel,lwip: runs whose verdicts differ, each stack's first
+ * differing line and field; runs that agree are not listed.
+ */
+static void check_stack_differences(void)
+{
+	static const struct script_result runs[] = {
+		{ .index = 0, .path = "a.pkt", .family = "ipv4",
+		  .stack = "kernel", .status = RESULT_PASS },
+		{ .index = 1, .path = "a.pkt", .family = "ipv4",
+		  .stack = "lwip", .status = RESULT_FAIL, .line = 6,
+		  .message = "a.pkt:6: outbound packet does not match the "
+			     "script\n  expected: > S. 0:0(0) ack 1 win 0\n"
+			     "  actual:   > S. 0:0(0) ack 1 win 9\n"
+			     "  win: expected 0, got 9" },
+		{ .index = 2, .path = "b.pkt", .family = "ipv4",
+		  .stack = "kernel", .status = RESULT_PASS },
+		{ .index = 3, .path = "b.pkt", .family = "ipv4",
+		  .stack = "lwip", .status = RESULT_PASS },
+		{ .index = 4, .path = "c.pkt", .family = "ipv6",
+		  .stack = "kernel", .status = RESULT_FAIL, .line = 3,
+		  .message = "c.pkt:3: read(3, ..., 10) returned 0, expected "
+			     "10" },
+		{ .index = 5, .path = "c.pkt", .family = "ipv6",
+		  .stack = "lwip", .status = RESULT_PASS },
+		{ .index = 6, .path = "c.pkt", .family = "ipv6",
+		  .stack = "./my.so", .status = RESULT_SKIP,
+		  .message = "line 2: my.so sends no SACK options" },
+		{ .index = 7, .path = "d.pkt", .family = "ipv4",
+		  .stack = "kernel", .status = RESULT_SKIP,
+		  .message = "needs root" },
+		{ .index = 8, .path = "d.pkt", .family = "ipv4",
+		  .stack = "lwip", .status = RESULT_PASS },
+	};
+	struct result_list list = { 0 };
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+
+	for (int i = 8; i >= 0; i--)
+		result_list_add(&list, &runs[i]);
+	report_stack_differences(out, &list);
+	fclose(out);
+	tap_is_str(buf, "verdicts differ between stacks in 2 runs:\n"
+		   "  a.pkt ipv4: kernel pass; lwip fail at line 6: outbound "
+		   "packet does not match the script (win: expected 0, got "
+		   "9)\n"
+		   "  c.pkt ipv6: kernel fail at line 3: read(3, ..., 10) "
+		   "returned 0, expected 10; lwip pass; ./my.so skip: line 2: "
+		   "my.so sends no SACK options\n",
+		   "the runs whose verdicts differ, in suite order; a skip is "
+		   "no verdict");
+	free(buf);
+	result_list_free(&list);
+}
+
 int main(void)
 {
+	check_stack_differences();
 	check_summary();
 	check_first_line();
 	check_utf8();

@@ -13,9 +13,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/sock_diag.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -237,6 +240,27 @@ static long ok_close(struct syscall_backend *b, int fd, int *e)
 	return 0;
 }
 
+/* SO_MEMINFO reads 1000 + the counter's index; TCP_INFO is refused, so
+ * a block sees only the memory counters.
+ */
+static long ok_getsockopt(struct syscall_backend *b, int fd, int level,
+			  int name, void *val, socklen_t *len, int *e)
+{
+	uint32_t counters[SK_MEMINFO_VARS];
+
+	(void)b, (void)fd;
+	if (level != SOL_SOCKET || name != SO_MEMINFO) {
+		*e = EOPNOTSUPP;
+		return -1;
+	}
+	for (int i = 0; i < SK_MEMINFO_VARS; i++)
+		counters[i] = 1000 + (uint32_t)i;
+	if (*len > sizeof(counters))
+		*len = sizeof(counters);
+	memcpy(val, counters, *len);
+	return 0;
+}
+
 /* A read that waits for the second injected packet (the data after the
  * SYN-ACK), as a stack in virtual time does: pending until then.
  */
@@ -260,6 +284,7 @@ static const struct syscall_backend_ops ok_backend_ops = {
 	.socket = ok_socket,
 	.connect = ok_connect,
 	.close = ok_close,
+	.getsockopt = ok_getsockopt,
 	.read = pending_read,
 };
 
@@ -399,10 +424,14 @@ static void test_gro_injection(void)
 	if (out.status != OUTCOME_OK)
 		tap_diag("%s", out.text);
 	tap_is_int(path.in_count, 3, "three packets injected");
-	tap_is_int(path.in_gso[0], 0, "the SYN-ACK as an ordinary packet");
+	/* As packetdrill's: every TCP datagram goes with the offload
+	 * header; the stack makes only a longer one a GRO packet.
+	 */
+	tap_is_int(path.in_gso[0], 500,
+		   "the SYN-ACK with the --mss segment size");
 	tap_is_int(path.in_gso[1], 500,
 		   "800 bytes as a GRO packet of 500-byte segments");
-	tap_is_int(path.in_gso[2], 0, "exactly 500 bytes as one segment");
+	tap_is_int(path.in_gso[2], 500, "exactly 500 bytes likewise");
 	fake_path_fini(&path);
 
 	fake_path_init(&path);
@@ -864,6 +893,40 @@ static void test_code_continuation(void)
 	fake_path_fini(&path);
 }
 
+/* A block sees the socket's SO_MEMINFO counters by their names, each the
+ * value in its slot of the array the kernel returned.
+ */
+static void test_code_meminfo(void)
+{
+	struct fake_path path;
+	struct run_result out;
+
+	fake_path_init(&path);
+	out = run_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+		       "+0 %{\n"
+		       "assert SK_MEMINFO_RMEM_ALLOC == 1000\n"
+		       "assert SK_MEMINFO_RCVBUF == 1001\n"
+		       "assert SK_MEMINFO_WMEM_ALLOC == 1002\n"
+		       "assert SK_MEMINFO_SNDBUF == 1003\n"
+		       "assert SK_MEMINFO_FWD_ALLOC == 1004\n"
+		       "assert SK_MEMINFO_WMEM_QUEUED == 1005\n"
+		       "assert SK_MEMINFO_OPTMEM == 1006\n"
+		       "assert SK_MEMINFO_BACKLOG == 1007\n"
+		       "assert SK_MEMINFO_DROPS == 1008, SK_MEMINFO_DROPS\n"
+		       "}%\n", &path, false);
+	tap_is_int(out.status, OUTCOME_OK,
+		   "a block reads the nine SO_MEMINFO counters by name");
+	if (out.status != OUTCOME_OK)
+		tap_diag("%s", out.text);
+	fake_path_fini(&path);
+
+	fake_path_init(&path);
+	out = run_text("0 %{ assert SK_MEMINFO_RCVBUF > 0 }%\n", &path, false);
+	tap_is_int(out.status, OUTCOME_BAD_SCRIPT,
+		   "before any socket the names are undefined");
+	fake_path_fini(&path);
+}
+
 /* A minute of script on the virtual clock: the SYN retransmitted 1, 2
  * and 4 s apart by the fake stack's timers, a blocking read that returns
  * 50 s later when the data comes, a close at 60 s.  Every time is exact:
@@ -962,6 +1025,7 @@ int main(void)
 	test_strict_after_end();
 	test_explicit_ports_shown();
 	test_code_continuation();
+	test_code_meminfo();
 	test_virtual_minute();
 	return tap_done();
 }
