@@ -113,6 +113,11 @@ EXTRA_DIST += tests/rootless.sh
 TESTS += tests/shard.sh
 EXTRA_DIST += tests/shard.sh
 
+# tests/suite is a directory of scripts beside tests/suite.sh: without a
+# rule of its own, make dist would try make's built-in `%: %.sh` on it
+# whenever suite.sh is the newer of the two.
+tests/suite: ;
+
 # make install DESTDIR=... and make uninstall, every file (no kernel).
 TESTS += tests/install.sh
 EXTRA_DIST += tests/install.sh
