@@ -513,6 +513,24 @@ int jobs_build(char *const *paths, int path_count,
 	return rc;
 }
 
+void jobs_shard(struct job_list *list, int shard, int shard_count)
+{
+	int kept = 0;
+
+	for (int i = 0; i < list->count; i++) {
+		struct job *job = &list->jobs[i];
+
+		if (i % shard_count != shard - 1) {
+			free(job->message);
+			continue;
+		}
+		list->jobs[kept] = *job;
+		list->jobs[kept].index = kept;
+		kept++;
+	}
+	list->count = kept;
+}
+
 void jobs_free(struct job_list *list)
 {
 	for (int i = 0; i < list->count; i++)

@@ -85,6 +85,13 @@ int jobs_build(char *const *paths, int path_count,
 	       const struct job_settings *settings, struct job_list *list);
 void jobs_free(struct job_list *list);
 
+/* Keep shard (1..shard_count) of the runs: every shard_count-th job of
+ * the suite order, starting at the shard's own number.  The list is the
+ * same on every machine given the same paths, so the shards of one suite
+ * together hold each run exactly once.  Files stay; jobs are renumbered.
+ */
+void jobs_shard(struct job_list *list, int shard, int shard_count);
+
 /* The canonical name of an --ip_version family, or NULL. */
 const char *family_name(const char *text);
 

@@ -27,6 +27,7 @@
 #include "run/defines.h"
 #include "jobs.h"
 #include "options.h"
+#include "path/netns.h"
 #include "path/pcap_dl.h"
 #include "report.h"
 #include "report_html.h"
@@ -71,6 +72,7 @@ struct cli {
 	const char *json_path;
 	enum color_mode color;
 	bool dump;			/* --dump: print the parsed scripts */
+	int shard, shard_count;		/* --shard=I/N; 0/0: every run */
 	bool ladder;			/* --ladder: each run as a diagram */
 	const char *html_dir;		/* --html=DIR, or NULL */
 	bool html_all;			/* --html-all: a page for every run */
@@ -115,6 +117,10 @@ static void usage(FILE *out)
 		"                               header sets one runs in that one\n"
 		"  -j N, --jobs=N               run N scripts at once (default: "
 		"the CPUs)\n"
+		"  --shard=I/N                  run the I-th of N shares of the "
+		"runs (script and\n"
+		"                               family), for a suite spread over N "
+		"machines\n"
 		"  --timeout=S                  stop a script after S seconds "
 		"(default 180, 0: never)\n"
 		"  --retries=N                  rerun a script that failed on "
@@ -270,6 +276,27 @@ static int parse_count(const char *name, const char *value, int min, int *out)
 	return 0;
 }
 
+/* --shard=I/N: this machine's share of the suite, 1 <= I <= N. */
+static int set_shard(struct cli *cli, const char *value)
+{
+	char *end = NULL;
+	long i, n = 0;
+
+	errno = 0;
+	i = value ? strtol(value, &end, 10) : 0;
+	if (end && *end == '/' && end[1] >= '0' && end[1] <= '9')
+		n = strtol(end + 1, &end, 10);
+	if (!value || errno || *end || n < 1 || n > 1000000 || i < 1 || i > n) {
+		fprintf(stderr, "tcpcheck: --shard takes I/N, 1 <= I <= N (the "
+			"I-th of N shares of the runs), not '%s'\n",
+			value ? value : "");
+		return -1;
+	}
+	cli->shard = (int)i;
+	cli->shard_count = (int)n;
+	return 0;
+}
+
 /* "ipv4,ipv6": each known, each once. */
 static int set_families(struct cli *cli, const char *list)
 {
@@ -401,6 +428,8 @@ static int suite_option(struct cli *cli, const char *arg)
 		return parse_count("--jobs", value, 1, &cli->suite.jobs) < 0 ?
 			-1 : 1;
 	}
+	if (IS("--shard"))
+		return set_shard(cli, value) < 0 ? -1 : 1;
 	if (IS("--timeout"))
 		return parse_count("--timeout", value, 0, &cli->suite.timeout) < 0 ?
 			-1 : 1;
@@ -584,11 +613,13 @@ static const char *preflight(const struct job_list *jobs,
 	}
 	if (!run)
 		return NULL;
-	if (geteuid() != 0)
-		return wire ? "wire mode needs root (or CAP_NET_ADMIN and "
-			"CAP_NET_RAW) to inject and capture on the interface" :
-			"needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) to "
-			"create network namespaces";
+	/* Without root, each run makes a user namespace of its own; wire
+	 * mode works on the host's interface and needs root. */
+	if (geteuid() != 0 && wire)
+		return "wire mode needs root (or CAP_NET_ADMIN and "
+			"CAP_NET_RAW) to inject and capture on the interface";
+	if (geteuid() != 0 && !wire && netns_userns_probe(err) < 0)
+		return err->text;
 	if (tun && tun_probe(err) < 0)
 		return err->text;
 	/* Once here rather than in every runner that captures. */
@@ -953,6 +984,8 @@ static int play(int argc, char **argv, struct reporter *guest)
 		rc = OUTCOME_ENVIRONMENT;
 		goto out;
 	}
+	if (cli.shard_count)
+		jobs_shard(&jobs, cli.shard, cli.shard_count);
 	if (cli.html_dir && make_dirs(cli.html_dir) < 0) {
 		fprintf(stderr, "tcpcheck: cannot create %s: %s\n",
 			cli.html_dir, strerror(errno));

@@ -480,6 +480,17 @@ int option_apply(const char *name, const char *value, struct run_config *cfg,
 	return def->apply(&ctx, msg, msg_size);
 }
 
+const char *option_at(size_t i, bool *takes_value, const char **help)
+{
+	if (i >= OPTION_COUNT)
+		return NULL;
+	if (takes_value)
+		*takes_value = option_table[i].kind != OPT_KIND_FLAG;
+	if (help)
+		*help = option_table[i].help;
+	return option_table[i].name;
+}
+
 void options_print_help(FILE *out)
 {
 	for (size_t i = 0; i < OPTION_COUNT; i++) {

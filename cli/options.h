@@ -36,6 +36,12 @@ struct option_value {
 int option_apply(const char *name, const char *value, struct run_config *cfg,
 		 struct tool_settings *tool, char *msg, size_t msg_size);
 
+/* The i-th option of the table (name without dashes, whether it takes
+ * a value, its help text), or NULL past the last: for listings such as
+ * tcpcheck(5)'s and the shell completion.
+ */
+const char *option_at(size_t i, bool *takes_value, const char **help);
+
 /* Print the option reference for --help. */
 void options_print_help(FILE *out);
 

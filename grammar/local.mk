@@ -8,6 +8,12 @@ BUILT_SOURCES += $(GRAMMAR_GENERATED)
 CLEANFILES += $(GRAMMAR_GENERATED) grammar/parser.output
 EXTRA_DIST += grammar/parser.y grammar/lexer.l
 
+# The sources that include the generated headers wait for them, so that
+# any target (`make tcpcheck`, a single test) builds from a fresh clone;
+# BUILT_SOURCES covers only all, check and install.
+grammar/libtcpcheck_a-parse.$(OBJEXT) grammar/libtcpcheck_san_a-parse.$(OBJEXT): \
+	grammar/parser.h grammar/lexer.h
+
 # bison writes the .c and the .h in one run; the header follows the source.
 grammar/parser.c: grammar/parser.y
 	$(AM_V_GEN)$(MKDIR_P) grammar && \

@@ -22,12 +22,14 @@ cd "$top"
 # tests call (sysctl, ip, tc, python3, tcpdump to read captures, xmllint
 # and jq to check the JUnit and JSON reports, chromium to render the HTML
 # report headless), nftables for wire mode, lwIP for the first userspace
-# stack (stacks/lwip), and qemu, busybox-static and xz-utils for --kernel
-# (a guest's initramfs, its modules).
+# stack (stacks/lwip), qemu, busybox-static and xz-utils for --kernel (a
+# guest's initramfs, its modules), mandoc to render the man pages as HTML
+# with `make html`, vim to check the .pkt syntax file, debhelper and
+# lintian to build and check the Debian package).
 packages="build-essential autoconf automake pkg-config flex bison
 libpcap-dev libnet1-dev iproute2 nftables procps python3 tcpdump valgrind
 ethtool libxml2-utils jq chromium liblwip-dev qemu-system-x86
-busybox-static xz-utils"
+busybox-static xz-utils mandoc vim debhelper lintian"
 missing=""
 for p in $packages; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -70,6 +72,18 @@ check)
 	# timing to the millisecond, and sanitized unit tests running beside
 	# them on a two-core machine would make those checks measure load.
 	make check || status=$?
+	# The release tarball builds, installs and uninstalls on its own;
+	# its inner make check runs what needs no kernel (the kernel tests
+	# just ran above), a few minutes on two cores.
+	if make distcheck >distcheck.log 2>&1; then
+		# The Debian package, built from that tarball, lintian-clean,
+		# and the corpus played by the packaged tcpcheck (ipv4).
+		scripts/deb-check "tcpcheck-$(sed -n 's/^PACKAGE_VERSION = //p' Makefile).tar.gz" ||
+			status=$?
+	else
+		status=$?
+		tail -n 40 distcheck.log >&2
+	fi
 	# packetdrill's own scripts, when the project's shared material sits
 	# beside the clone (as in CI): tcpcheck's verdicts against
 	# packetdrill's, and every difference explained in docs/compat.md.

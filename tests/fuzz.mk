@@ -82,7 +82,7 @@ nodist_libtcpcheck_fuzz_a_SOURCES = $(GRAMMAR_GENERATED)
 libtcpcheck_fuzz_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNET_CFLAGS)
 libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
-noinst_PROGRAMS = tests/fuzz/fuzz_script tests/fuzz/fuzz_packet \
+noinst_PROGRAMS += tests/fuzz/fuzz_script tests/fuzz/fuzz_packet \
 	tests/fuzz/fuzz_report tests/fuzz/fuzz_capture tests/fuzz/fuzz_agent \
 	tests/fuzz/fuzz_frame
 tests_fuzz_fuzz_capture_SOURCES = tests/fuzz/fuzz_capture.c

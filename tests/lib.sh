@@ -25,15 +25,29 @@ tap_end() {
 	[ "$tap_failed" -eq 0 ]
 }
 
+# The kernel part of a test cannot run: skip it all, or, after tests that
+# needed no kernel, end the plan with those.
+kernel_skip() {	# kernel_skip REASON
+	if [ "$tap_n" -gt 0 ]; then
+		echo "# the rest needs the kernel: $1"
+		tap_end
+		exit $?
+	fi
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
 # Tests that play scripts against the kernel need root and a TUN device;
 # elsewhere they report a skip instead of failing.  They also take turns
 # (make -j check runs tests at once): timing checks want a quiet machine,
 # and cleanup.sh's before/after snapshots must not see another test's
 # namespaces.
 require_kernel_env() {
+	if [ "${TCPCHECK_KERNEL_TESTS:-yes}" = no ]; then
+		kernel_skip "kernel tests disabled (configure --disable-kernel-tests)"
+	fi
 	if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
-		echo "1..0 # SKIP needs root and /dev/net/tun"
-		exit 0
+		kernel_skip "needs root and /dev/net/tun"
 	fi
 	exec 9>"${TMPDIR:-/tmp}/tcpcheck-kernel-tests.lock"
 	flock 9
@@ -42,7 +56,8 @@ require_kernel_env() {
 # The corpus: the scripts git tracks in a checkout (so a script still
 # being written is not half-tested), every script in a release tarball.
 corpus_scripts() {
-	if git -C "$top_srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	if [ "$(git -C "$top_srcdir" rev-parse --show-toplevel 2>/dev/null)" = \
+	     "$(cd "$top_srcdir" && pwd -P)" ]; then
 		git -C "$top_srcdir" ls-files 'testcases/*.pkt'
 	else
 		(cd "$top_srcdir" && find testcases -name '*.pkt')

@@ -95,6 +95,33 @@ EXTRA_DIST += tests/layering.sh
 TESTS += tests/report-modes.sh
 EXTRA_DIST += tests/report-modes.sh
 
+# tcpcheck(5): its examples parse and dump back as written, and it
+# describes every terminal, system call and option (no kernel needed).
+TESTS += tests/manpage.sh
+EXTRA_DIST += tests/manpage.sh
+
+# vim syntax and file type detection, bash completion (no kernel).
+TESTS += tests/editors.sh
+EXTRA_DIST += tests/editors.sh
+
+# The corpus played by an ordinary user in user namespaces; what cannot
+# work without root ends with 125 and the reason (kernel test, as root).
+TESTS += tests/rootless.sh
+EXTRA_DIST += tests/rootless.sh
+
+# --shard=I/N and tcpcheck-merge (no kernel: --dry_run).
+TESTS += tests/shard.sh
+EXTRA_DIST += tests/shard.sh
+
+# tests/suite is a directory of scripts beside tests/suite.sh: without a
+# rule of its own, make dist would try make's built-in `%: %.sh` on it
+# whenever suite.sh is the newer of the two.
+tests/suite: ;
+
+# make install DESTDIR=... and make uninstall, every file (no kernel).
+TESTS += tests/install.sh
+EXTRA_DIST += tests/install.sh
+
 # --draft: captures of every format, and broken ones (no kernel); the
 # corpus drafted from its own captures and played back (kernel test).
 TESTS += tests/draft-input.sh tests/draft.sh

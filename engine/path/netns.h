@@ -24,6 +24,23 @@
  */
 int netns_enter_private(bool private_sysfs, struct error *err);
 
+/* Without root, the calling process first enters a user namespace of its
+ * own, where it is root over the new network namespace: the uid and gid
+ * it had map to 0.  What it can do there is what the namespace owns -
+ * its devices, its net.* sysctls - and nothing host-wide.
+ */
+
+/* Whether an ordinary user can make that user and network namespace on
+ * this machine (tried in a short-lived child).  0, or -1 with err saying
+ * what is missing and how to grant it.
+ */
+int netns_userns_probe(struct error *err);
+
+/* Whether the calling process runs in a user namespace that is not the
+ * host's (as an unprivileged run does).
+ */
+bool netns_in_user_namespace(void);
+
 /* Set an interface's flags up/down by name (ioctl; no external tools). */
 int netif_set_up(const char *name, struct error *err);
 

@@ -393,7 +393,11 @@ int tun_probe(struct error *err)
 	if (fd < 0)
 		return error_set(err, "cannot open /dev/net/tun: %s%s",
 				 strerror(errno), errno == ENOENT ?
-				 " (is the tun module loaded?)" : "");
+				 " (is the tun module loaded?)" :
+				 errno == EACCES ? " (without root the device "
+				 "must be open to users: chmod 0666 "
+				 "/dev/net/tun, as most distributions ship it)" :
+				 "");
 	/* Asks the driver without attaching a device: a file that is not
 	 * the TUN driver (e.g. /dev/null mounted over it) refuses.
 	 */

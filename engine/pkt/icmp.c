@@ -75,6 +75,36 @@ static const struct icmp_type v6_types[] = {
 	{ NULL, 0, NULL },
 };
 
+const char *icmp_type_at(int ip_version, size_t i, uint8_t *number)
+{
+	const struct icmp_type *types = ip_version == 6 ? v6_types : v4_types;
+
+	for (size_t k = 0; k < i; k++)
+		if (!types[k].name)
+			return NULL;
+	if (types[i].name && number)
+		*number = types[i].number;
+	return types[i].name;
+}
+
+const char *icmp_code_at(int ip_version, size_t type, size_t i,
+			 uint8_t *number)
+{
+	const struct icmp_name *codes;
+
+	if (!icmp_type_at(ip_version, type, NULL))
+		return NULL;
+	codes = (ip_version == 6 ? v6_types : v4_types)[type].codes;
+	if (!codes)
+		return NULL;
+	for (size_t k = 0; k < i; k++)
+		if (!codes[k].name)
+			return NULL;
+	if (codes[i].name && number)
+		*number = codes[i].number;
+	return codes[i].name;
+}
+
 /* `prefix_N` with N in 0..255. */
 static bool numbered(const char *text, const char *prefix, uint8_t *number)
 {

@@ -10,6 +10,7 @@
 #define TCPCHECK_ICMP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -35,5 +36,13 @@ bool icmp_has_mtu(int ip_version, uint8_t type, uint8_t code);
 int icmp_check_line(int ip_version, const char *type, const char *code,
 		    bool has_mtu, uint32_t mtu, uint8_t *type_num,
 		    uint8_t *code_num, struct error *err);
+
+/* The tables, for listings (tcpcheck(5)): the i-th type name of a
+ * version and its number, and the i-th code name of that type; NULL past
+ * the last (or for a type without named codes).
+ */
+const char *icmp_type_at(int ip_version, size_t i, uint8_t *number);
+const char *icmp_code_at(int ip_version, size_t type, size_t i,
+			 uint8_t *number);
 
 #endif /* TCPCHECK_ICMP_H */

@@ -9,10 +9,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "path/netns.h"
 #include "run/line.h"
 #include "run/run_internal.h"
 #include "run/shell.h"
 #include "run/tcp_info.h"
+#include "run/unprivileged.h"
 
 /* Run one shell command of the script; what says which kind ("" for a
  * timed one, "init " or "cleanup " for the untimed ones) in reports.
@@ -39,6 +41,14 @@ int run_shell(struct runner *r, const char *command,
 		if (shell_missing_sysctl(command, key, sizeof(key)))
 			return fail(r, loc, OUTCOME_ENVIRONMENT, "%scommand "
 				    "`%s` %s: this kernel has no sysctl %s",
+				    what, command, r->err->text, key);
+		if (!r->sys.backend->ops->command &&
+		    netns_in_user_namespace() &&
+		    command_writes_host_setting(command, key, sizeof(key)))
+			return fail(r, loc, OUTCOME_ENVIRONMENT, "%scommand `%s` "
+				    "%s: it writes %s, a host-wide setting that "
+				    "a run without root (in a user namespace) "
+				    "cannot change; run this script as root",
 				    what, command, r->err->text, key);
 		return fail(r, loc, OUTCOME_MISMATCH, "%scommand `%s` %s",
 			    what, command, r->err->text);

@@ -5,6 +5,7 @@ ENGINE_SOURCES += engine/run/run.h engine/run/run.c \
 	engine/run/defines.h engine/run/defines.c \
 	engine/run/worker.h engine/run/worker.c \
 	engine/run/shell.h engine/run/shell.c \
+	engine/run/unprivileged.h engine/run/unprivileged.c \
 	engine/run/code.h engine/run/code.c \
 	engine/run/tcp_info.h engine/run/tcp_info.c \
 	engine/run/sk_meminfo.h engine/run/sk_meminfo.c \

@@ -124,8 +124,11 @@ static void raise_priority(void)
 	 * filled in advance: filling every mapped library page and each
 	 * thread's 8 MiB stack would cost milliseconds per script, for
 	 * pages a run never uses, where a first touch costs a microsecond.
+	 * Not in an unprivileged run's user namespace: there RLIMIT_MEMLOCK
+	 * still holds, and locked thread stacks would exceed it.
 	 */
-	mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT);
+	if (!netns_in_user_namespace())
+		mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT);
 }
 
 /* Write the recording when it is wanted; a capture problem never changes

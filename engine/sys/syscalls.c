@@ -108,6 +108,17 @@ static const struct syscall_desc calls[] = {
 
 #define CALL_COUNT (sizeof(calls) / sizeof(calls[0]))
 
+const char *syscall_name_at(size_t i, int *min_args, int *max_args)
+{
+	if (i >= CALL_COUNT)
+		return NULL;
+	if (min_args)
+		*min_args = calls[i].min_args;
+	if (max_args)
+		*max_args = calls[i].max_args;
+	return calls[i].name;
+}
+
 static const struct syscall_desc *find_call(const char *name)
 {
 	size_t i;

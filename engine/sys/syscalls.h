@@ -65,6 +65,11 @@ struct syscall_ctx {
 	const void *timeline;
 };
 
+/* The i-th call of the table (its name, and how many arguments it
+ * takes), or NULL past the last: for listings such as tcpcheck(5)'s.
+ */
+const char *syscall_name_at(size_t i, int *min_args, int *max_args);
+
 /* Static check of one line: the call is known (else "unknown system call
  * 'foo'" with a suggestion), the argument count fits, every symbol and
  * the errno name exist, and each argument has a form the call accepts.
