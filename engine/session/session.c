@@ -82,6 +82,19 @@ static void session_free(struct session *s)
 	free(s);
 }
 
+/* The runner's copy of its parent's session after fork(): it keeps only
+ * the shared progress page and releases the rest, whose originals the
+ * parent owns (nothing here writes to the host: the record of its
+ * sysctls is memory and a descriptor).
+ */
+static void session_release_copy(struct session *s)
+{
+	host_sysctls_free(s->host);
+	free(s->capture_path);
+	free(s->stack);
+	free(s);
+}
+
 /* Runners side by side each keep to a CPU of their own (opts->cpu); see
  * worker.c for why a runner and its worker share one.
  */
@@ -446,6 +459,7 @@ int session_start(const struct script *script, const struct run_config *cfg,
 			child_cfg.plan.first_remote_port =
 				(uint16_t)(61001 + getpid() % 4000);
 		child_cfg.progress = s->progress;
+		session_release_copy(s);
 		child_main(script, &child_cfg, opts, fds[1], parent);
 	}
 	close(fds[1]);
