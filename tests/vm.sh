@@ -20,6 +20,10 @@
 # comes from scripts/fetch-kernels (run by scripts/setup.sh check); without
 # it the test is skipped.
 . "$(dirname "$0")/lib.sh"
+# Booting guests is the kernel tests' business too: distcheck's inner
+# make check (configure --disable-kernel-tests) leaves them out.
+[ "${TCPCHECK_KERNEL_TESTS:-yes}" = no ] &&
+	kernel_skip "kernel tests disabled (configure --disable-kernel-tests)"
 cd "$top_srcdir" || exit 1
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/tcpcheck/debian
