@@ -113,10 +113,10 @@ EXTRA_DIST += tests/rootless.sh
 TESTS += tests/shard.sh
 EXTRA_DIST += tests/shard.sh
 
-# tests/suite is a directory of scripts beside tests/suite.sh: without a
-# rule of its own, make dist would try make's built-in `%: %.sh` on it
-# whenever suite.sh is the newer of the two.
-tests/suite: ;
+# Directories of scripts beside the test of the same name (tests/suite
+# and tests/suite.sh...): without a rule of their own, make dist would
+# try make's built-in `%: %.sh` on them whenever the .sh is the newer.
+tests/suite tests/timing tests/badinput tests/negative tests/vm: ;
 
 # make install DESTDIR=... and make uninstall, every file (no kernel).
 TESTS += tests/install.sh
