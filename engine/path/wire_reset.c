@@ -9,25 +9,12 @@
 
 #include "path/wire_reset.h"
 #include "pkt/packet.h"
+#include "pkt/wire.h"
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
 #define TCP_ACK 0x10
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 int wire_segment_parse(const uint8_t *ip, size_t len, struct wire_segment *s)
 {
@@ -53,8 +40,8 @@ int wire_segment_parse(const uint8_t *ip, size_t len, struct wire_segment *s)
 		return -1;
 	s->local_port = (uint16_t)(tcp[0] << 8 | tcp[1]);
 	s->remote_port = (uint16_t)(tcp[2] << 8 | tcp[3]);
-	s->seq = get32(tcp + 4);
-	s->ack = get32(tcp + 8);
+	s->seq = wire_get32(tcp + 4);
+	s->ack = wire_get32(tcp + 8);
 	s->flags = tcp[13];
 	s->payload_len = (uint32_t)(total - header - (size_t)(tcp[12] >> 4) * 4);
 	return 0;
@@ -108,10 +95,10 @@ size_t wire_reset_build(const struct net_plan *plan,
 	tcp[3] = (uint8_t)s->local_port;
 	tcp[12] = 5 << 4;
 	if (s->flags & TCP_ACK) {
-		put32(tcp + 4, s->ack);
+		wire_put32(tcp + 4, s->ack);
 		tcp[13] = TCP_RST;
 	} else {
-		put32(tcp + 8, s->seq + s->payload_len +
+		wire_put32(tcp + 8, s->seq + s->payload_len +
 		      !!(s->flags & TCP_SYN) + !!(s->flags & TCP_FIN));
 		tcp[13] = TCP_RST | TCP_ACK;
 	}
