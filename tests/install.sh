@@ -51,6 +51,17 @@ done >"$dest/.notexec"
 tap_ok "$([ ! -s "$dest/.notexec" ]; echo $?)" "executable corpus files stay executable"
 rm -f "$dest/.notexec"
 
+# The bisect step beside its config fragment, the step answering 125 (a
+# skip for git bisect), never 126 or 127, when it is given no script.
+step=$dest$testcases/../bisect-step
+tap_ok "$([ -x "$step" ] && [ -s "$dest$testcases/../tcpcheck.config" ] &&
+	[ -x "$dest$testcases/../fetch-kernels" ]; echo $?)" \
+	"bisect-step, tcpcheck.config and fetch-kernels are installed side by side"
+status=0
+"$step" >/dev/null 2>&1 || status=$?
+tap_ok "$([ "$status" -eq 125 ]; echo $?)" \
+	"the installed bisect-step without a script answers 125 (got $status)"
+
 # The installed program reads the installed corpus (no kernel: --dry_run).
 status=0
 "$bin" --dry_run "$dest$testcases" >/dev/null 2>"$dest.err" || status=$?
