@@ -6,7 +6,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cpio.h"
@@ -22,7 +20,6 @@
 #include "modules.h"
 #include "toolset.h"
 
-#define MAX_FILES 1024
 #define MAX_SCRIPT_FILE (1 << 20)	/* files beside scripts, at most */
 
 /* The guest's first process. */
