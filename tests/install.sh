@@ -84,7 +84,12 @@ rm -f "$dest.log"
 left=$(find "$dest" -type f)
 tap_ok "$([ -z "$left" ]; echo $?)" "make uninstall leaves no file behind"
 [ -z "$left" ] || echo "$left" | tap_diag
-left=$(find "$dest" -type d \( -name tcpcheck -o -name testcases \))
+# (A folder on the way to the prefix may be called tcpcheck too, as in
+# distcheck from a clone in .../tcpcheck: that one is not ours.)
+left=$(find "$dest" -type d \( -name tcpcheck -o -name testcases \) |
+	while read -r d; do
+		case "$dest$prefix/" in "$d"/*) ;; *) echo "$d" ;; esac
+	done)
 tap_ok "$([ -z "$left" ]; echo $?)" "... nor a directory of tcpcheck's own"
 [ -z "$left" ] || echo "$left" | tap_diag
 tap_end
