@@ -41,550 +41,10 @@
 #include "vm_suite.h"
 #include "kernel_matrix.h"
 #include "vm/host.h"
+#include "command_line.h"
 
 #define EXIT_INTERRUPTED 130
-#define DEFAULT_TIMEOUT 180
-/* A machine that let tcpcheck miss its own schedule three times in a row
- * is not one to judge a stack on.
- */
-#define DEFAULT_LATE_RETRIES 2
 
-enum format { FORMAT_TEXT, FORMAT_TAP, FORMAT_KTAP };
-
-struct cli {
-	struct option_value *options;	/* from the command line, in order */
-	int option_count;
-	struct define *defines;		/* -D NAME=VALUE, in order */
-	int define_count;
-	char **scripts;			/* the paths: scripts, directories */
-	int script_count;
-	struct tool_settings tool;
-	const char *families[3];	/* --ip_version's list */
-	int family_count;
-	char *stack_list;		/* --stack's value, cut at commas */
-	const char *stacks[8];		/* --stack's list */
-	int stack_count;
-	const char *stack_flags;	/* --stack-flags */
-	struct suite_options suite;
-	bool jobs_given;
-	enum format format;
-	const char *junit_path;
-	const char *json_path;
-	enum color_mode color;
-	bool dump;			/* --dump: print the parsed scripts */
-	int shard, shard_count;		/* --shard=I/N; 0/0: every run */
-	bool ladder;			/* --ladder: each run as a diagram */
-	const char *html_dir;		/* --html=DIR, or NULL */
-	bool html_all;			/* --html-all: a page for every run */
-	char *events_dir;		/* the runs' traces, while they last */
-	const char *kernel;		/* --kernel: play in a guest */
-	const char *modules;		/* --modules */
-	enum vm_clock vm_clock;		/* --vm-clock */
-	struct reporter *guest;		/* --guest: the channel, the only writer */
-};
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: tcpcheck [options] PATH...\n"
-		"Plays packetdrill-language scripts against the kernel's TCP "
-		"stack, each in a\nprivate network namespace, and checks every "
-		"packet and system call.  A PATH\nthat is a directory is "
-		"searched for *.pkt scripts.\n\n"
-		"options (also as header lines of a script):\n");
-	options_print_help(out);
-	fprintf(out,
-		"  -D NAME=VALUE                give NAME this value in the scripts\n"
-		"                               (`command` takes a command's output)\n"
-		"  -v                           same as --verbose\n\n"
-		"running many scripts:\n"
-		"  --stack=LIST                 play each script against each stack "
-		"of LIST:\n"
-		"                               kernel (the default), a plugin's "
-		"name (lwip)\n"
-		"                               or path (./my.so); see "
-		"docs/stack-plugin.md\n"
-		"  --stack-flags=TEXT           handed to every stack plugin as it "
-		"starts\n"
-		"  --so_filename=PATH, --so_flags=TEXT\n"
-		"                               packetdrill's: a stack written for "
-		"its .so\n"
-		"                               interface, played in real time\n"
-		"  --ip_version=LIST            run each script in each family of "
-		"LIST\n"
-		"                               (ipv4,ipv4-mapped-ipv6,ipv6); a "
-		"script whose\n"
-		"                               header sets one runs in that one\n"
-		"  -j N, --jobs=N               run N scripts at once (default: "
-		"the CPUs)\n"
-		"  --shard=I/N                  run the I-th of N shares of the "
-		"runs (script and\n"
-		"                               family), for a suite spread over N "
-		"machines\n"
-		"  --timeout=S                  stop a script after S seconds "
-		"(default 180, 0: never)\n"
-		"  --retries=N                  rerun a script that failed on "
-		"timing, N times at most;\n"
-		"                               a pass after a rerun is reported "
-		"as flaky\n"
-		"  --late-retries=N             rerun a script in which tcpcheck "
-		"itself was late\n"
-		"                               (default 2); after the last, it "
-		"is skipped\n"
-		"  --format=text|tap|ktap       what goes to the output "
-		"(default text)\n"
-		"  --junit=FILE                 also write JUnit XML to FILE\n"
-		"  --json=FILE                  also write JSON to FILE\n"
-		"  --pcap-dir=DIR               record each script's packets; keep "
-		"the pcap file\n"
-		"                               of each failed script in DIR\n"
-		"  --pcap-all                   keep those of passing scripts too\n"
-		"  --ladder                     draw each run as a text sequence "
-		"diagram\n"
-		"  --html=DIR                   write an HTML report to DIR: an "
-		"index, and a page\n"
-		"                               with a sequence diagram for each "
-		"failed run\n"
-		"  --html-all                   a page for every run\n"
-		"  --xfail[=timing]             failures (or only timing "
-		"failures) are expected:\n"
-		"                               XFAIL, not FAIL, and exit status 0\n"
-		"  --color=auto|always|never    colour the verdicts and labels "
-		"(auto: on a\n"
-		"                               terminal, unless TERM=dumb or "
-		"NO_COLOR is set)\n"
-		"  --dump                       print each script in canonical "
-		"form, run nothing\n"
-		"  --kernel=PATH                boot PATH (a bzImage, or a Debian "
-		"linux-image .deb)\n"
-		"                               under qemu and play the scripts "
-		"there\n"
-		"  --modules=DIR                the modules of --kernel's bzImage "
-		"(lib/modules/VERSION)\n"
-		"  --vm-clock=icount|real       the guest's clock: virtual time "
-		"(default without KVM)\n"
-		"                               or real time (KVM where usable)\n"
-		"  --help                       this text\n"
-		"  --version                    print the version\n\n"
-		"drafting a script from a capture:\n"
-		"  --draft=CAPTURE              write a script that replays a "
-		"TCP connection of\n"
-		"                               CAPTURE (pcap or pcapng); "
-		"with:\n"
-		"  --stack-side=IP[:PORT]       the endpoint that is the stack "
-		"under test\n"
-		"  --connection=N               the Nth connection of the "
-		"capture (default 1)\n\n"
-		"exit status: 0 pass, 1 fail, 2 bad script or usage, "
-		"125 cannot run here,\n130 interrupted\n");
-}
-
-/* Split "--name=value" (or "--name") into the option list. */
-static int add_option(struct cli *cli, const char *arg)
-{
-	const char *eq = strchr(arg, '=');
-	struct option_value *grown;
-	struct option_value *o;
-
-	grown = realloc(cli->options, (size_t)(cli->option_count + 1) *
-			sizeof(*grown));
-	if (!grown)
-		return -1;
-	cli->options = grown;
-	o = &cli->options[cli->option_count++];
-	o->name = eq ? strndup(arg, (size_t)(eq - arg)) : strdup(arg);
-	o->value = eq ? strdup(eq + 1) : NULL;
-	return o->name ? 0 : -1;
-}
-
-/* `-D NAME=VALUE`; a value in backquotes is a shell command whose
- * output (without the final newline) is the value, as in packetdrill.
- */
-static int add_define(struct cli *cli, const char *arg)
-{
-	const char *eq = strchr(arg, '=');
-	struct define *grown;
-	struct define *d;
-	size_t n;
-
-	if (!eq || eq == arg) {
-		fprintf(stderr, "tcpcheck: -D needs NAME=VALUE, not '%s'\n", arg);
-		return -1;
-	}
-	grown = realloc(cli->defines, (size_t)(cli->define_count + 1) *
-			sizeof(*grown));
-	if (!grown)
-		return -1;
-	cli->defines = grown;
-	d = &cli->defines[cli->define_count++];
-	d->name = strndup(arg, (size_t)(eq - arg));
-	d->value = NULL;
-	n = strlen(eq + 1);
-	if (n >= 2 && eq[1] == '`' && eq[n] == '`') {
-		char *command = strndup(eq + 2, n - 2);
-		FILE *p = command ? popen(command, "r") : NULL;
-		char buf[4096];
-		size_t got = p ? fread(buf, 1, sizeof(buf) - 1, p) : 0;
-
-		buf[got] = '\0';
-		while (got && buf[got - 1] == '\n')
-			buf[--got] = '\0';
-		if (!p || pclose(p) != 0) {
-			fprintf(stderr, "tcpcheck: -D %s: command `%s` failed\n",
-				d->name, command ? command : "?");
-			free(command);
-			return -1;
-		}
-		free(command);
-		d->value = strdup(buf);
-	} else {
-		d->value = strdup(eq + 1);
-	}
-	return d->name && d->value ? 0 : -1;
-}
-
-static void cli_free(struct cli *cli)
-{
-	for (int i = 0; i < cli->define_count; i++) {
-		free(cli->defines[i].name);
-		free(cli->defines[i].value);
-	}
-	free(cli->defines);
-	run_clock_free(cli->tool.clock);
-	for (int i = 0; i < cli->option_count; i++) {
-		free(cli->options[i].name);
-		free(cli->options[i].value);
-	}
-	free(cli->options);
-	free(cli->scripts);
-	free(cli->stack_list);
-}
-
-static int parse_count(const char *name, const char *value, int min, int *out)
-{
-	char *end = NULL;
-	long n;
-
-	errno = 0;
-	n = value ? strtol(value, &end, 10) : 0;
-	if (!value || errno || end == value || *end || n < min || n > 1000000) {
-		fprintf(stderr, "tcpcheck: %s needs a whole number of at least "
-			"%d, not '%s'\n", name, min, value ? value : "");
-		return -1;
-	}
-	*out = (int)n;
-	return 0;
-}
-
-/* --shard=I/N: this machine's share of the suite, 1 <= I <= N. */
-static int set_shard(struct cli *cli, const char *value)
-{
-	char *end = NULL;
-	long i, n = 0;
-
-	errno = 0;
-	i = value ? strtol(value, &end, 10) : 0;
-	if (end && *end == '/' && end[1] >= '0' && end[1] <= '9')
-		n = strtol(end + 1, &end, 10);
-	if (!value || errno || *end || n < 1 || n > 1000000 || i < 1 || i > n) {
-		fprintf(stderr, "tcpcheck: --shard takes I/N, 1 <= I <= N (the "
-			"I-th of N shares of the runs), not '%s'\n",
-			value ? value : "");
-		return -1;
-	}
-	cli->shard = (int)i;
-	cli->shard_count = (int)n;
-	return 0;
-}
-
-/* "ipv4,ipv6": each known, each once. */
-static int set_families(struct cli *cli, const char *list)
-{
-	char *copy = strdup(list ? list : "");
-	char *save = NULL;
-	int rc = 0;
-
-	cli->family_count = 0;
-	for (char *w = strtok_r(copy, ",", &save); w && rc == 0;
-	     w = strtok_r(NULL, ",", &save)) {
-		const char *name = family_name(w);
-		bool seen = false;
-
-		for (int i = 0; i < cli->family_count; i++)
-			seen = seen || cli->families[i] == name;
-		if (!name) {
-			fprintf(stderr, "tcpcheck: --ip_version takes ipv4, "
-				"ipv4-mapped-ipv6 or ipv6 (or a list of them), "
-				"not '%s'\n", w);
-			rc = -1;
-		} else if (!seen) {
-			cli->families[cli->family_count++] = name;
-		}
-	}
-	if (rc == 0 && cli->family_count == 0) {
-		fprintf(stderr, "tcpcheck: --ip_version needs a family\n");
-		rc = -1;
-	}
-	free(copy);
-	return rc;
-}
-
-/* "kernel,lwip,./my.so": each once, at most 8. */
-static int set_stacks(struct cli *cli, const char *list)
-{
-	char *save = NULL;
-
-	free(cli->stack_list);
-	cli->stack_list = strdup(list ? list : "");
-	cli->stack_count = 0;
-	if (!cli->stack_list)
-		return -1;
-	for (char *w = strtok_r(cli->stack_list, ",", &save); w;
-	     w = strtok_r(NULL, ",", &save)) {
-		bool seen = false;
-
-		for (int i = 0; i < cli->stack_count; i++)
-			seen = seen || !strcmp(cli->stacks[i], w);
-		if (seen)
-			continue;
-		if (cli->stack_count == 8) {
-			fprintf(stderr, "tcpcheck: --stack lists at most 8 "
-				"stacks\n");
-			return -1;
-		}
-		cli->stacks[cli->stack_count++] = w;
-	}
-	if (cli->stack_count == 0) {
-		fprintf(stderr, "tcpcheck: --stack needs a stack (kernel, a "
-			"name such as lwip, or a path to a .so)\n");
-		return -1;
-	}
-	return 0;
-}
-
-/* The options whose value is a path: 1, or -1 on a usage error. */
-static int set_path_option(struct cli *cli, const char *arg, size_t len,
-			   const char *value)
-{
-#define IS(name) (len == strlen(name) && !strncmp(arg, name, len))
-	if (!value || !*value) {
-		fprintf(stderr, "tcpcheck: %.*s needs a value (%.*s=...)\n",
-			(int)len, arg, (int)len, arg);
-		return -1;
-	}
-	if (IS("--junit"))
-		cli->junit_path = value;
-	else if (IS("--json"))
-		cli->json_path = value;
-	else if (IS("--html"))
-		cli->html_dir = value;
-	else if (IS("--kernel"))
-		cli->kernel = value;
-	else if (IS("--modules"))
-		cli->modules = value;
-	else
-		cli->suite.pcap_dir = value;
-	return 1;
-#undef IS
-}
-
-/* --vm-clock=icount|real: 1, or -1 on a usage error. */
-static int set_vm_clock(struct cli *cli, const char *value)
-{
-	if (value && !strcmp(value, "icount"))
-		cli->vm_clock = VM_CLOCK_ICOUNT;
-	else if (value && !strcmp(value, "real"))
-		cli->vm_clock = VM_CLOCK_REAL;
-	else {
-		fprintf(stderr, "tcpcheck: --vm-clock takes icount or real\n");
-		return -1;
-	}
-	return 1;
-}
-
-/* The options that are about the suite, not about a script: 1 when arg
- * was one, 0 when it is not, -1 on a usage error (message printed).
- */
-static int suite_option(struct cli *cli, const char *arg)
-{
-	const char *eq = strchr(arg, '=');
-	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-	const char *value = eq ? eq + 1 : NULL;
-
-#define IS(name) (len == strlen(name) && !strncmp(arg, name, len))
-	if (IS("--ip_version"))
-		return set_families(cli, value) < 0 ? -1 : 1;
-	if (IS("--stack"))
-		return set_stacks(cli, value) < 0 ? -1 : 1;
-	/* packetdrill's names for a stack of its shared-object interface. */
-	if (IS("--so_filename"))
-		return set_stacks(cli, value) < 0 ? -1 : 1;
-	if (IS("--stack-flags") || IS("--so_flags")) {
-		cli->stack_flags = value ? value : "";
-		return 1;
-	}
-	if (IS("--jobs")) {
-		cli->jobs_given = true;
-		return parse_count("--jobs", value, 1, &cli->suite.jobs) < 0 ?
-			-1 : 1;
-	}
-	if (IS("--shard"))
-		return set_shard(cli, value) < 0 ? -1 : 1;
-	if (IS("--timeout"))
-		return parse_count("--timeout", value, 0, &cli->suite.timeout) < 0 ?
-			-1 : 1;
-	if (IS("--retries"))
-		return parse_count("--retries", value, 0, &cli->suite.retries) < 0 ?
-			-1 : 1;
-	if (IS("--late-retries"))
-		return parse_count("--late-retries", value, 0,
-				   &cli->suite.late_retries) < 0 ? -1 : 1;
-	if (IS("--format")) {
-		if (value && !strcmp(value, "text"))
-			cli->format = FORMAT_TEXT;
-		else if (value && !strcmp(value, "tap"))
-			cli->format = FORMAT_TAP;
-		else if (value && !strcmp(value, "ktap"))
-			cli->format = FORMAT_KTAP;
-		else {
-			fprintf(stderr, "tcpcheck: --format takes text, tap or "
-				"ktap\n");
-			return -1;
-		}
-		return 1;
-	}
-	if (IS("--html-all") && !value) {
-		cli->html_all = true;
-		return 1;
-	}
-	if (IS("--junit") || IS("--json") || IS("--pcap-dir") ||
-	    IS("--html") || IS("--kernel") || IS("--modules"))
-		return set_path_option(cli, arg, len, value);
-	if (IS("--color")) {
-		if (color_mode_parse(value, &cli->color) < 0) {
-			fprintf(stderr, "tcpcheck: --color takes auto, always "
-				"or never\n");
-			return -1;
-		}
-		return 1;
-	}
-	if (IS("--vm-clock"))
-		return set_vm_clock(cli, value);
-	if (IS("--dump") && !value) {
-		cli->dump = true;
-		return 1;
-	}
-	if (IS("--ladder") && !value) {
-		cli->ladder = true;
-		return 1;
-	}
-	if (IS("--pcap-all") && !value) {
-		cli->suite.pcap_all = true;
-		return 1;
-	}
-	if (IS("--xfail")) {
-		if (!value || !strcmp(value, "all")) {
-			cli->suite.xfail = XFAIL_ALL;
-		} else if (!strcmp(value, "timing")) {
-			cli->suite.xfail = XFAIL_TIMING;
-		} else {
-			fprintf(stderr, "tcpcheck: --xfail takes no value or "
-				"timing\n");
-			return -1;
-		}
-		return 1;
-	}
-#undef IS
-	return 0;
-}
-
-/* Returns -1 on a usage error (message printed), 1 when --help or
- * --version was handled, 0 to go on.
- */
-static int parse_command_line(int argc, char **argv, struct cli *cli)
-{
-	struct run_config scratch;
-	char msg[256];
-
-	cli->scripts = calloc((size_t)argc, sizeof(char *));
-	if (!cli->scripts)
-		return -1;
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		int rc;
-
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			usage(stdout);
-			return 1;
-		}
-		if (!strcmp(arg, "--version")) {
-			printf("tcpcheck %s\n", PACKAGE_VERSION);
-			return 1;
-		}
-		if (!strcmp(arg, "-v")) {
-			cli->tool.verbose = true;
-			continue;
-		}
-		if (!strncmp(arg, "-j", 2)) {
-			const char *n = arg[2] ? arg + 2 : argv[++i];
-
-			cli->jobs_given = true;
-			if (parse_count("-j", n, 1, &cli->suite.jobs) < 0)
-				return -1;
-			continue;
-		}
-		if (!strcmp(arg, "-D") || !strncmp(arg, "--define=", 9) ||
-		    (!strncmp(arg, "-D", 2) && arg[2])) {
-			const char *def = !strcmp(arg, "-D") ? argv[++i] :
-				arg[1] == 'D' ? arg + 2 : arg + 9;
-
-			if (!def) {
-				fprintf(stderr, "tcpcheck: -D needs NAME=VALUE\n");
-				return -1;
-			}
-			if (add_define(cli, def) < 0)
-				return -1;
-			continue;
-		}
-		if (!strcmp(arg, "--")) {
-			while (++i < argc)
-				cli->scripts[cli->script_count++] = argv[i];
-			break;
-		}
-		rc = suite_option(cli, arg);
-		if (rc < 0)
-			return -1;
-		if (rc > 0)
-			continue;
-		if (!strncmp(arg, "--", 2)) {
-			if (add_option(cli, arg + 2) < 0) {
-				fprintf(stderr, "tcpcheck: out of memory\n");
-				return -1;
-			}
-			/* Check it now, so a typo fails before any run. */
-			run_config_defaults(&scratch);
-			struct option_value *o = &cli->options[cli->option_count - 1];
-			if (option_apply(o->name, o->value, &scratch, &cli->tool, msg,
-					 sizeof(msg)) < 0) {
-				fprintf(stderr, "tcpcheck: %s\n", msg);
-				return -1;
-			}
-			continue;
-		}
-		if (arg[0] == '-' && arg[1]) {
-			fprintf(stderr, "tcpcheck: unknown option %s "
-				"(see tcpcheck --help)\n", arg);
-			return -1;
-		}
-		cli->scripts[cli->script_count++] = argv[i];
-	}
-	if (cli->script_count == 0) {
-		fprintf(stderr, "tcpcheck: no script given "
-			"(usage: tcpcheck [options] PATH...)\n");
-		return -1;
-	}
-	return 0;
-}
 
 /* Why no script can run on this machine, or NULL: checked once here
  * rather than failing every script with the same message.
@@ -916,98 +376,112 @@ static int dump(const struct cli *cli, const struct job_list *jobs)
 	return rc;
 }
 
+/* What the options leave to the machine: how many jobs, and the guest's
+ * clock.  OUTCOME_OK, or an outcome.
+ */
+static int settle(struct cli *cli)
+{
+	if (cli->guest && cli->vm_clock == VM_CLOCK_ICOUNT &&
+	    !(cli->tool.clock = run_clock_guest_new())) {
+		fprintf(stderr, "tcpcheck: out of memory\n");
+		return OUTCOME_ENVIRONMENT;
+	}
+	/* Traces of runs at once would interleave: -v runs one at a time. */
+	if (!cli->jobs_given) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		cli->suite.jobs = cli->tool.verbose || cpus < 1 ? 1 : (int)cpus;
+	}
+	return OUTCOME_OK;
+}
+
+static int make_output_dir(const char *dir)
+{
+	if (dir && make_dirs(dir) < 0) {
+		fprintf(stderr, "tcpcheck: cannot create %s: %s\n", dir,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The files and folders the reports go to, and the one the runs'
+ * traces wait in for the diagrams.  OUTCOME_OK, or an outcome.
+ */
+static int open_outputs(struct cli *cli, FILE **junit, FILE **json)
+{
+	if (make_output_dir(cli->suite.pcap_dir) < 0 ||
+	    make_output_dir(cli->html_dir) < 0 ||
+	    (cli->junit_path && !(*junit = open_output(cli->junit_path))) ||
+	    (cli->json_path && !(*json = open_output(cli->json_path))))
+		return OUTCOME_BAD_SCRIPT;
+	if ((cli->ladder || cli->html_dir) && !cli->dump) {
+		cli->events_dir = run_events_dir_make();
+		if (!cli->events_dir) {
+			fprintf(stderr, "tcpcheck: cannot make a directory for "
+				"the runs' events: %s\n", strerror(errno));
+			return OUTCOME_ENVIRONMENT;
+		}
+		cli->suite.events_dir = cli->events_dir;
+	}
+	return OUTCOME_OK;
+}
+
+/* Every run of the suite (script, family, stack), this shard's share. */
+static int build_jobs(const struct cli *cli, struct job_list *jobs)
+{
+	struct job_settings settings = {
+		.options = cli->options,
+		.option_count = cli->option_count,
+		.defines = cli->defines,
+		.define_count = cli->define_count,
+		.families = cli->families,
+		.family_count = cli->family_count,
+		.stacks = cli->stacks,
+		.stack_count = cli->stack_count,
+		.stack_flags = cli->stack_flags,
+		.tool = cli->tool,
+	};
+
+	if (jobs_build(cli->scripts, cli->script_count, &settings, jobs) < 0) {
+		fprintf(stderr, "tcpcheck: out of memory\n");
+		return OUTCOME_ENVIRONMENT;
+	}
+	if (cli->shard_count)
+		jobs_shard(jobs, cli->shard, cli->shard_count);
+	return OUTCOME_OK;
+}
+
 /* The command, with guest as the only writer when not NULL (--guest). */
 static int play(int argc, char **argv, struct reporter *guest)
 {
-	struct cli cli = { .suite.timeout = DEFAULT_TIMEOUT,
-			   .suite.late_retries = DEFAULT_LATE_RETRIES,
-			   .guest = guest };
 	struct job_list jobs = { 0 };
 	FILE *junit = NULL, *json = NULL;
-	struct job_settings settings;
 	struct error err;
+	struct cli cli;
 	int rc;
 
 	if (draft_command_wanted(argc, argv))
 		return draft_command(argc, argv);
-	rc = parse_command_line(argc, argv, &cli);
-	if (rc != 0) {
-		if (cli.guest)
-			cli.guest->ops->free(cli.guest);
-		cli_free(&cli);
-		return rc < 0 ? OUTCOME_BAD_SCRIPT : OUTCOME_OK;
-	}
-	if (cli.guest && cli.vm_clock == VM_CLOCK_ICOUNT &&
-	    !(cli.tool.clock = run_clock_guest_new())) {
-		fprintf(stderr, "tcpcheck: out of memory\n");
-		cli_free(&cli);
-		return OUTCOME_ENVIRONMENT;
-	}
-	/* Traces of runs at once would interleave: -v runs one at a time. */
-	if (!cli.jobs_given) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		cli.suite.jobs = cli.tool.verbose || cpus < 1 ? 1 : (int)cpus;
-	}
-	if (cli.suite.pcap_dir && make_dirs(cli.suite.pcap_dir) < 0) {
-		fprintf(stderr, "tcpcheck: cannot create %s: %s\n",
-			cli.suite.pcap_dir, strerror(errno));
-		cli_free(&cli);
-		return OUTCOME_BAD_SCRIPT;
-	}
-	if ((cli.junit_path && !(junit = open_output(cli.junit_path))) ||
-	    (cli.json_path && !(json = open_output(cli.json_path)))) {
-		if (junit)
-			fclose(junit);
-		cli_free(&cli);
-		return OUTCOME_BAD_SCRIPT;
-	}
-	if (abort_install(&err) < 0) {
-		fprintf(stderr, "tcpcheck: %s\n", err.text);
-		rc = OUTCOME_ENVIRONMENT;
-		goto out;
-	}
-	settings = (struct job_settings){
-		.options = cli.options,
-		.option_count = cli.option_count,
-		.defines = cli.defines,
-		.define_count = cli.define_count,
-		.families = cli.families,
-		.family_count = cli.family_count,
-		.stacks = cli.stacks,
-		.stack_count = cli.stack_count,
-		.stack_flags = cli.stack_flags,
-		.tool = cli.tool,
-	};
-	if (jobs_build(cli.scripts, cli.script_count, &settings, &jobs) < 0) {
-		fprintf(stderr, "tcpcheck: out of memory\n");
-		rc = OUTCOME_ENVIRONMENT;
-		goto out;
-	}
-	if (cli.shard_count)
-		jobs_shard(&jobs, cli.shard, cli.shard_count);
-	if (cli.html_dir && make_dirs(cli.html_dir) < 0) {
-		fprintf(stderr, "tcpcheck: cannot create %s: %s\n",
-			cli.html_dir, strerror(errno));
-		rc = OUTCOME_BAD_SCRIPT;
-		goto out;
-	}
-	if ((cli.ladder || cli.html_dir) && !cli.dump) {
-		cli.events_dir = run_events_dir_make();
-		if (!cli.events_dir) {
-			fprintf(stderr, "tcpcheck: cannot make a directory for "
-				"the runs' events: %s\n", strerror(errno));
+	command_line_init(&cli, guest);
+	rc = command_line_parse(argc, argv, &cli);
+	if (rc != 0)
+		rc = rc < 0 ? OUTCOME_BAD_SCRIPT : OUTCOME_OK;
+	else if ((rc = settle(&cli)) == OUTCOME_OK &&
+		 (rc = open_outputs(&cli, &junit, &json)) == OUTCOME_OK) {
+		if (abort_install(&err) < 0) {
+			fprintf(stderr, "tcpcheck: %s\n", err.text);
 			rc = OUTCOME_ENVIRONMENT;
-			goto out;
+		} else {
+			rc = build_jobs(&cli, &jobs);
 		}
-		cli.suite.events_dir = cli.events_dir;
+		if (rc == OUTCOME_OK && !cli.dump &&
+		    check_wire_options(&jobs) < 0)
+			rc = OUTCOME_BAD_SCRIPT;
+		if (rc == OUTCOME_OK)
+			rc = cli.dump ? dump(&cli, &jobs) :
+					run(&cli, &jobs, junit, json);
 	}
-	if (!cli.dump && check_wire_options(&jobs) < 0) {
-		rc = OUTCOME_BAD_SCRIPT;
-		goto out;
-	}
-	rc = cli.dump ? dump(&cli, &jobs) : run(&cli, &jobs, junit, json);
-out:
 	run_events_dir_remove(cli.events_dir);
 	if (cli.guest)
 		cli.guest->ops->free(cli.guest);
@@ -1016,7 +490,7 @@ out:
 		rc = OUTCOME_ENVIRONMENT;
 	if (json && fclose(json) != 0 && rc == OUTCOME_OK)
 		rc = OUTCOME_ENVIRONMENT;
-	cli_free(&cli);
+	command_line_free(&cli);
 	return rc;
 }
 

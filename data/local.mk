@@ -6,6 +6,11 @@ pkgconfigdatadir = $(datadir)/pkgconfig
 pkgconfigdata_DATA = data/tcpcheck.pc
 # Joins the JSON or JUnit reports of a suite's shards (--shard=I/N).
 dist_bin_SCRIPTS = scripts/tcpcheck-merge
+# For --kernel: the step of `git bisect run` in a kernel tree with the
+# config fragment it merges (side by side: the step finds the fragment
+# beside itself), and the fetcher of Debian's cloud kernels.
+dist_pkgdata_SCRIPTS = scripts/bisect-step scripts/fetch-kernels
+dist_pkgdata_DATA = scripts/tcpcheck.config
 EXTRA_DIST += data/tcpcheck.pc.in
 
 # The corpus is a tree of scripts and the files their commands read;

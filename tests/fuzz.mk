@@ -14,12 +14,14 @@ check_PROGRAMS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
 	tests/fuzz/replay_report_san \
 	tests/fuzz/replay_capture_san \
 	tests/fuzz/replay_agent_san \
-	tests/fuzz/replay_frame_san
+	tests/fuzz/replay_frame_san \
+	tests/fuzz/replay_toolset_san
 TESTS += tests/fuzz/replay_script_san tests/fuzz/replay_packet_san \
 	tests/fuzz/replay_report_san \
 	tests/fuzz/replay_capture_san \
 	tests/fuzz/replay_agent_san \
-	tests/fuzz/replay_frame_san
+	tests/fuzz/replay_frame_san \
+	tests/fuzz/replay_toolset_san
 tests_fuzz_replay_script_san_SOURCES = tests/fuzz/replay.c \
 	tests/fuzz/fuzz_script.c tests/unit/tap.h
 tests_fuzz_replay_script_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
@@ -68,11 +70,19 @@ tests_fuzz_replay_frame_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
 tests_fuzz_replay_frame_san_CFLAGS = $(SAN_COMPILE_FLAGS)
 tests_fuzz_replay_frame_san_LDFLAGS = $(SAN_LINK_FLAGS)
 tests_fuzz_replay_frame_san_LDADD = $(SAN_LIBS)
+# The record of the guest's host files in the cache folder.
+tests_fuzz_replay_toolset_san_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_toolset.c tests/unit/tap.h
+tests_fuzz_replay_toolset_san_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/unit \
+	-DFUZZ_TARGET='"toolset"'
+tests_fuzz_replay_toolset_san_CFLAGS = $(SAN_COMPILE_FLAGS)
+tests_fuzz_replay_toolset_san_LDFLAGS = $(SAN_LINK_FLAGS)
+tests_fuzz_replay_toolset_san_LDADD = $(SAN_LIBS)
 EXTRA_DIST += tests/fuzz/capture-seeds tests/fuzz/packet-seeds tests/fuzz/script-dict \
 	tests/fuzz-regressions
 
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = script packet report capture agent frame
+FUZZ_TARGETS = script packet report capture agent frame toolset
 
 if ENABLE_FUZZING
 # The library again, instrumented for libFuzzer's coverage.
@@ -84,7 +94,11 @@ libtcpcheck_fuzz_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 
 noinst_PROGRAMS += tests/fuzz/fuzz_script tests/fuzz/fuzz_packet \
 	tests/fuzz/fuzz_report tests/fuzz/fuzz_capture tests/fuzz/fuzz_agent \
-	tests/fuzz/fuzz_frame
+	tests/fuzz/fuzz_frame tests/fuzz/fuzz_toolset
+tests_fuzz_fuzz_toolset_SOURCES = tests/fuzz/fuzz_toolset.c
+tests_fuzz_fuzz_toolset_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_toolset_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_toolset_LDADD = libtcpcheck_fuzz.a $(CORE_LIBS)
 tests_fuzz_fuzz_capture_SOURCES = tests/fuzz/fuzz_capture.c
 tests_fuzz_fuzz_capture_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_capture_LDFLAGS = $(FUZZ_LDFLAGS)
@@ -133,6 +147,9 @@ fuzz-seeds/packet: $(srcdir)/tests/fuzz/packet-seeds
 # The report target starts from its regression inputs alone.
 fuzz-seeds/report:
 	$(AM_V_GEN)$(MKDIR_P) fuzz-seeds/report
+fuzz-seeds/toolset: $(srcdir)/tests/fuzz-regressions/toolset
+	$(AM_V_GEN)rm -rf fuzz-seeds/toolset && $(MKDIR_P) fuzz-seeds/toolset && \
+	cp $(srcdir)/tests/fuzz-regressions/toolset/* fuzz-seeds/toolset/
 fuzz-seeds/agent: $(srcdir)/tests/fuzz-regressions/agent
 	$(AM_V_GEN)rm -rf fuzz-seeds/agent && $(MKDIR_P) fuzz-seeds/agent && \
 	cp $(srcdir)/tests/fuzz-regressions/agent/* fuzz-seeds/agent/
@@ -141,8 +158,10 @@ fuzz-seeds/agent: $(srcdir)/tests/fuzz-regressions/agent
 # the input's path in fuzz-crashes/TARGET/.
 fuzz: tests/fuzz/fuzz_script tests/fuzz/fuzz_packet tests/fuzz/fuzz_report \
 		tests/fuzz/fuzz_capture tests/fuzz/fuzz_agent tests/fuzz/fuzz_frame \
+		tests/fuzz/fuzz_toolset \
 		fuzz-seeds/script fuzz-seeds/packet fuzz-seeds/report \
-		fuzz-seeds/capture fuzz-seeds/agent fuzz-seeds/frame
+		fuzz-seeds/capture fuzz-seeds/agent fuzz-seeds/frame \
+		fuzz-seeds/toolset
 	@for t in $(FUZZ_TARGETS); do \
 		$(MKDIR_P) fuzz-corpus/$$t fuzz-crashes/$$t || exit 1; \
 		dict=; test ! -f fuzz-seeds/$$t.dict || dict=-dict=fuzz-seeds/$$t.dict; \

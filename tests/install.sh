@@ -51,6 +51,17 @@ done >"$dest/.notexec"
 tap_ok "$([ ! -s "$dest/.notexec" ]; echo $?)" "executable corpus files stay executable"
 rm -f "$dest/.notexec"
 
+# The bisect step beside its config fragment, the step answering 125 (a
+# skip for git bisect), never 126 or 127, when it is given no script.
+step=$dest$testcases/../bisect-step
+tap_ok "$([ -x "$step" ] && [ -s "$dest$testcases/../tcpcheck.config" ] &&
+	[ -x "$dest$testcases/../fetch-kernels" ]; echo $?)" \
+	"bisect-step, tcpcheck.config and fetch-kernels are installed side by side"
+status=0
+"$step" >/dev/null 2>&1 || status=$?
+tap_ok "$([ "$status" -eq 125 ]; echo $?)" \
+	"the installed bisect-step without a script answers 125 (got $status)"
+
 # The installed program reads the installed corpus (no kernel: --dry_run).
 status=0
 "$bin" --dry_run "$dest$testcases" >/dev/null 2>"$dest.err" || status=$?
@@ -73,7 +84,12 @@ rm -f "$dest.log"
 left=$(find "$dest" -type f)
 tap_ok "$([ -z "$left" ]; echo $?)" "make uninstall leaves no file behind"
 [ -z "$left" ] || echo "$left" | tap_diag
-left=$(find "$dest" -type d \( -name tcpcheck -o -name testcases \))
+# (A folder on the way to the prefix may be called tcpcheck too, as in
+# distcheck from a clone in .../tcpcheck: that one is not ours.)
+left=$(find "$dest" -type d \( -name tcpcheck -o -name testcases \) |
+	while read -r d; do
+		case "$dest$prefix/" in "$d"/*) ;; *) echo "$d" ;; esac
+	done)
 tap_ok "$([ -z "$left" ]; echo $?)" "... nor a directory of tcpcheck's own"
 [ -z "$left" ] || echo "$left" | tap_diag
 tap_end

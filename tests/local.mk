@@ -203,6 +203,17 @@ tests_unit_test_frame_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_frame_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
 tests_unit_test_frame_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
 
+# The guest's host files and the record that remembers them.
+TOOLSET_TEST_SOURCES = tests/unit/test_toolset.c tests/unit/tap.h
+check_PROGRAMS += tests/unit/test_toolset tests/unit/test_toolset_san
+TESTS += tests/unit/test_toolset tests/unit/test_toolset_san
+tests_unit_test_toolset_SOURCES = $(TOOLSET_TEST_SOURCES)
+tests_unit_test_toolset_LDADD = libtcpcheck.a $(CORE_LIBS)
+tests_unit_test_toolset_san_SOURCES = $(TOOLSET_TEST_SOURCES)
+tests_unit_test_toolset_san_CFLAGS = $(AM_CFLAGS) $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_toolset_san_LDFLAGS = $(SANITIZE_TEST_CFLAGS)
+tests_unit_test_toolset_san_LDADD = libtcpcheck_san.a $(CORE_LIBS)
+
 # tcpcheck --kernel in Debian's 6.1 cloud kernel under qemu (about 130 s
 # on the shared 2-core machine: nine boots).
 TESTS += tests/vm.sh

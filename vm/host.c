@@ -4,7 +4,9 @@
 #define _GNU_SOURCE
 #include "host.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int collect(int fd, char **out, size_t *out_len)
@@ -183,6 +186,37 @@ int cache_dir(const char *sub, char *buf, size_t size, struct error *err)
 		return error_set(err, "cannot create %s: %s", buf,
 				 strerror(errno));
 	return 0;
+}
+
+void cache_prune(const char *dir, const char *suffix, int keep)
+{
+	char oldest[PATH_MAX] = "";
+	time_t oldest_time = 0;
+	size_t n = strlen(suffix);
+	struct dirent *e;
+	int count = 0;
+	DIR *d = opendir(dir);
+
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX];
+		size_t len = strlen(e->d_name);
+		struct stat st;
+
+		if (len <= n || strcmp(e->d_name + len - n, suffix) ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     e->d_name) >= sizeof(path) ||
+		    stat(path, &st) < 0)
+			continue;
+		count++;
+		if (!oldest[0] || st.st_mtime < oldest_time) {
+			oldest_time = st.st_mtime;
+			memcpy(oldest, path, sizeof(oldest));
+		}
+	}
+	if (d)
+		closedir(d);
+	if (count > keep && oldest[0] && unlink(oldest) == 0)
+		cache_prune(dir, suffix, keep);
 }
 
 static int remove_one(const char *path, const struct stat *st, int type,

@@ -27,6 +27,11 @@ int hash_file(const char *path, uint64_t *h, struct error *err);
 /* $XDG_CACHE_HOME/tcpcheck/SUB or ~/.cache/tcpcheck/SUB, created. */
 int cache_dir(const char *sub, char *buf, size_t size, struct error *err);
 
+/* Removes the oldest files of dir whose names end in suffix (by their
+ * time, which a use refreshes) until keep are left.
+ */
+void cache_prune(const char *dir, const char *suffix, int keep);
+
 int make_dirs_for(const char *path);	/* mkdir -p of path's folder */
 int make_dirs(const char *path);	/* mkdir -p */
 void remove_tree(const char *path);	/* rm -rf, never following links */

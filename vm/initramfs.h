@@ -5,9 +5,10 @@
  * every library it loads, libpcap and libgcc_s that it dlopen()s
  * included; iproute2's nstat, ip and tc when the host has them; the
  * kernel's modules for TUN, virtio-serial, qdiscs and congestion
- * controls), cached by content under the cache folder; then the run's
- * own part: the scripts at their host paths with the files beside them,
- * the guest's command line and working folder.
+ * controls), cached under the cache folder by the names and stamps of
+ * what goes in (toolset.h); then the run's own part: the scripts at their
+ * host paths with the files beside them, the guest's command line and
+ * working folder.
  */
 #ifndef TCPCHECK_VM_INITRAMFS_H
 #define TCPCHECK_VM_INITRAMFS_H

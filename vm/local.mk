@@ -6,4 +6,5 @@
 # engine's.
 ENGINE_SOURCES += vm/frame.h vm/frame.c vm/host.h vm/host.c \
 	vm/image.h vm/image.c vm/cpio.h vm/cpio.c vm/modules.h vm/modules.c \
-	vm/initramfs.h vm/initramfs.c vm/qemu.h vm/qemu.c
+	vm/initramfs.h vm/initramfs.c vm/qemu.h vm/qemu.c \
+	vm/toolset.h vm/toolset.c

@@ -61,9 +61,11 @@ struct tun_in6_ifreq {
  * makes only one longer than gso_size past its headers a GSO packet),
  * no flags (the checksum is complete, so no NEEDS_CSUM: the stack checks
  * it over the whole datagram), and hdr_len, csum_start and csum_offset
- * left 0.  hdr_len matters: with 0, tun_get_user() copies the whole
- * datagram into the buffer's linear part, while a header length would
- * put the payload in page fragments; the memory the kernel then charges
+ * left 0.  hdr_len matters: with 0, tun_get_user() puts a bounded first
+ * part of the datagram in the buffer's linear head (all of it before
+ * Linux 6.6; 3712 bytes since) and the rest in page fragments, while a
+ * header length would put all the payload in fragments; the memory the
+ * kernel then charges
  * for the packet (its truesize) differs, and with it the receive window
  * the stack advertises and its receive-buffer tuning.
  */
