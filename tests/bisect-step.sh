@@ -14,6 +14,8 @@
 #   a config without TUN after olddefconfig: 125, before any build
 #   tcpcheck's 2, 125, 126, 127, 130, 255 and 3: 125 each
 #   no make, no tcpcheck (unset, or set to nothing there): 125
+#   installed in share/tcpcheck, whose ../tcpcheck is a folder: the
+#     tcpcheck in PATH
 # Then on Debian's prebuilt 6.1 and 6.12 cloud images, with the real
 # tcpcheck:
 #   the stand-in tree building 6.1's vmlinuz (its modules given with
@@ -24,8 +26,8 @@
 #   a malformed script: 125 (never 2, which git would count as bad)
 #   a folder that is no kernel tree, without BISECT_KERNEL: 125
 # and --kernel=6.1,6.12 lists the script whose verdict differs.  About
-# 160 s on the shared 2-core machine (seven boots; the stand-in part
-# about 8 s).  The images come from scripts/fetch-kernels; without them
+# 30 s on the shared 2-core machine (seven boots; the stand-in part about
+# 1 s, up to 8 s under load).  The images come from scripts/fetch-kernels; without them
 # only the stand-in part runs.
 . "$(dirname "$0")/lib.sh"
 cd "$top_srcdir" || exit 1
@@ -161,6 +163,18 @@ rc2=$(fake_step "$t2" notc2 0 env TCPCHECK="$work/none" "$step" /x/a.pkt)
 	[ "$rc2" -eq 125 ] && grep -q "no tcpcheck at $work/none" "$work/notc2" &&
 	[ ! -f "$t2/calls" ]
 tap_ok $? "no tcpcheck: 125 before any build, not 127 (got $rc, $rc2)"
+
+# Installed, the step lives in $(pkgdatadir), share/tcpcheck: its
+# ../tcpcheck is that folder, and the tcpcheck to run is the one in PATH.
+mkdir -p "$work/share/tcpcheck" "$work/pathbin"
+cp "$step" "$frag" "$work/share/tcpcheck/"
+cp "$work/tcpcheck" "$work/pathbin/tcpcheck"
+rm -f "$t/calls" "$t/tcpcheck-args"
+rc=$(cd "$t" && env -u TCPCHECK BISECT_MAKEFLAGS=-s PATH="$work/pathbin:$PATH" \
+	"$work/share/tcpcheck/bisect-step" /x/a.pkt >"$work/installed" 2>&1; echo $?)
+[ "$rc" -eq 0 ] && [ -f "$t/tcpcheck-args" ]
+tap_ok $? "installed in share/tcpcheck: the tcpcheck in PATH, not the folder (got $rc)"
+[ "$rc" -eq 0 ] || tap_diag <"$work/installed"
 
 # Booting guests is the kernel tests' business too: distcheck's inner
 # make check (configure --disable-kernel-tests) leaves them out.
