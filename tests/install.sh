@@ -31,7 +31,7 @@ bin=$(find "$dest" -path '*/bin/tcpcheck' -type f | head -n 1)
 tap_ok "$([ -x "$bin" ] && [ "$bin" = "$dest$prefix/bin/tcpcheck" ]; echo $?)" \
 	"the binary is $prefix/bin/tcpcheck"
 
-for page in man1/tcpcheck.1 man5/tcpcheck.5; do
+for page in man1/tcpcheck.1 man1/tcpcheck-agent.1 man5/tcpcheck.5; do
 	file=$(find "$dest" -path "*/man/$page" -type f | head -n 1)
 	tap_ok "$([ -s "$file" ]; echo $?)" "man page $page is installed"
 	if [ -s "$file" ] && command -v man >/dev/null 2>&1; then
