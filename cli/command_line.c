@@ -334,17 +334,41 @@ static int set_path_option(struct cli *cli, const char *arg, size_t len,
 #undef IS
 }
 
+/* A value that is one of a few words: the word's value through *out and
+ * 1, or -1 after saying which words the option takes.
+ */
+struct option_word {
+	const char *name;
+	int value;
+};
+
+static int set_word(const char *option, const char *value,
+		    const struct option_word *words, size_t count, int *out)
+{
+	for (size_t i = 0; value && i < count; i++)
+		if (!strcmp(value, words[i].name)) {
+			*out = words[i].value;
+			return 1;
+		}
+	fprintf(stderr, "tcpcheck: %s takes ", option);
+	for (size_t i = 0; i < count; i++)
+		fprintf(stderr, "%s%s", words[i].name, i + 2 < count ? ", " :
+			i + 1 < count ? " or " : "\n");
+	return -1;
+}
+
 /* --vm-clock=icount|real: 1, or -1 on a usage error. */
 static int set_vm_clock(struct cli *cli, const char *value)
 {
-	if (value && !strcmp(value, "icount"))
-		cli->vm_clock = VM_CLOCK_ICOUNT;
-	else if (value && !strcmp(value, "real"))
-		cli->vm_clock = VM_CLOCK_REAL;
-	else {
-		fprintf(stderr, "tcpcheck: --vm-clock takes icount or real\n");
+	static const struct option_word words[] = {
+		{ "icount", VM_CLOCK_ICOUNT }, { "real", VM_CLOCK_REAL },
+	};
+	int clock;
+
+	if (set_word("--vm-clock", value, words,
+		     sizeof(words) / sizeof(*words), &clock) < 0)
 		return -1;
-	}
+	cli->vm_clock = (enum vm_clock)clock;
 	return 1;
 }
 
@@ -389,16 +413,16 @@ static int suite_count(struct cli *cli, const char *name, size_t len,
 
 static int set_format(struct cli *cli, const char *value)
 {
-	if (value && !strcmp(value, "text"))
-		cli->format = FORMAT_TEXT;
-	else if (value && !strcmp(value, "tap"))
-		cli->format = FORMAT_TAP;
-	else if (value && !strcmp(value, "ktap"))
-		cli->format = FORMAT_KTAP;
-	else {
-		fprintf(stderr, "tcpcheck: --format takes text, tap or ktap\n");
+	static const struct option_word words[] = {
+		{ "text", FORMAT_TEXT }, { "tap", FORMAT_TAP },
+		{ "ktap", FORMAT_KTAP },
+	};
+	int format;
+
+	if (set_word("--format", value, words,
+		     sizeof(words) / sizeof(*words), &format) < 0)
 		return -1;
-	}
+	cli->format = (enum format)format;
 	return 1;
 }
 
