@@ -112,6 +112,9 @@ EXTRA_DIST += tests/rootless.sh
 # --shard=I/N and tcpcheck-merge (no kernel: --dry_run).
 TESTS += tests/shard.sh
 EXTRA_DIST += tests/shard.sh
+# The suite options' wrong values: their messages (no kernel).
+TESTS += tests/usage.sh
+EXTRA_DIST += tests/usage.sh
 
 # Directories of scripts beside the test of the same name (tests/suite
 # and tests/suite.sh...): without a rule of their own, make dist would
